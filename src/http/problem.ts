@@ -1,0 +1,85 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** RFC 9457 problem details; every error this API returns has this shape. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI reference naming the problem type, e.g. `/problems/validation`.' }),
+    title: Type.String({ description: 'Short, human-readable summary of the problem type.' }),
+    status: Type.Integer({ description: 'HTTP status code.' }),
+    detail: Type.String({ description: 'Explanation of this occurrence, safe to show to a user.' }),
+    instance: Type.String({ description: 'The request path that produced the problem.' }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String({ description: 'JSON pointer to the offending input, e.g. `/querystring/limit`.' }),
+          message: Type.String(),
+        }),
+        { description: 'For validation problems: one entry per offending field.' },
+      ),
+    ),
+  },
+  {
+    $id: 'Problem',
+    title: 'Problem',
+    description: 'RFC 9457 problem details (`application/problem+json`).',
+    examples: [
+      {
+        type: '/problems/validation',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'querystring/limit must be <= 500',
+        instance: '/api/v1/tasks?limit=1000',
+        errors: [{ field: '/querystring/limit', message: 'must be <= 500' }],
+      },
+    ],
+  },
+);
+export type Problem = Static<typeof ProblemSchema>;
+export type ProblemField = NonNullable<Problem['errors']>[number];
+
+/** Thrown by services and routes; the error handler turns it into problem+json. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    detail: string,
+    readonly errors?: ProblemField[],
+  ) {
+    super(detail);
+  }
+}
+
+export function notFound(what: string, id: number | string): HttpProblem {
+  return new HttpProblem(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
+}
+
+export function invalidField(field: string, message: string): HttpProblem {
+  return new HttpProblem(400, 'validation', 'Invalid request', `${field.slice(1)} ${message}`, [{ field, message }]);
+}
+
+/** Response schema entries for the error statuses a route can produce. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  const descriptions: Record<number, string> = {
+    400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
+    401: 'Missing or invalid credentials.',
+    403: 'The credentials do not allow this operation.',
+    404: 'The resource does not exist.',
+    409: 'The request conflicts with the current state of the resource.',
+    412: 'The resource changed since it was read (stale `If-Match`).',
+    413: 'The request body is too large.',
+    415: 'Unsupported content type.',
+    422: 'The request is well-formed but cannot be processed.',
+    429: 'Too many requests; retry after the time given in `Retry-After`.',
+    503: 'The service is temporarily unavailable; retry after the time given in `Retry-After`.',
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: descriptions[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } },
+      },
+    ]),
+  );
+}

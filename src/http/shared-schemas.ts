@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { IndicatorSchema } from '../modules/indicators/schemas.js';
+import { DeadlineSchema, MeasureSchema, MilestoneSchema } from '../modules/measures/schemas.js';
+import { MilestoneListItemSchema } from '../modules/milestones/schemas.js';
+import { ChapterSchema, PlanSchema } from '../modules/plans/schemas.js';
+import { TaskDetailSchema, TaskSummarySchema } from '../modules/tasks/schemas.js';
+import { UnitDetailSchema, UnitRefSchema, UnitSchema } from '../modules/units/schemas.js';
+import { ProblemSchema } from './problem.js';
+
+/** Schemas referenced by `$ref` from routes; each becomes a named component of the OpenAPI document. */
+export function addSharedSchemas(app: FastifyInstance): void {
+  for (const schema of [
+    ProblemSchema,
+    PlanSchema,
+    ChapterSchema,
+    UnitRefSchema,
+    UnitSchema,
+    UnitDetailSchema,
+    DeadlineSchema,
+    MilestoneSchema,
+    MilestoneListItemSchema,
+    MeasureSchema,
+    IndicatorSchema,
+    TaskSummarySchema,
+    TaskDetailSchema,
+  ]) {
+    app.addSchema(schema);
+  }
+}

@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiInstance } from '../../http/app-types.js';
+import { IdParams } from '../../http/params.js';
+import { notFound, problemResponses } from '../../http/problem.js';
+import type { UnitResolver } from '../units/resolve-filter.js';
+import type { MeasureRepository } from './repository.js';
+import { MeasureListQuery, MeasurePageSchema, MeasureSchema } from './schemas.js';
+
+export function registerMeasureRoutes(app: ApiInstance, measures: MeasureRepository, units: UnitResolver): void {
+  app.get(
+    '/measures',
+    {
+      schema: {
+        tags: ['measures'],
+        operationId: 'listMeasures',
+        summary: 'List measures',
+        description:
+          'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (owner: id, name or alias), `year` (work falls in that year) and `q` (text).',
+        querystring: MeasureListQuery,
+        response: { 200: MeasurePageSchema, ...problemResponses(400) },
+      },
+    },
+    async (request) => {
+      const { limit, offset, unit, ...filters } = request.query;
+      const ownerUnitIds = units.unitFilter('unit', unit);
+      return { ...measures.list({ ...filters, ownerUnitIds }, { limit, offset }), limit, offset };
+    },
+  );
+
+  app.get(
+    '/measures/:id',
+    {
+      schema: {
+        tags: ['measures'],
+        operationId: 'getMeasure',
+        summary: 'Get a measure',
+        description: 'One implementation measure with its owners, milestones and deadline.',
+        params: IdParams,
+        response: { 200: Type.Ref(MeasureSchema), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const measure = measures.get(request.params.id);
+      if (!measure) throw notFound('measure', request.params.id);
+      return measure;
+    },
+  );
+}

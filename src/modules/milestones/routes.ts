@@ -1,0 +1,27 @@
+import type { ApiInstance } from '../../http/app-types.js';
+import { problemResponses } from '../../http/problem.js';
+import type { UnitResolver } from '../units/resolve-filter.js';
+import type { MilestoneRepository } from './repository.js';
+import { MilestoneListQuery, MilestonePageSchema } from './schemas.js';
+
+export function registerMilestoneRoutes(app: ApiInstance, milestones: MilestoneRepository, units: UnitResolver): void {
+  app.get(
+    '/milestones',
+    {
+      schema: {
+        tags: ['milestones'],
+        operationId: 'listMilestones',
+        summary: 'List milestones',
+        description:
+          'Annual targets of every measure, in document order. Filter by `year` (the milestone’s year), `unit` (owner of the measure: id, name or alias), `task` (id) and `kind` (due | ongoing | annual).',
+        querystring: MilestoneListQuery,
+        response: { 200: MilestonePageSchema, ...problemResponses(400) },
+      },
+    },
+    async (request) => {
+      const { limit, offset, unit, ...filters } = request.query;
+      const ownerUnitIds = units.unitFilter('unit', unit);
+      return { ...milestones.list({ ...filters, ownerUnitIds }, { limit, offset }), limit, offset };
+    },
+  );
+}

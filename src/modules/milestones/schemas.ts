@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import { MILESTONE_KINDS } from '../../db/schema.js';
+import { listQuery, pageOf } from '../../http/pagination.js';
+import { milestoneFields } from '../measures/schemas.js';
+import { UnitRefSchema } from '../units/schemas.js';
+
+export const MilestoneListItemSchema = Type.Object(
+  {
+    ...milestoneFields,
+    measureId: Type.Integer({ minimum: 1 }),
+    measureNo: Type.Union([Type.Integer(), Type.Null()]),
+    taskId: Type.Integer({ minimum: 1 }),
+    taskNo: Type.Integer(),
+    ownerUnits: Type.Array(Type.Ref(UnitRefSchema), { description: 'Owners of the measure.' }),
+  },
+  {
+    $id: 'MilestoneListItem',
+    title: 'MilestoneListItem',
+    description: 'A milestone with the measure and task it belongs to.',
+  },
+);
+
+export const MilestoneListQuery = listQuery({
+  year: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100, description: 'Milestones whose `year` is this year.' })),
+  unit: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Owner of the measure: id, canonical name or alias; includes collectives the unit belongs to.',
+    }),
+  ),
+  task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
+  kind: Type.Optional(Type.Unsafe<(typeof MILESTONE_KINDS)[number]>({ type: 'string', enum: [...MILESTONE_KINDS] })),
+});
+
+export const MilestonePageSchema = pageOf(Type.Ref(MilestoneListItemSchema), {
+  description: 'A page of milestones in document order.',
+  examples: [
+    {
+      items: [
+        {
+          id: 1,
+          position: 1,
+          kind: 'due',
+          year: 2022,
+          dueDate: '2022-12-31',
+          text: '2022年底前承诺不低于50%',
+          measureId: 1,
+          measureNo: null,
+          taskId: 1,
+          taskNo: 1,
+          ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
+        },
+      ],
+      total: 1,
+      limit: 50,
+      offset: 0,
+    },
+  ],
+});

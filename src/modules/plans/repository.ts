@@ -1,0 +1,64 @@
+import { asc, count, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { chapters, plans } from '../../db/schema.js';
+import type { Page } from '../../http/pagination.js';
+
+export function createPlanRepository(db: Db) {
+  const selectPlans = () =>
+    db
+      .select({
+        id: plans.id,
+        code: plans.code,
+        title: plans.title,
+        issuer: plans.issuer,
+        publishedOn: plans.publishedOn,
+        startYear: plans.startYear,
+        endYear: plans.endYear,
+        sourceFile: plans.sourceFile,
+        // Correlated subqueries are written out: drizzle drops the table prefix of columns in a one-table select.
+        chapters: sql<number>`(SELECT count(*) FROM chapters c WHERE c.plan_id = plans.id)`,
+        tasks: sql<number>`(SELECT count(*) FROM tasks t WHERE t.plan_id = plans.id)`,
+        measures: sql<number>`(SELECT count(*) FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = plans.id)`,
+        milestones: sql<number>`(SELECT count(*) FROM milestones ms JOIN measures m ON m.id = ms.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = plans.id)`,
+        indicators: sql<number>`(SELECT count(*) FROM indicators i WHERE i.plan_id = plans.id)`,
+      })
+      .from(plans);
+  type PlanRow = ReturnType<ReturnType<typeof selectPlans>['all']>[number];
+  const shape = ({ chapters, tasks, measures, milestones, indicators, ...plan }: PlanRow) => ({
+    ...plan,
+    counts: { chapters, tasks, measures, milestones, indicators },
+  });
+
+  return {
+    list(page: Page) {
+      const rows = selectPlans().orderBy(asc(plans.id)).limit(page.limit).offset(page.offset).all();
+      return { items: rows.map(shape), total: db.select({ n: count() }).from(plans).get()!.n };
+    },
+
+    get(id: number) {
+      const row = selectPlans().where(eq(plans.id, id)).get();
+      return row ? shape(row) : undefined;
+    },
+
+    chapters(filters: { plan?: number | undefined }, page: Page) {
+      const where = filters.plan === undefined ? undefined : eq(chapters.planId, filters.plan);
+      const items = db
+        .select({
+          id: chapters.id,
+          planId: chapters.planId,
+          position: chapters.position,
+          title: chapters.title,
+          taskCount: sql<number>`(SELECT count(*) FROM tasks t WHERE t.chapter_id = chapters.id)`,
+        })
+        .from(chapters)
+        .where(where)
+        .orderBy(asc(chapters.planId), asc(chapters.position))
+        .limit(page.limit)
+        .offset(page.offset)
+        .all();
+      return { items, total: db.select({ n: count() }).from(chapters).where(where).get()!.n };
+    },
+  };
+}
+
+export type PlanRepository = ReturnType<typeof createPlanRepository>;

@@ -1,0 +1,16 @@
+import { invalidField } from '../../http/problem.js';
+import type { UnitRepository } from './repository.js';
+
+/** Turns a `unit` query parameter into the unit ids it covers, or a 400 naming the parameter. */
+export function createUnitResolver(units: UnitRepository) {
+  return {
+    unitFilter(parameter: string, ref: string | undefined): number[] | undefined {
+      if (ref === undefined) return undefined;
+      const unit = units.resolve(ref);
+      if (!unit) throw invalidField(`/querystring/${parameter}`, `names no known unit (id, name or alias): "${ref}"`);
+      return units.withCollectives(unit.id);
+    },
+  };
+}
+
+export type UnitResolver = ReturnType<typeof createUnitResolver>;

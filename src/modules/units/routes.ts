@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiInstance } from '../../http/app-types.js';
+import { IdParams } from '../../http/params.js';
+import { notFound, problemResponses } from '../../http/problem.js';
+import type { UnitRepository } from './repository.js';
+import { UnitDetailSchema, UnitListQuery, UnitPageSchema } from './schemas.js';
+
+export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): void {
+  app.get(
+    '/units',
+    {
+      schema: {
+        tags: ['units'],
+        operationId: 'listUnits',
+        summary: 'List units',
+        description:
+          'Every unit named in the plan: departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
+        querystring: UnitListQuery,
+        response: { 200: UnitPageSchema, ...problemResponses(400) },
+      },
+    },
+    async (request) => {
+      const { limit, offset, ...filters } = request.query;
+      return { ...units.list(filters, { limit, offset }), limit, offset };
+    },
+  );
+
+  app.get(
+    '/units/:id',
+    {
+      schema: {
+        tags: ['units'],
+        operationId: 'getUnit',
+        summary: 'Get a unit',
+        description:
+          'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns.',
+        params: IdParams,
+        response: { 200: Type.Ref(UnitDetailSchema), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const unit = units.get(request.params.id);
+      if (!unit) throw notFound('unit', request.params.id);
+      return unit;
+    },
+  );
+}

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  431: 'Request header fields too large',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit<Problem, 'instance'>) {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .send({ ...problem, instance: request.url });
+}
+
+function validationFields(error: FastifyError): ProblemField[] {
+  return (error.validation ?? []).map((issue) => {
+    // Ajv reports a missing or unknown property on the parent; name the property itself.
+    const property =
+      (issue.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
+      (issue.params as { additionalProperty?: string }).additionalProperty;
+    const pointer = `/${error.validationContext ?? 'request'}${issue.instancePath}${property ? `/${property}` : ''}`;
+    return { field: pointer, message: issue.message ?? 'is invalid' };
+  });
+}
+
+/** One place that turns every failure into RFC 9457 problem+json; stack traces never reach a client. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpProblem) {
+      return sendProblem(request, reply, {
+        type: `/problems/${error.slug}`,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+      });
+    }
+    if (error.validation) {
+      const errors = validationFields(error);
+      return sendProblem(request, reply, {
+        type: '/problems/validation',
+        title: STATUS_TITLES[400]!,
+        status: 400,
+        detail: errors.map((e) => `${e.field.slice(1)} ${e.message}`).join('; '),
+        errors,
+      });
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblem(request, reply, {
+        type: '/problems/internal',
+        title: STATUS_TITLES[500]!,
+        status,
+        detail: 'The server failed to handle the request; it has been logged with the request id.',
+      });
+    }
+    // Fastify's own 4xx (malformed JSON, body too large, unsupported media type …) keep their message.
+    return sendProblem(request, reply, {
+      type: `/problems/http-${status}`,
+      title: STATUS_TITLES[status] ?? 'Client error',
+      status,
+      detail: error.message,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, {
+      type: '/problems/not-found',
+      title: STATUS_TITLES[404]!,
+      status: 404,
+      detail: `No route matches ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+}

@@ -1,0 +1,40 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+export const API_INFO = {
+  title: 'plan-tracker',
+  version: '1.0.0',
+  description: [
+    'REST API for a five-year plan’s responsibility breakdown table (任务责任分工和实施措施分解表): tasks, measures, units, milestones and indicators, as published by Suihua City for the 14th Five-Year social credit system plan.',
+    '',
+    '**Conventions.** JSON with camelCase fields; Chinese text is returned as printed (UTF-8). Lists return `{ items, total, limit, offset }` (`limit` 1–500, default 50). Filters are query parameters; unknown parameters are rejected. A `unit` filter accepts a unit id, its canonical name or any alias. Errors are RFC 9457 `application/problem+json` with `errors[]` naming each offending field (e.g. `/querystring/limit`).',
+    '',
+    '**Request ids.** Send `X-Request-Id` (1–100 characters of `[A-Za-z0-9._:-]`) to correlate logs; the response echoes it, or a generated one.',
+  ].join('\n'),
+};
+
+/** The OpenAPI 3.1 document is generated from the route schemas; shared schemas keep their $id as component name. */
+export async function registerSwagger(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: API_INFO,
+      servers: [{ url: '/', description: 'This server' }],
+      tags: [
+        { name: 'plans', description: 'Plans (规划) and their chapters (规划章节).' },
+        { name: 'tasks', description: 'Tasks (规划任务) with their lead and responsible units.' },
+        { name: 'measures', description: 'Implementation measures (具体实施措施) and their owners.' },
+        { name: 'milestones', description: 'Annual targets (各年度工作目标).' },
+        { name: 'indicators', description: 'Quantitative targets (指标) with yearly targets.' },
+        { name: 'units', description: 'Units, their aliases and collectives.' },
+        { name: 'operations', description: 'Health and service endpoints.' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

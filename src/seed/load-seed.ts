@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { projectRoot } from '../db/client.js';
+import * as t from '../db/schema.js';
+import { normaliseUnitName } from '../modules/units/unit-name.js';
+import type { SeedIndicator, SeedPlan, SeedUnit } from './types.js';
+
+export interface SeedFiles {
+  plan: SeedPlan;
+  units: SeedUnit[];
+  indicators: SeedIndicator[];
+}
+
+export const seedsDir = path.join(projectRoot, 'seeds');
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(path.join(seedsDir, file), 'utf8')) as T;
+}
+
+export function readSeedFiles(): SeedFiles {
+  return {
+    plan: readJson<SeedPlan>('plan.json'),
+    units: readJson<SeedUnit[]>('units.json'),
+    indicators: readJson<SeedIndicator[]>('indicators.json'),
+  };
+}
+
+export type SeedOutcome = { loaded: true; planId: number } | { loaded: false; planId: number };
+
+/**
+ * Loads the curated plan in one transaction. Idempotent: a plan whose code is already present is left
+ * as it is (later data such as progress reports point at its rows), so starting twice changes nothing.
+ */
+export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome {
+  return db.transaction((tx) => {
+    const existing = tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.code, seed.plan.plan.code)).get();
+    if (existing) return { loaded: false, planId: existing.id };
+
+    const unitIds = upsertUnits(tx as unknown as Db, seed.units);
+    const unitId = (name: string, where: string): number => {
+      const id = unitIds.get(normaliseUnitName(name));
+      if (id === undefined) throw new Error(`seed: unknown unit "${name}" in ${where}`);
+      return id;
+    };
+
+    const plan = tx.insert(t.plans).values(seed.plan.plan).returning({ id: t.plans.id }).get();
+    const chapterIds = new Map<string, number>();
+    for (const chapter of seed.plan.chapters) {
+      const row = tx.insert(t.chapters).values({ planId: plan.id, ...chapter }).returning({ id: t.chapters.id }).get();
+      chapterIds.set(chapter.title, row.id);
+    }
+
+    const taskIds = new Map<number, number>();
+    const measureIds = new Map<string, number>();
+    for (const task of seed.plan.tasks) {
+      const chapterId = chapterIds.get(task.chapter);
+      if (chapterId === undefined) throw new Error(`seed: task ${task.no} names unknown chapter "${task.chapter}"`);
+      const { id: taskId } = tx
+        .insert(t.tasks)
+        .values({
+          planId: plan.id,
+          chapterId,
+          no: task.no,
+          title: task.title,
+          leadUnitsText: task.leadUnitsText,
+          responsibleUnitsText: task.responsibleUnitsText,
+          leadsEachOwnPart: task.leadsEachOwnPart,
+          deadlineKind: task.deadline?.kind ?? null,
+          deadlineDate: task.deadline?.date ?? null,
+          deadlineText: task.deadline?.text ?? null,
+          sourceLines: JSON.stringify(task.sourceLines),
+        })
+        .returning({ id: t.tasks.id })
+        .get();
+      taskIds.set(task.no, taskId);
+      const roles = [
+        ['lead', task.leadUnits],
+        ['responsible', task.responsibleUnits],
+      ] as const;
+      for (const [role, names] of roles) {
+        names.forEach((name, position) => {
+          tx.insert(t.taskUnits).values({ taskId, unitId: unitId(name, `task ${task.no}`), role, position }).run();
+        });
+      }
+
+      for (const measure of task.measures) {
+        const { id: measureId } = tx
+          .insert(t.measures)
+          .values({
+            taskId,
+            position: measure.position,
+            no: measure.no,
+            text: measure.text,
+            targetsText: measure.targetsText,
+            deadlineKind: measure.deadline?.kind ?? null,
+            deadlineDate: measure.deadline?.date ?? null,
+            deadlineText: measure.deadline?.text ?? null,
+            sourceLine: measure.sourceLine,
+          })
+          .returning({ id: t.measures.id })
+          .get();
+        measureIds.set(`${task.no}/${measure.position}`, measureId);
+        measure.ownerUnits.forEach((name, position) => {
+          tx.insert(t.measureOwners)
+            .values({ measureId, unitId: unitId(name, `task ${task.no} measure ${measure.position}`), position })
+            .run();
+        });
+        measure.milestones.forEach((milestone, index) => {
+          tx.insert(t.milestones).values({ measureId, position: index + 1, ...milestone }).run();
+        });
+      }
+    }
+
+    for (const indicator of seed.indicators) {
+      const taskId = taskIds.get(indicator.task);
+      if (taskId === undefined) throw new Error(`seed: indicator ${indicator.key} names unknown task ${indicator.task}`);
+      const measureId =
+        indicator.measurePosition === null ? null : measureIds.get(`${indicator.task}/${indicator.measurePosition}`);
+      if (measureId === undefined) throw new Error(`seed: indicator ${indicator.key} names an unknown measure`);
+      const { targets, task: _task, measurePosition: _position, ...fields } = indicator;
+      const { id: indicatorId } = tx
+        .insert(t.indicators)
+        .values({ ...fields, planId: plan.id, taskId, measureId })
+        .returning({ id: t.indicators.id })
+        .get();
+      for (const target of targets) tx.insert(t.indicatorTargets).values({ indicatorId, ...target }).run();
+    }
+    return { loaded: true, planId: plan.id };
+  });
+}
+
+/** Units are shared by every plan: insert the ones not yet known, then aliases and memberships. */
+function upsertUnits(db: Db, seedUnits: SeedUnit[]): Map<string, number> {
+  for (const unit of seedUnits) {
+    db.insert(t.units).values({ name: unit.name, kind: unit.kind }).onConflictDoNothing().run();
+  }
+  const ids = new Map<string, number>();
+  for (const row of db.select({ id: t.units.id, name: t.units.name }).from(t.units).all()) {
+    ids.set(normaliseUnitName(row.name), row.id);
+  }
+  for (const unit of seedUnits) {
+    const id = ids.get(normaliseUnitName(unit.name))!;
+    for (const alias of unit.aliases) {
+      db.insert(t.unitAliases).values({ alias: normaliseUnitName(alias), unitId: id }).onConflictDoNothing().run();
+      ids.set(normaliseUnitName(alias), id);
+    }
+  }
+  for (const unit of seedUnits) {
+    for (const member of unit.members) {
+      const memberId = ids.get(normaliseUnitName(member));
+      if (memberId === undefined) throw new Error(`seed: collective "${unit.name}" lists unknown member "${member}"`);
+      db.insert(t.unitMembers).values({ collectiveId: ids.get(normaliseUnitName(unit.name))!, memberId }).onConflictDoNothing().run();
+    }
+  }
+  return ids;
+}

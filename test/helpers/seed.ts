@@ -1,0 +1,26 @@
+import { readSeedFiles } from '../../src/seed/load-seed.js';
+import type { SeedTask } from '../../src/seed/types.js';
+import { normaliseUnitName } from '../../src/modules/units/unit-name.js';
+
+/** The curated seed, read independently of the database, so API answers can be checked against it. */
+export const seed = readSeedFiles();
+
+/** Canonical name for any spelling, from units.json. */
+export function canonical(name: string): string {
+  const n = normaliseUnitName(name);
+  const unit = seed.units.find((u) => normaliseUnitName(u.name) === n || u.aliases.some((a) => normaliseUnitName(a) === n));
+  if (!unit) throw new Error(`no unit named ${name} in seeds/units.json`);
+  return unit.name;
+}
+
+/** The unit and the collectives it is a member of, by canonical name. */
+export function withCollectives(name: string): string[] {
+  const unit = canonical(name);
+  return [unit, ...seed.units.filter((u) => u.members.map(canonical).includes(unit)).map((u) => u.name)];
+}
+
+export const seedTask = (no: number): SeedTask => {
+  const task = seed.plan.tasks.find((t) => t.no === no);
+  if (!task) throw new Error(`no task ${no} in seed`);
+  return task;
+};
