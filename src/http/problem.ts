@@ -70,8 +70,8 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
     413: 'The request body is too large.',
     415: 'Unsupported content type.',
     422: 'The request is well-formed but cannot be processed.',
-    429: 'Too many requests; retry after the time given in `Retry-After`.',
-    503: 'The service is temporarily unavailable; retry after the time given in `Retry-After`.',
+    429: 'Too many requests.',
+    503: 'The service is temporarily unavailable.',
   };
   return Object.fromEntries(
     statuses.map((status) => [

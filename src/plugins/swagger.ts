@@ -21,6 +21,8 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: API_INFO,
       servers: [{ url: '/', description: 'This server' }],
+      // Reads of the plan are public; routes that need a key declare their own security requirement.
+      security: [],
       tags: [
         { name: 'plans', description: 'Plans (规划) and their chapters (规划章节).' },
         { name: 'tasks', description: 'Tasks (规划任务) with their lead and responsible units.' },

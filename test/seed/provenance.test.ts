@@ -103,6 +103,10 @@ t.test('3. counts: 75 tasks, and per task the measures the scanner finds, in ord
       `task ${task.no} measures`,
     );
     t.same(task.measures.map((m) => m.position), task.measures.map((_, k) => k + 1), `task ${task.no} positions`);
+    // A number lower than the one before is a wrapped targets cell read as a measure (see corrections.json).
+    const numbered = task.measures.flatMap((m) => (m.no === null ? [] : [m.no]));
+    t.ok(numbered.every((no, k) => k === 0 || no > (numbered[k - 1] ?? 0)), `task ${task.no} measure numbers increase`);
+    for (const m of task.measures) t.not(m.targetsText.trim(), '', `task ${task.no} measure ${m.position} has a targets cell`);
     t.same(task.sourceLines, taskRows.get(task.no), `task ${task.no} row lines`);
   }
   const task72 = taskByNo.get(72)?.measures.map((m) => m.no) ?? [];

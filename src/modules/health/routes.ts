@@ -8,7 +8,7 @@ const HealthSchema = Type.Object(
     status: Type.Literal('ok'),
     database: Type.Literal('ok', { description: 'The database answered a query.' }),
   },
-  { examples: [{ status: 'ok', database: 'ok' }] },
+  { description: 'The service is up and its database answers.', examples: [{ status: 'ok', database: 'ok' }] },
 );
 
 export function registerHealthRoutes(app: ApiInstance, db: Db): void {

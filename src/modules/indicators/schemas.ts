@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { COMPARATORS, DIRECTIONS } from '../../db/schema.js';
+import { yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 
 const comparator = Type.Unsafe<(typeof COMPARATORS)[number]>({
@@ -71,9 +72,7 @@ export const IndicatorSchema = Type.Object(
 
 export const IndicatorListQuery = listQuery({
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
-  year: Type.Optional(
-    Type.Integer({ minimum: 1900, maximum: 2100, description: 'Indicators with a target for this year.' }),
-  ),
+  year: Type.Optional(yearFilter('Indicators with a target for this year.')),
 });
 
 export const IndicatorPageSchema = pageOf(Type.Ref(IndicatorSchema), {

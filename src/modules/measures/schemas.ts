@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DEADLINE_KINDS, MILESTONE_KINDS } from '../../db/schema.js';
+import { textFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { UnitRefSchema } from '../units/schemas.js';
 
@@ -90,22 +91,11 @@ export const MeasureSchema = Type.Object(
 
 export const MeasureListQuery = listQuery({
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
-  unit: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description:
-        'Owning unit: id, canonical name or alias. Includes measures owned by a collective the unit belongs to.',
-    }),
-  ),
+  unit: Type.Optional(unitFilter('Measures the unit owns, directly or through a collective it belongs to.')),
   year: Type.Optional(
-    Type.Integer({
-      minimum: 1900,
-      maximum: 2100,
-      description: 'Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.',
-    }),
+    yearFilter('Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.'),
   ),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text the measure contains.' })),
+  q: Type.Optional(textFilter(200, 'Text the measure contains.')),
 });
 
 export const MeasurePageSchema = pageOf(Type.Ref(MeasureSchema), {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { MILESTONE_KINDS } from '../../db/schema.js';
+import { unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { milestoneFields } from '../measures/schemas.js';
 import { UnitRefSchema } from '../units/schemas.js';
@@ -21,14 +22,8 @@ export const MilestoneListItemSchema = Type.Object(
 );
 
 export const MilestoneListQuery = listQuery({
-  year: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100, description: 'Milestones whose `year` is this year.' })),
-  unit: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'Owner of the measure: id, canonical name or alias; includes collectives the unit belongs to.',
-    }),
-  ),
+  year: Type.Optional(yearFilter('Milestones whose `year` is this year.')),
+  unit: Type.Optional(unitFilter('Milestones of measures the unit owns, directly or through a collective it belongs to.')),
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
   kind: Type.Optional(Type.Unsafe<(typeof MILESTONE_KINDS)[number]>({ type: 'string', enum: [...MILESTONE_KINDS] })),
 });

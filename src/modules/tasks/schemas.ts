@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { textFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { IndicatorSchema } from '../indicators/schemas.js';
 import { DeadlineSchema, MeasureSchema } from '../measures/schemas.js';
@@ -84,12 +85,7 @@ export const TaskListQuery = listQuery({
   plan: Type.Optional(Type.Integer({ minimum: 1, description: 'Plan id.' })),
   chapter: Type.Optional(Type.Integer({ minimum: 1, description: 'Chapter id (see `GET /chapters`).' })),
   unit: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description:
-        'A unit id, canonical name or alias (市营商局 finds 市营商环境局). Matches tasks where the unit — or a collective it belongs to — has `role`; any role when `role` is absent.',
-    }),
+    unitFilter('Matches tasks where the unit — or a collective it belongs to — has `role`; any role when `role` is absent.'),
   ),
   role: Type.Optional(
     Type.Unsafe<'lead' | 'responsible' | 'owner'>({
@@ -98,12 +94,8 @@ export const TaskListQuery = listQuery({
       description: 'With `unit`: lead (牵头单位), responsible (责任单位) or owner (owns one of the task’s measures).',
     }),
   ),
-  deadlineYear: Type.Optional(
-    Type.Integer({ minimum: 1900, maximum: 2100, description: 'Tasks whose deadline date falls in this year.' }),
-  ),
-  q: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the task title or one of its measures.' }),
-  ),
+  deadlineYear: Type.Optional(yearFilter('Tasks whose deadline date falls in this year.')),
+  q: Type.Optional(textFilter(200, 'Text contained in the task title or one of its measures.')),
 });
 
 export const TaskPageSchema = pageOf(Type.Ref(TaskSummarySchema), {

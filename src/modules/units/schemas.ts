@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { UNIT_KINDS } from '../../db/schema.js';
+import { textFilter } from '../../http/filters.js';
 import { pageOf, listQuery } from '../../http/pagination.js';
 
 const unitKind = Type.Unsafe<(typeof UNIT_KINDS)[number]>({
@@ -66,9 +67,7 @@ export const UnitDetailSchema = Type.Object(
 
 export const UnitListQuery = listQuery({
   kind: Type.Optional(unitKind),
-  q: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'Substring of the canonical name or of any alias.' }),
-  ),
+  q: Type.Optional(textFilter(100, 'Substring of the canonical name or of any alias.')),
 });
 
 export const UnitPageSchema = pageOf(Type.Ref(UnitSchema), {

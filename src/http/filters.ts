@@ -1,0 +1,16 @@
+import { Type } from '@sinclair/typebox';
+
+/** Free text in a query parameter: printable only (a NUL would end the LIKE pattern early and match everything). */
+export function textFilter(maxLength: number, description: string) {
+  return Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001F\\u007F]+$', description });
+}
+
+/** A `unit` filter: an id, a canonical name or an alias, resolved by the unit resolver. */
+export function unitFilter(description: string) {
+  return textFilter(100, `A unit id, canonical name or alias (市营商局 finds 市营商环境局). ${description}`);
+}
+
+/** A calendar year in a query parameter. */
+export function yearFilter(description: string) {
+  return Type.Integer({ minimum: 1900, maximum: 2100, description });
+}

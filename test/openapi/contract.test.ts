@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { projectRoot } from '../../src/db/client.js';
+import { generateOpenApiText } from '../../scripts/openapi.js';
+import { buildTestApp } from '../helpers/app.js';
+
+const committedPath = path.join(projectRoot, 'openapi', 'openapi.json');
+
+t.test('the committed contract is what the route schemas generate (run `npm run openapi`)', async (t) => {
+  t.equal(fs.readFileSync(committedPath, 'utf8'), await generateOpenApiText());
+});
+
+t.test('the contract passes the Redocly linter', async (t) => {
+  const redocly = path.join(projectRoot, 'node_modules', '.bin', 'redocly');
+  const { stdout } = await promisify(execFile)(redocly, ['lint', committedPath, '--format=json'], { cwd: projectRoot });
+  const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number } };
+  t.same(report.totals, { ...report.totals, errors: 0, warnings: 0 }, 'no errors or warnings');
+});
+
+t.test('every operation documents its responses, examples and a description', async (t) => {
+  const doc = JSON.parse(fs.readFileSync(committedPath, 'utf8')) as {
+    paths: Record<string, Record<string, { description?: string; operationId?: string; responses: Record<string, { description: string; content?: Record<string, { example?: unknown; schema: { $ref?: string } }> }> }>>;
+    components: { schemas: Record<string, { examples?: unknown[] }> };
+  };
+  const operations = Object.entries(doc.paths).flatMap(([route, ops]) => Object.entries(ops).map(([method, op]) => ({ route, method, op })));
+  t.ok(operations.length >= 12);
+  for (const { route, method, op } of operations) {
+    const name = `${method.toUpperCase()} ${route}`;
+    t.ok(op.operationId, `${name} has an operationId`);
+    t.ok((op.description ?? '').length > 40, `${name} has a description an integrator can act on`);
+    const ok = op.responses['200'];
+    t.ok(ok, `${name} documents 200`);
+    const media = ok?.content?.['application/json'];
+    const ref = media?.schema.$ref;
+    const example = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : media?.example;
+    t.ok(example, `${name} shows an example response`);
+    for (const [status, response] of Object.entries(op.responses).filter(([s]) => s !== '200')) {
+      t.ok(response.content?.['application/problem+json'], `${name} ${status} is problem+json`);
+    }
+  }
+});
+
+t.test('the running server serves the same contract and the Swagger UI', async (t) => {
+  const app = await buildTestApp(t);
+  const served = await app.inject('/openapi.json');
+  t.equal(served.statusCode, 200);
+  t.same(served.json(), JSON.parse(fs.readFileSync(committedPath, 'utf8')));
+  const ui = await app.inject('/docs/');
+  t.equal(ui.statusCode, 200);
+  t.match(ui.headers['content-type'], /text\/html/);
+});
