@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { projectRoot } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { normaliseUnitName } from '../modules/units/unit-name.js';
-import type { SeedIndicator, SeedPlan, SeedUnit } from './types.js';
+import type { SeedDeadline, SeedIndicator, SeedPlan, SeedUnit } from './types.js';
 
 export interface SeedFiles {
   plan: SeedPlan;
@@ -67,9 +67,7 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
           leadUnitsText: task.leadUnitsText,
           responsibleUnitsText: task.responsibleUnitsText,
           leadsEachOwnPart: task.leadsEachOwnPart,
-          deadlineKind: task.deadline?.kind ?? null,
-          deadlineDate: task.deadline?.date ?? null,
-          deadlineText: task.deadline?.text ?? null,
+          ...deadlineColumns(task.deadline),
           sourceLines: JSON.stringify(task.sourceLines),
         })
         .returning({ id: t.tasks.id })
@@ -94,9 +92,7 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
             no: measure.no,
             text: measure.text,
             targetsText: measure.targetsText,
-            deadlineKind: measure.deadline?.kind ?? null,
-            deadlineDate: measure.deadline?.date ?? null,
-            deadlineText: measure.deadline?.text ?? null,
+            ...deadlineColumns(measure.deadline),
             sourceLine: measure.sourceLine,
           })
           .returning({ id: t.measures.id })
@@ -129,6 +125,14 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
     }
     return { loaded: true, planId: plan.id };
   });
+}
+
+function deadlineColumns(deadline: SeedDeadline | null) {
+  return {
+    deadlineKind: deadline?.kind ?? null,
+    deadlineDate: deadline?.kind === 'date' ? deadline.date : null,
+    deadlineText: deadline?.text ?? null,
+  };
 }
 
 /** Units are shared by every plan: insert the ones not yet known, then aliases and memberships. */

@@ -3,11 +3,7 @@
 export type UnitKind = 'city_department' | 'stationed_unit' | 'county_government' | 'development_zone' | 'collective';
 export type Comparator = '>=' | '>' | '<=' | '<' | '=';
 
-export interface SeedDeadline {
-  kind: 'date' | 'ongoing' | 'annual';
-  date?: string;
-  text: string;
-}
+export type SeedDeadline = { kind: 'date'; date: string; text: string } | { kind: 'ongoing' | 'annual'; text: string };
 
 export interface SeedMilestone {
   kind: 'due' | 'ongoing' | 'annual';
@@ -72,6 +68,6 @@ export interface SeedIndicator {
   value: number;
   unit: string;
   direction: 'increase' | 'decrease';
-  targetYear: number | null;
+  targetYear: number;
   targets: { year: number; comparator: Comparator; value: number; sourceText: string }[];
 }

@@ -1,5 +1,5 @@
 import { readSeedFiles } from '../../src/seed/load-seed.js';
-import type { SeedTask } from '../../src/seed/types.js';
+import type { SeedDeadline, SeedTask } from '../../src/seed/types.js';
 import { normaliseUnitName } from '../../src/modules/units/unit-name.js';
 
 /** The curated seed, read independently of the database, so API answers can be checked against it. */
@@ -24,3 +24,6 @@ export const seedTask = (no: number): SeedTask => {
   if (!task) throw new Error(`no task ${no} in seed`);
   return task;
 };
+
+export const deadlineDate = (deadline: SeedDeadline | null): string | null =>
+  deadline?.kind === 'date' ? deadline.date : null;
