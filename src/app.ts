@@ -68,7 +68,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerPlanRoutes(v1, createPlanRepository(db));
       registerTaskRoutes(v1, { tasks: createTaskRepository(db), measures, indicators, units: unitResolver });
       registerMeasureRoutes(v1, measures, unitResolver);
-      registerMilestoneRoutes(v1, createMilestoneRepository(db), unitResolver);
+      registerMilestoneRoutes(v1, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(v1, indicators);
       registerUnitRoutes(v1, units);
     },

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { indicators, indicatorTargets, tasks } from '../../db/schema.js';
+import { groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
 
 export interface IndicatorFilters {
@@ -9,6 +10,13 @@ export interface IndicatorFilters {
 }
 
 export function createIndicatorRepository(db: Db) {
+  const filter = and(
+    whenGiven('task', eq(indicators.taskId, param('task'))),
+    whenGiven(
+      'year',
+      sql`(${indicators.targetYear} = ${param('year')} OR ${indicators.id} IN (SELECT ${indicatorTargets.indicatorId} FROM ${indicatorTargets} WHERE ${indicatorTargets.year} = ${param('year')}))`,
+    ),
+  );
   const selectIndicators = () =>
     db
       .select({
@@ -28,43 +36,47 @@ export function createIndicatorRepository(db: Db) {
       })
       .from(indicators)
       .innerJoin(tasks, eq(tasks.id, indicators.taskId));
-  type IndicatorRow = ReturnType<ReturnType<typeof selectIndicators>['all']>[number];
+  const listPage = selectIndicators()
+    .where(filter)
+    .orderBy(asc(indicators.id))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db.select({ n: count() }).from(indicators).where(filter).prepare();
+  const ofTask = selectIndicators().where(eq(indicators.taskId, param('taskId'))).orderBy(asc(indicators.id)).prepare();
+  const targetsOf = db
+    .select({
+      indicatorId: indicatorTargets.indicatorId,
+      year: indicatorTargets.year,
+      comparator: indicatorTargets.comparator,
+      value: indicatorTargets.value,
+      sourceText: indicatorTargets.sourceText,
+    })
+    .from(indicatorTargets)
+    .where(inJsonIds(indicatorTargets.indicatorId, 'indicatorIds'))
+    .orderBy(asc(indicatorTargets.indicatorId), asc(indicatorTargets.year))
+    .prepare();
+  type IndicatorRow = ReturnType<(typeof ofTask)['all']>[number];
 
   function withTargets(rows: IndicatorRow[]) {
-    const targets = new Map<number, { year: number; comparator: IndicatorRow['comparator']; value: number; sourceText: string }[]>();
-    if (rows.length > 0) {
-      const targetRows = db
-        .select()
-        .from(indicatorTargets)
-        .where(inArray(indicatorTargets.indicatorId, rows.map((r) => r.id)))
-        .orderBy(asc(indicatorTargets.indicatorId), asc(indicatorTargets.year))
-        .all();
-      for (const { id: _id, indicatorId, ...target } of targetRows) {
-        targets.set(indicatorId, [...(targets.get(indicatorId) ?? []), target]);
-      }
-    }
-    return rows.map((row) => ({ ...row, targets: targets.get(row.id) ?? [] }));
-  }
-
-  function filterCondition(filters: IndicatorFilters): SQL | undefined {
-    return and(
-      filters.task === undefined ? undefined : eq(indicators.taskId, filters.task),
-      filters.year === undefined
-        ? undefined
-        : sql`(${indicators.targetYear} = ${filters.year} OR ${indicators.id} IN (SELECT ${indicatorTargets.indicatorId} FROM ${indicatorTargets} WHERE ${indicatorTargets.year} = ${filters.year}))`,
+    const targets = groupBy(
+      rows.length === 0 ? [] : targetsOf.all({ indicatorIds: JSON.stringify(rows.map((r) => r.id)) }),
+      (t) => t.indicatorId,
     );
+    return rows.map((row) => ({
+      ...row,
+      targets: (targets.get(row.id) ?? []).map(({ indicatorId: _i, ...target }) => target),
+    }));
   }
 
   return {
     list(filters: IndicatorFilters, page: Page) {
-      const where = filterCondition(filters);
-      const rows = selectIndicators().where(where).orderBy(asc(indicators.id)).limit(page.limit).offset(page.offset).all();
-      const total = db.select({ n: count() }).from(indicators).where(where).get()!.n;
-      return { items: withTargets(rows), total };
+      const params = { task: filters.task ?? null, year: filters.year ?? null };
+      return { items: withTargets(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },
 
     forTask(taskId: number) {
-      return withTargets(selectIndicators().where(eq(indicators.taskId, taskId)).orderBy(asc(indicators.id)).all());
+      return withTargets(ofTask.all({ taskId }));
     },
   };
 }

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { measureOwners, measures, milestones, tasks, units } from '../../db/schema.js';
-import { textContains } from '../../http/like.js';
+import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
 import type { UnitRef } from '../units/repository.js';
 import { toDeadline } from './deadline.js';
@@ -28,50 +28,64 @@ const measureColumns = {
   sourceLine: measures.sourceLine,
 };
 
-/**
- * Work falls in a year when a milestone is due that year, or an ongoing/annual milestone has started by then
- * and the measure's deadline has not passed before it.
- */
-export function hasWorkInYear(year: number): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${milestones} WHERE ${milestones.measureId} = ${measures.id} AND (
-    (${milestones.kind} = 'due' AND ${milestones.year} = ${year})
-    OR (${milestones.kind} <> 'due' AND (${milestones.year} IS NULL OR ${milestones.year} <= ${year})
-        AND (${measures.deadlineDate} IS NULL OR ${measures.deadlineDate} >= ${`${year}-01-01`}))))`;
+/** Measures owned by one of the units in the JSON id list bound to `name`. */
+export function ownedByUnits(name: string) {
+  return sql`${measures.id} IN (SELECT ${measureOwners.measureId} FROM ${measureOwners} WHERE ${inJsonIds(measureOwners.unitId, name)})`;
 }
 
-/** Owning units per measure, in one query. */
-export function ownersOf(db: Db, measureIds: number[]): Map<number, UnitRef[]> {
-  const owners = new Map<number, UnitRef[]>();
-  if (measureIds.length === 0) return owners;
-  const rows = db
+/**
+ * Work falls in the year bound to `year` (starting on `yearStart`) when a milestone is due that year, or an ongoing/annual milestone
+ * has started by then and the measure's deadline has not passed before it.
+ */
+const hasWorkInYear = sql`EXISTS (SELECT 1 FROM ${milestones} WHERE ${milestones.measureId} = ${measures.id} AND (
+    (${milestones.kind} = 'due' AND ${milestones.year} = ${param('year')})
+    OR (${milestones.kind} <> 'due' AND (${milestones.year} IS NULL OR ${milestones.year} <= ${param('year')})
+        AND (${measures.deadlineDate} IS NULL OR ${measures.deadlineDate} >= ${param('yearStart')}))))`;
+
+export function createMeasureRepository(db: Db) {
+  const filter = and(
+    whenGiven('task', eq(measures.taskId, param('task'))),
+    whenGiven('ownerUnitIds', ownedByUnits('ownerUnitIds')),
+    whenGiven('year', hasWorkInYear),
+    whenGiven('q', containsParam(measures.text, 'q')),
+  );
+  const selectMeasures = () => db.select(measureColumns).from(measures).innerJoin(tasks, eq(tasks.id, measures.taskId));
+  const listPage = selectMeasures()
+    .where(filter)
+    .orderBy(asc(measures.taskId), asc(measures.position))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db.select({ n: count() }).from(measures).where(filter).prepare();
+  const byId = selectMeasures().where(eq(measures.id, param('id'))).prepare();
+  const ofTask = selectMeasures().where(eq(measures.taskId, param('taskId'))).orderBy(asc(measures.position)).prepare();
+  const ownersOfMeasures = db
     .select({ measureId: measureOwners.measureId, id: units.id, name: units.name, kind: units.kind })
     .from(measureOwners)
     .innerJoin(units, eq(units.id, measureOwners.unitId))
-    .where(inArray(measureOwners.measureId, measureIds))
+    .where(inJsonIds(measureOwners.measureId, 'measureIds'))
     .orderBy(asc(measureOwners.measureId), asc(measureOwners.position))
-    .all();
-  for (const { measureId, ...unit } of rows) owners.set(measureId, [...(owners.get(measureId) ?? []), unit]);
-  return owners;
-}
+    .prepare();
+  const milestonesOfMeasures = db
+    .select()
+    .from(milestones)
+    .where(inJsonIds(milestones.measureId, 'measureIds'))
+    .orderBy(asc(milestones.measureId), asc(milestones.position))
+    .prepare();
+  type MeasureRow = ReturnType<(typeof ofTask)['all']>[number];
 
-export function createMeasureRepository(db: Db) {
-  const selectMeasures = () => db.select(measureColumns).from(measures).innerJoin(tasks, eq(tasks.id, measures.taskId));
-  type MeasureRow = ReturnType<ReturnType<typeof selectMeasures>['all']>[number];
+  /** Owning units per measure, in one query. */
+  function ownersOf(measureIds: number[]): Map<number, UnitRef[]> {
+    if (measureIds.length === 0) return new Map();
+    const rows = ownersOfMeasures.all({ measureIds: JSON.stringify(measureIds) });
+    return new Map([...groupBy(rows, (r) => r.measureId)].map(([id, group]) => [id, group.map(({ measureId: _m, ...unit }) => unit)]));
+  }
 
   /** Owners and milestones for a set of measures, in two queries whatever the page size. */
   function withDetails(rows: MeasureRow[]) {
     const ids = rows.map((r) => r.id);
-    const owners = ownersOf(db, ids);
-    const marks = new Map<number, (typeof milestones.$inferSelect)[]>();
-    if (ids.length > 0) {
-      const milestoneRows = db
-        .select()
-        .from(milestones)
-        .where(inArray(milestones.measureId, ids))
-        .orderBy(asc(milestones.measureId), asc(milestones.position))
-        .all();
-      for (const m of milestoneRows) marks.set(m.measureId, [...(marks.get(m.measureId) ?? []), m]);
-    }
+    const owners = ownersOf(ids);
+    const marks = groupBy(ids.length === 0 ? [] : milestonesOfMeasures.all({ measureIds: JSON.stringify(ids) }), (m) => m.measureId);
     return rows.map(({ deadlineKind, deadlineDate, deadlineText, ...row }) => ({
       ...row,
       ownerUnits: owners.get(row.id) ?? [],
@@ -80,42 +94,29 @@ export function createMeasureRepository(db: Db) {
     }));
   }
 
-  function filterCondition(filters: MeasureFilters): SQL | undefined {
-    const conditions: (SQL | undefined)[] = [];
-    if (filters.task !== undefined) conditions.push(eq(measures.taskId, filters.task));
-    if (filters.ownerUnitIds) {
-      conditions.push(
-        sql`${measures.id} IN (SELECT ${measureOwners.measureId} FROM ${measureOwners} WHERE ${inArray(measureOwners.unitId, filters.ownerUnitIds)})`,
-      );
-    }
-    if (filters.year !== undefined) conditions.push(hasWorkInYear(filters.year));
-    if (filters.q) conditions.push(textContains(measures.text, filters.q));
-    return and(...conditions);
-  }
-
   return {
+    ownersOf,
+
     list(filters: MeasureFilters, page: Page) {
-      const where = filterCondition(filters);
-      const rows = selectMeasures()
-        .where(where)
-        .orderBy(asc(measures.taskId), asc(measures.position))
-        .limit(page.limit)
-        .offset(page.offset)
-        .all();
-      const total = db.select({ n: count() }).from(measures).where(where).get()!.n;
-      return { items: withDetails(rows), total };
+      const params = {
+        task: filters.task ?? null,
+        ownerUnitIds: filters.ownerUnitIds ? JSON.stringify(filters.ownerUnitIds) : null,
+        year: filters.year ?? null,
+        yearStart: filters.year === undefined ? null : `${filters.year}-01-01`,
+        q: filters.q ? likeLiteral(filters.q) : null,
+      };
+      return { items: withDetails(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },
 
     get(id: number) {
-      const row = selectMeasures().where(eq(measures.id, id)).get();
+      const row = byId.get({ id });
       return row ? withDetails([row])[0] : undefined;
     },
 
     forTask(taskId: number) {
-      return withDetails(selectMeasures().where(eq(measures.taskId, taskId)).orderBy(asc(measures.position)).all());
+      return withDetails(ofTask.all({ taskId }));
     },
   };
 }
 
 export type MeasureRepository = ReturnType<typeof createMeasureRepository>;
-export type Measure = ReturnType<MeasureRepository['forTask']>[number];

@@ -1,8 +1,9 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { measureOwners, measures, milestones, tasks, MILESTONE_KINDS } from '../../db/schema.js';
+import { measures, milestones, tasks, MILESTONE_KINDS } from '../../db/schema.js';
+import { param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
-import { ownersOf } from '../measures/repository.js';
+import { ownedByUnits, type MeasureRepository } from '../measures/repository.js';
 
 export interface MilestoneFilters {
   year?: number | undefined;
@@ -11,51 +12,52 @@ export interface MilestoneFilters {
   kind?: (typeof MILESTONE_KINDS)[number] | undefined;
 }
 
-export function createMilestoneRepository(db: Db) {
-  function filterCondition(filters: MilestoneFilters): SQL | undefined {
-    return and(
-      filters.year === undefined ? undefined : eq(milestones.year, filters.year),
-      filters.kind === undefined ? undefined : eq(milestones.kind, filters.kind),
-      filters.task === undefined ? undefined : eq(measures.taskId, filters.task),
-      filters.ownerUnitIds === undefined
-        ? undefined
-        : sql`${milestones.measureId} IN (SELECT ${measureOwners.measureId} FROM ${measureOwners} WHERE ${inArray(measureOwners.unitId, filters.ownerUnitIds)})`,
-    );
-  }
+export function createMilestoneRepository(db: Db, measureRepository: MeasureRepository) {
+  const filter = and(
+    whenGiven('year', eq(milestones.year, param('year'))),
+    whenGiven('kind', eq(milestones.kind, param('kind'))),
+    whenGiven('task', eq(measures.taskId, param('task'))),
+    whenGiven('ownerUnitIds', ownedByUnits('ownerUnitIds')),
+  );
+  const listPage = db
+    .select({
+      id: milestones.id,
+      position: milestones.position,
+      kind: milestones.kind,
+      year: milestones.year,
+      dueDate: milestones.dueDate,
+      text: milestones.text,
+      measureId: milestones.measureId,
+      measureNo: measures.no,
+      taskId: measures.taskId,
+      taskNo: tasks.no,
+    })
+    .from(milestones)
+    .innerJoin(measures, eq(measures.id, milestones.measureId))
+    .innerJoin(tasks, eq(tasks.id, measures.taskId))
+    .where(filter)
+    .orderBy(asc(measures.taskId), asc(measures.position), asc(milestones.position))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db
+    .select({ n: count() })
+    .from(milestones)
+    .innerJoin(measures, eq(measures.id, milestones.measureId))
+    .where(filter)
+    .prepare();
 
   return {
     list(filters: MilestoneFilters, page: Page) {
-      const where = filterCondition(filters);
-      const rows = db
-        .select({
-          id: milestones.id,
-          position: milestones.position,
-          kind: milestones.kind,
-          year: milestones.year,
-          dueDate: milestones.dueDate,
-          text: milestones.text,
-          measureId: milestones.measureId,
-          measureNo: measures.no,
-          taskId: measures.taskId,
-          taskNo: tasks.no,
-        })
-        .from(milestones)
-        .innerJoin(measures, eq(measures.id, milestones.measureId))
-        .innerJoin(tasks, eq(tasks.id, measures.taskId))
-        .where(where)
-        .orderBy(asc(measures.taskId), asc(measures.position), asc(milestones.position))
-        .limit(page.limit)
-        .offset(page.offset)
-        .all();
-      const total = db
-        .select({ n: count() })
-        .from(milestones)
-        .innerJoin(measures, eq(measures.id, milestones.measureId))
-        .where(where)
-        .get()!.n;
-
-      const owners = ownersOf(db, [...new Set(rows.map((r) => r.measureId))]);
-      return { items: rows.map((r) => ({ ...r, ownerUnits: owners.get(r.measureId) ?? [] })), total };
+      const params = {
+        year: filters.year ?? null,
+        kind: filters.kind ?? null,
+        task: filters.task ?? null,
+        ownerUnitIds: filters.ownerUnitIds ? JSON.stringify(filters.ownerUnitIds) : null,
+      };
+      const rows = listPage.all({ ...params, ...page });
+      const owners = measureRepository.ownersOf([...new Set(rows.map((r) => r.measureId))]);
+      return { items: rows.map((r) => ({ ...r, ownerUnits: owners.get(r.measureId) ?? [] })), total: listTotal.get(params)!.n };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chapters, plans } from '../../db/schema.js';
+import { param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
 
 export function createPlanRepository(db: Db) {
@@ -29,34 +30,39 @@ export function createPlanRepository(db: Db) {
     counts: { chapters, tasks, measures, milestones, indicators },
   });
 
+  const listPage = selectPlans().orderBy(asc(plans.id)).limit(param('limit')).offset(param('offset')).prepare();
+  const planTotal = db.select({ n: count() }).from(plans).prepare();
+  const byId = selectPlans().where(eq(plans.id, param('id'))).prepare();
+  const chapterFilter = whenGiven('plan', eq(chapters.planId, param('plan')));
+  const chapterPage = db
+    .select({
+      id: chapters.id,
+      planId: chapters.planId,
+      position: chapters.position,
+      title: chapters.title,
+      taskCount: sql<number>`(SELECT count(*) FROM tasks t WHERE t.chapter_id = chapters.id)`,
+    })
+    .from(chapters)
+    .where(chapterFilter)
+    .orderBy(asc(chapters.planId), asc(chapters.position))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const chapterTotal = db.select({ n: count() }).from(chapters).where(chapterFilter).prepare();
+
   return {
     list(page: Page) {
-      const rows = selectPlans().orderBy(asc(plans.id)).limit(page.limit).offset(page.offset).all();
-      return { items: rows.map(shape), total: db.select({ n: count() }).from(plans).get()!.n };
+      return { items: listPage.all({ ...page }).map(shape), total: planTotal.get()!.n };
     },
 
     get(id: number) {
-      const row = selectPlans().where(eq(plans.id, id)).get();
+      const row = byId.get({ id });
       return row ? shape(row) : undefined;
     },
 
     chapters(filters: { plan?: number | undefined }, page: Page) {
-      const where = filters.plan === undefined ? undefined : eq(chapters.planId, filters.plan);
-      const items = db
-        .select({
-          id: chapters.id,
-          planId: chapters.planId,
-          position: chapters.position,
-          title: chapters.title,
-          taskCount: sql<number>`(SELECT count(*) FROM tasks t WHERE t.chapter_id = chapters.id)`,
-        })
-        .from(chapters)
-        .where(where)
-        .orderBy(asc(chapters.planId), asc(chapters.position))
-        .limit(page.limit)
-        .offset(page.offset)
-        .all();
-      return { items, total: db.select({ n: count() }).from(chapters).where(where).get()!.n };
+      const params = { plan: filters.plan ?? null };
+      return { items: chapterPage.all({ ...params, ...page }), total: chapterTotal.get(params)!.n };
     },
   };
 }

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chapters, measureOwners, measures, taskUnits, tasks, units } from '../../db/schema.js';
+import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
-import { textContains } from '../../http/like.js';
 import { toDeadline } from '../measures/deadline.js';
 import type { UnitRef } from '../units/repository.js';
 
@@ -18,36 +18,29 @@ export interface TaskFilters {
   q?: string | undefined;
 }
 
-function taskIdsWithRole(unitIds: number[], role: TaskRole): SQL {
-  if (role === 'owner') {
-    return sql`SELECT ${measures.taskId} FROM ${measures} INNER JOIN ${measureOwners} ON ${measureOwners.measureId} = ${measures.id} WHERE ${inArray(measureOwners.unitId, unitIds)}`;
-  }
-  return sql`SELECT ${taskUnits.taskId} FROM ${taskUnits} WHERE ${taskUnits.role} = ${role} AND ${inArray(taskUnits.unitId, unitIds)}`;
-}
-
-function filterCondition(filters: TaskFilters): SQL | undefined {
-  const conditions: (SQL | undefined)[] = [];
-  if (filters.plan !== undefined) conditions.push(eq(tasks.planId, filters.plan));
-  if (filters.chapter !== undefined) conditions.push(eq(tasks.chapterId, filters.chapter));
-  if (filters.unitIds) {
-    const roles: TaskRole[] = filters.role ? [filters.role] : ['lead', 'responsible', 'owner'];
-    conditions.push(or(...roles.map((role) => sql`${tasks.id} IN (${taskIdsWithRole(filters.unitIds!, role)})`)));
-  }
-  if (filters.deadlineYear !== undefined) {
-    conditions.push(sql`${tasks.deadlineDate} LIKE ${`${filters.deadlineYear}-%`}`);
-  }
-  if (filters.q) {
-    conditions.push(
-      or(
-        textContains(tasks.title, filters.q),
-        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${textContains(measures.text, filters.q)})`,
-      ),
-    );
-  }
-  return and(...conditions);
-}
+/** Tasks where one of the units bound to `unitIds` has `role` (any role when `role` is NULL). */
+const hasUnitInRole = or(
+  sql`${tasks.id} IN (SELECT ${taskUnits.taskId} FROM ${taskUnits} WHERE ${inJsonIds(taskUnits.unitId, 'unitIds')}
+      AND (${param('role')} IS NULL OR ${taskUnits.role} = ${param('role')}))`,
+  sql`(${param('role')} IS NULL OR ${param('role')} = 'owner') AND ${tasks.id} IN (
+      SELECT ${measures.taskId} FROM ${measures} INNER JOIN ${measureOwners} ON ${measureOwners.measureId} = ${measures.id}
+      WHERE ${inJsonIds(measureOwners.unitId, 'unitIds')})`,
+);
 
 export function createTaskRepository(db: Db) {
+  const filter = and(
+    whenGiven('plan', eq(tasks.planId, param('plan'))),
+    whenGiven('chapter', eq(tasks.chapterId, param('chapter'))),
+    whenGiven('unitIds', hasUnitInRole),
+    whenGiven('deadlineYearPrefix', sql`${tasks.deadlineDate} LIKE ${param('deadlineYearPrefix')}`),
+    whenGiven(
+      'q',
+      or(
+        containsParam(tasks.title, 'q'),
+        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${containsParam(measures.text, 'q')})`,
+      ),
+    ),
+  );
   const selectTasks = () =>
     db
       .select({
@@ -68,33 +61,40 @@ export function createTaskRepository(db: Db) {
       })
       .from(tasks)
       .innerJoin(chapters, eq(chapters.id, tasks.chapterId));
-  type TaskRow = ReturnType<ReturnType<typeof selectTasks>['all']>[number];
+  const listPage = selectTasks()
+    .where(filter)
+    .orderBy(asc(tasks.planId), asc(tasks.no))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db.select({ n: count() }).from(tasks).where(filter).prepare();
+  const byId = selectTasks().where(eq(tasks.id, param('id'))).prepare();
+  const unitsOfTasks = db
+    .select({ taskId: taskUnits.taskId, role: taskUnits.role, id: units.id, name: units.name, kind: units.kind })
+    .from(taskUnits)
+    .innerJoin(units, eq(units.id, taskUnits.unitId))
+    .where(inJsonIds(taskUnits.taskId, 'taskIds'))
+    .orderBy(asc(taskUnits.taskId), asc(taskUnits.role), asc(taskUnits.position))
+    .prepare();
+  type TaskRow = ReturnType<(typeof byId)['all']>[number];
 
   /** Lead and responsible units for a page of tasks, in one query. */
   function shape(rows: TaskRow[]) {
-    const assigned = new Map<string, UnitRef[]>();
-    if (rows.length > 0) {
-      const unitRows = db
-        .select({ taskId: taskUnits.taskId, role: taskUnits.role, id: units.id, name: units.name, kind: units.kind })
-        .from(taskUnits)
-        .innerJoin(units, eq(units.id, taskUnits.unitId))
-        .where(inArray(taskUnits.taskId, rows.map((r) => r.id)))
-        .orderBy(asc(taskUnits.taskId), asc(taskUnits.role), asc(taskUnits.position))
-        .all();
-      for (const { taskId, role, ...unit } of unitRows) {
-        const key = `${taskId}/${role}`;
-        assigned.set(key, [...(assigned.get(key) ?? []), unit]);
-      }
-    }
+    const assigned = groupBy(
+      rows.length === 0 ? [] : unitsOfTasks.all({ taskIds: JSON.stringify(rows.map((r) => r.id)) }),
+      (u) => `${u.taskId}/${u.role}`,
+    );
+    const unitsIn = (taskId: number, role: 'lead' | 'responsible'): UnitRef[] =>
+      (assigned.get(`${taskId}/${role}`) ?? []).map(({ id, name, kind }) => ({ id, name, kind }));
     return rows.map((row) => ({
       id: row.id,
       planId: row.planId,
       no: row.no,
       chapter: { id: row.chapterId, title: row.chapterTitle },
       title: row.title,
-      leadUnits: assigned.get(`${row.id}/lead`) ?? [],
+      leadUnits: unitsIn(row.id, 'lead'),
       leadsEachOwnPart: row.leadsEachOwnPart,
-      responsibleUnits: assigned.get(`${row.id}/responsible`) ?? [],
+      responsibleUnits: unitsIn(row.id, 'responsible'),
       deadline: toDeadline(row),
       measureCount: row.measureCount,
       source: {
@@ -107,19 +107,20 @@ export function createTaskRepository(db: Db) {
 
   return {
     list(filters: TaskFilters, page: Page) {
-      const where = filterCondition(filters);
-      const rows = selectTasks()
-        .where(where)
-        .orderBy(asc(tasks.planId), asc(tasks.no))
-        .limit(page.limit)
-        .offset(page.offset)
-        .all();
-      const total = db.select({ n: count() }).from(tasks).where(where).get()!.n;
-      return { items: shape(rows), total };
+      const params = {
+        plan: filters.plan ?? null,
+        chapter: filters.chapter ?? null,
+        unitIds: filters.unitIds ? JSON.stringify(filters.unitIds) : null,
+        role: filters.role ?? null,
+        // Bound as text: better-sqlite3 binds JS numbers as REAL, which would concatenate as '2023.0'.
+        deadlineYearPrefix: filters.deadlineYear === undefined ? null : `${filters.deadlineYear}-%`,
+        q: filters.q ? likeLiteral(filters.q) : null,
+      };
+      return { items: shape(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },
 
     get(id: number) {
-      const row = selectTasks().where(eq(tasks.id, id)).get();
+      const row = byId.get({ id });
       return row ? shape([row])[0] : undefined;
     },
   };

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { measureOwners, taskUnits, unitAliases, unitMembers, units, UNIT_KINDS } from '../../db/schema.js';
+import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
-import { textContains } from '../../http/like.js';
 import { normaliseUnitName } from './unit-name.js';
 
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -17,118 +17,107 @@ export interface UnitFilters {
   q?: string | undefined;
 }
 
+const unitColumns = { id: units.id, name: units.name, kind: units.kind };
+
 export function createUnitRepository(db: Db) {
-  const unitColumns = { id: units.id, name: units.name, kind: units.kind };
+  const filter = and(
+    whenGiven('kind', eq(units.kind, param('kind'))),
+    whenGiven(
+      'q',
+      or(
+        containsParam(units.name, 'q'),
+        sql`${units.id} IN (SELECT ${unitAliases.unitId} FROM ${unitAliases} WHERE ${containsParam(unitAliases.alias, 'q')})`,
+      ),
+    ),
+  );
+  const listPage = db
+    .select(unitColumns)
+    .from(units)
+    .where(filter)
+    .orderBy(asc(units.id))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db.select({ n: count() }).from(units).where(filter).prepare();
+  const aliasesOfUnits = db
+    .select()
+    .from(unitAliases)
+    .where(inJsonIds(unitAliases.unitId, 'unitIds'))
+    .orderBy(asc(unitAliases.alias))
+    .prepare();
+  const byId = db.select(unitColumns).from(units).where(eq(units.id, param('id'))).prepare();
+  const byName = db.select(unitColumns).from(units).where(eq(units.name, param('name'))).prepare();
+  const byAlias = db
+    .select(unitColumns)
+    .from(unitAliases)
+    .innerJoin(units, eq(units.id, unitAliases.unitId))
+    .where(eq(unitAliases.alias, param('name')))
+    .prepare();
+  const collectivesOf = db
+    .select({ id: unitMembers.collectiveId })
+    .from(unitMembers)
+    .where(eq(unitMembers.memberId, param('id')))
+    .prepare();
+  const membersOf = db
+    .select(unitColumns)
+    .from(unitMembers)
+    .innerJoin(units, eq(units.id, unitMembers.memberId))
+    .where(eq(unitMembers.collectiveId, param('id')))
+    .orderBy(asc(units.id))
+    .prepare();
+  const memberOf = db
+    .select(unitColumns)
+    .from(unitMembers)
+    .innerJoin(units, eq(units.id, unitMembers.collectiveId))
+    .where(eq(unitMembers.memberId, param('id')))
+    .orderBy(asc(units.id))
+    .prepare();
+  const roleCount = db
+    .select({ n: count() })
+    .from(taskUnits)
+    .where(and(eq(taskUnits.unitId, param('id')), eq(taskUnits.role, param('role'))))
+    .prepare();
+  const ownedMeasureCount = db.select({ n: count() }).from(measureOwners).where(eq(measureOwners.unitId, param('id'))).prepare();
 
   function aliasesOf(unitIds: number[]): Map<number, string[]> {
-    const byUnit = new Map<number, string[]>();
-    if (unitIds.length === 0) return byUnit;
-    const rows = db
-      .select()
-      .from(unitAliases)
-      .where(inArray(unitAliases.unitId, unitIds))
-      .orderBy(asc(unitAliases.alias))
-      .all();
-    for (const row of rows) byUnit.set(row.unitId, [...(byUnit.get(row.unitId) ?? []), row.alias]);
-    return byUnit;
-  }
-
-  function filterCondition(filters: UnitFilters): SQL | undefined {
-    const conditions: (SQL | undefined)[] = [];
-    if (filters.kind) conditions.push(eq(units.kind, filters.kind));
-    if (filters.q) {
-      const name = normaliseUnitName(filters.q);
-      conditions.push(
-        or(
-          textContains(units.name, name),
-          sql`${units.id} IN (SELECT ${unitAliases.unitId} FROM ${unitAliases} WHERE ${textContains(unitAliases.alias, name)})`,
-        ),
-      );
-    }
-    return and(...conditions);
+    const rows = unitIds.length === 0 ? [] : aliasesOfUnits.all({ unitIds: JSON.stringify(unitIds) });
+    return new Map([...groupBy(rows, (r) => r.unitId)].map(([id, group]) => [id, group.map((r) => r.alias)]));
   }
 
   return {
     /** The one unit-name resolver: an id, a canonical name or any alias. */
     resolve(ref: string): UnitRef | undefined {
-      if (/^\d+$/.test(ref)) {
-        return db.select(unitColumns).from(units).where(eq(units.id, Number(ref))).get();
-      }
+      if (/^\d+$/.test(ref)) return byId.get({ id: Number(ref) });
       const name = normaliseUnitName(ref);
-      return (
-        db.select(unitColumns).from(units).where(eq(units.name, name)).get() ??
-        db
-          .select(unitColumns)
-          .from(unitAliases)
-          .innerJoin(units, eq(units.id, unitAliases.unitId))
-          .where(eq(unitAliases.alias, name))
-          .get()
-      );
+      return byName.get({ name }) ?? byAlias.get({ name });
     },
 
     /** The unit itself and every collective it is a member of: the units whose duties it shares. */
     withCollectives(unitId: number): number[] {
-      const collectives = db
-        .select({ id: unitMembers.collectiveId })
-        .from(unitMembers)
-        .where(eq(unitMembers.memberId, unitId))
-        .all();
-      return [unitId, ...collectives.map((c) => c.id)];
+      return [unitId, ...collectivesOf.all({ id: unitId }).map((c) => c.id)];
     },
 
     list(filters: UnitFilters, page: Page) {
-      const where = filterCondition(filters);
-      const rows = db
-        .select(unitColumns)
-        .from(units)
-        .where(where)
-        .orderBy(asc(units.id))
-        .limit(page.limit)
-        .offset(page.offset)
-        .all();
-      const total = db.select({ n: count() }).from(units).where(where).get()!.n;
+      const params = { kind: filters.kind ?? null, q: filters.q ? likeLiteral(normaliseUnitName(filters.q)) : null };
+      const rows = listPage.all({ ...params, ...page });
       const aliases = aliasesOf(rows.map((r) => r.id));
-      return { items: rows.map((r) => ({ ...r, aliases: aliases.get(r.id) ?? [] })), total };
+      return { items: rows.map((r) => ({ ...r, aliases: aliases.get(r.id) ?? [] })), total: listTotal.get(params)!.n };
     },
 
     get(id: number) {
-      const unit = db.select(unitColumns).from(units).where(eq(units.id, id)).get();
+      const unit = byId.get({ id });
       if (!unit) return undefined;
-      const members = db
-        .select(unitColumns)
-        .from(unitMembers)
-        .innerJoin(units, eq(units.id, unitMembers.memberId))
-        .where(eq(unitMembers.collectiveId, id))
-        .orderBy(asc(units.id))
-        .all();
-      const memberOf = db
-        .select(unitColumns)
-        .from(unitMembers)
-        .innerJoin(units, eq(units.id, unitMembers.collectiveId))
-        .where(eq(unitMembers.memberId, id))
-        .orderBy(asc(units.id))
-        .all();
-      const roleCount = (role: 'lead' | 'responsible') =>
-        db
-          .select({ n: count() })
-          .from(taskUnits)
-          .where(and(eq(taskUnits.unitId, id), eq(taskUnits.role, role)))
-          .get()!.n;
-      const ownedMeasures = db.select({ n: count() }).from(measureOwners).where(eq(measureOwners.unitId, id)).get()!.n;
       return {
         ...unit,
         aliases: aliasesOf([id]).get(id) ?? [],
-        members,
-        memberOf,
-        counts: { leadTasks: roleCount('lead'), responsibleTasks: roleCount('responsible'), ownedMeasures },
+        members: membersOf.all({ id }),
+        memberOf: memberOf.all({ id }),
+        counts: {
+          leadTasks: roleCount.get({ id, role: 'lead' })!.n,
+          responsibleTasks: roleCount.get({ id, role: 'responsible' })!.n,
+          ownedMeasures: ownedMeasureCount.get({ id })!.n,
+        },
       };
-    },
-
-    /** Units by id, in one query, for shaping lists that reference units. */
-    refsByIds(ids: number[]): Map<number, UnitRef> {
-      if (ids.length === 0) return new Map();
-      const rows = db.select(unitColumns).from(units).where(inArray(units.id, ids)).all();
-      return new Map(rows.map((r) => [r.id, r]));
     },
   };
 }
