@@ -24,7 +24,7 @@ export function listQuery<P extends TProperties>(filters: P) {
 }
 
 /** The list envelope every collection returns: `{ items, total, limit, offset }`. */
-export function pageOf<T extends TSchema>(item: T, options: { description: string; examples?: unknown[] }) {
+export function pageOf<T extends TSchema>(item: T, { description, itemExample }: { description: string; itemExample: unknown }) {
   return Type.Object(
     {
       items: Type.Array(item),
@@ -32,6 +32,6 @@ export function pageOf<T extends TSchema>(item: T, options: { description: strin
       limit: Type.Integer({ minimum: 1 }),
       offset: Type.Integer({ minimum: 0 }),
     },
-    options,
+    { description, examples: [{ items: [itemExample], total: 1, limit: DEFAULT_LIMIT, offset: 0 }] },
   );
 }

@@ -1,24 +1,12 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { readClient, type Page } from '../helpers/http.js';
 import { canonical, deadlineDate, seed, withCollectives } from '../helpers/seed.js';
 
-interface Page<T> { items: T[]; total: number; limit: number; offset: number }
 interface UnitRef { id: number; name: string; kind: string }
 
 const app = await buildTestApp(t);
-async function get<T>(url: string): Promise<T> {
-  const res = await app.inject(url);
-  if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
-  return res.json() as T;
-}
-async function all<T>(url: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let offset = 0; ; offset += 500) {
-    const page = await get<Page<T>>(`${url}${url.includes('?') ? '&' : '?'}limit=500&offset=${offset}`);
-    items.push(...page.items);
-    if (items.length >= page.total) return items;
-  }
-}
+const { get, all } = readClient(app);
 const seedMeasures = seed.plan.tasks.flatMap((task) => task.measures.map((m) => ({ ...m, taskNo: task.no })));
 const seedMilestones = seedMeasures.flatMap((m) => m.milestones.map((x) => ({ ...x, taskNo: m.taskNo, owners: m.ownerUnits })));
 

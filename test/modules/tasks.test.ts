@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { readClient, type Page } from '../helpers/http.js';
 import { canonical, deadlineDate, seed, seedTask, withCollectives } from '../helpers/seed.js';
 
 interface UnitRef { id: number; name: string; kind: string }
@@ -13,23 +14,9 @@ interface TaskItem {
   deadline: { kind: string; date: string | null; text: string } | null;
   measureCount: number;
 }
-interface Page<T> { items: T[]; total: number; limit: number; offset: number }
 
 const app = await buildTestApp(t);
-async function get<T>(url: string): Promise<T> {
-  const res = await app.inject(url);
-  if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
-  return res.json() as T;
-}
-/** Every page of a list, following limit/offset. */
-async function all<T>(url: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let offset = 0; ; offset += 500) {
-    const page = await get<Page<T>>(`${url}${url.includes('?') ? '&' : '?'}limit=500&offset=${offset}`);
-    items.push(...page.items);
-    if (items.length >= page.total) return items;
-  }
-}
+const { get, all } = readClient(app);
 const nos = (tasks: TaskItem[]) => tasks.map((task) => task.no);
 
 t.test('lists every task of the document in order, 50 to a page by default', async (t) => {

@@ -77,5 +77,5 @@ export const IndicatorListQuery = listQuery({
 
 export const IndicatorPageSchema = pageOf(Type.Ref(IndicatorSchema), {
   description: 'A page of indicators ordered by id.',
-  examples: [{ items: [indicatorExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: indicatorExample,
 });

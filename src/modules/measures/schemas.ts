@@ -100,5 +100,5 @@ export const MeasureListQuery = listQuery({
 
 export const MeasurePageSchema = pageOf(Type.Ref(MeasureSchema), {
   description: 'A page of measures in document order.',
-  examples: [{ items: [measureExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: measureExample,
 });

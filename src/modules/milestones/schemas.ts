@@ -30,26 +30,17 @@ export const MilestoneListQuery = listQuery({
 
 export const MilestonePageSchema = pageOf(Type.Ref(MilestoneListItemSchema), {
   description: 'A page of milestones in document order.',
-  examples: [
-    {
-      items: [
-        {
-          id: 1,
-          position: 1,
-          kind: 'due',
-          year: 2022,
-          dueDate: '2022-12-31',
-          text: '2022年底前承诺不低于50%',
-          measureId: 1,
-          measureNo: null,
-          taskId: 1,
-          taskNo: 1,
-          ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
-        },
-      ],
-      total: 1,
-      limit: 50,
-      offset: 0,
-    },
-  ],
+  itemExample: {
+    id: 1,
+    position: 1,
+    kind: 'due',
+    year: 2022,
+    dueDate: '2022-12-31',
+    text: '2022年底前承诺不低于50%',
+    measureId: 1,
+    measureNo: null,
+    taskId: 1,
+    taskNo: 1,
+    ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
+  },
 });

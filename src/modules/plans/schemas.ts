@@ -37,7 +37,7 @@ export const PlanSchema = Type.Object(
 export const PlanListQuery = listQuery({});
 export const PlanPageSchema = pageOf(Type.Ref(PlanSchema), {
   description: 'A page of plans ordered by id.',
-  examples: [{ items: [planExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: planExample,
 });
 
 const chapterExample = { id: 1, planId: 1, position: 1, title: '主要任务指标', taskCount: 11 };
@@ -57,5 +57,5 @@ export const ChapterListQuery = listQuery({
 });
 export const ChapterPageSchema = pageOf(Type.Ref(ChapterSchema), {
   description: 'A page of chapters in document order.',
-  examples: [{ items: [chapterExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: chapterExample,
 });

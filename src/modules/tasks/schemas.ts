@@ -100,5 +100,5 @@ export const TaskListQuery = listQuery({
 
 export const TaskPageSchema = pageOf(Type.Ref(TaskSummarySchema), {
   description: 'A page of tasks ordered by plan and 序号.',
-  examples: [{ items: [taskExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: taskExample,
 });

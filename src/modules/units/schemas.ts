@@ -72,5 +72,5 @@ export const UnitListQuery = listQuery({
 
 export const UnitPageSchema = pageOf(Type.Ref(UnitSchema), {
   description: 'A page of units ordered by id.',
-  examples: [{ items: [unitExample], total: 1, limit: 50, offset: 0 }],
+  itemExample: unitExample,
 });
