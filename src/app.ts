@@ -3,8 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
+import type { ApiInstance } from './http/app-types.js';
 import { addSharedSchemas } from './http/shared-schemas.js';
+import { createAuditRepository } from './modules/audit/repository.js';
+import { registerAuditRoutes } from './modules/audit/routes.js';
+import { createApiKeyRepository } from './modules/auth/repository.js';
+import { registerApiKeyRoutes } from './modules/auth/routes.js';
 import { registerHealthRoutes } from './modules/health/routes.js';
+import { createIdempotencyStore } from './modules/idempotency/store.js';
 import { createIndicatorRepository } from './modules/indicators/repository.js';
 import { registerIndicatorRoutes } from './modules/indicators/routes.js';
 import { createMeasureRepository } from './modules/measures/repository.js';
@@ -13,16 +19,25 @@ import { createMilestoneRepository } from './modules/milestones/repository.js';
 import { registerMilestoneRoutes } from './modules/milestones/routes.js';
 import { createPlanRepository } from './modules/plans/repository.js';
 import { registerPlanRoutes } from './modules/plans/routes.js';
+import { registerBulkImportRoutes } from './modules/reports/bulk-routes.js';
+import { createBulkImporter } from './modules/reports/bulk.js';
+import { createReportRepository } from './modules/reports/repository.js';
+import { registerReportRoutes } from './modules/reports/routes.js';
+import { createReportService } from './modules/reports/service.js';
 import { createTaskRepository } from './modules/tasks/repository.js';
 import { registerTaskRoutes } from './modules/tasks/routes.js';
 import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
+import { ANY_ROLE, registerAuthentication, requirePrincipal } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
 
-export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'>;
+export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> & Partial<Pick<Config, 'requireAuthForReads'>> & {
+  /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
+  now?: () => Date;
+};
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -33,6 +48,7 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   const seed = loadSeed(db);
+  const now = config.now ?? (() => new Date());
 
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -52,25 +68,50 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     db.$client.close();
   });
 
-  registerErrorHandling(app);
-  addSharedSchemas(app);
-  await registerSwagger(app);
-
   const units = createUnitRepository(db);
   const unitResolver = createUnitResolver(units);
   const measures = createMeasureRepository(db);
   const indicators = createIndicatorRepository(db);
+  const keys = createApiKeyRepository(db);
+  const audit = createAuditRepository(db);
+  const reportService = createReportService({ db, reports: createReportRepository(db), units, audit, now });
+
+  registerErrorHandling(app);
+  registerAuthentication(app, keys, now);
+  addSharedSchemas(app);
+  await registerSwagger(app);
 
   registerHealthRoutes(app, db);
   await app.register(
-    async (api) => {
-      const v1 = api.withTypeProvider<TypeBoxTypeProvider>();
-      registerPlanRoutes(v1, createPlanRepository(db));
-      registerTaskRoutes(v1, { tasks: createTaskRepository(db), measures, indicators, units: unitResolver });
-      registerMeasureRoutes(v1, measures, unitResolver);
-      registerMilestoneRoutes(v1, createMilestoneRepository(db, measures), unitResolver);
-      registerIndicatorRoutes(v1, indicators);
-      registerUnitRoutes(v1, units);
+    async (scope) => {
+      const catalogue = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
+      if (config.requireAuthForReads) {
+        catalogue.addHook('preHandler', async (request) => {
+          requirePrincipal(request, ANY_ROLE);
+        });
+      }
+      registerPlanRoutes(catalogue, createPlanRepository(db));
+      registerTaskRoutes(catalogue, { tasks: createTaskRepository(db), measures, indicators, units: unitResolver });
+      registerMeasureRoutes(catalogue, measures, unitResolver);
+      registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
+      registerIndicatorRoutes(catalogue, indicators);
+      registerUnitRoutes(catalogue, units);
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(
+    async (scope) => {
+      const reporting = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
+      const idempotency = createIdempotencyStore(db);
+      registerReportRoutes(reporting, { service: reportService, units, idempotency, now });
+      await registerBulkImportRoutes(reporting, {
+        importRows: createBulkImporter(reportService),
+        transaction: reportService.transaction,
+        idempotency,
+        now,
+      });
+      registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
+      registerAuditRoutes(reporting, { audit, units });
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,8 @@ export interface Config {
   /** Path of the embedded SQLite file, or ':memory:' (tests). */
   databasePath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** When true, reading the plan also needs an API key (any role). */
+  requireAuthForReads: boolean;
 }
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -28,6 +30,12 @@ function parseLogLevel(raw: string): Config['logLevel'] {
   return level;
 }
 
+function parseBoolean(name: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0' || raw === '') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
 /** Reads and validates the configuration; these variable names are a contract with deployments. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST ?? '127.0.0.1';
@@ -39,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databasePath,
     logLevel: parseLogLevel(env.LOG_LEVEL ?? 'info'),
+    requireAuthForReads: parseBoolean('REQUIRE_AUTH_FOR_READS', env.REQUIRE_AUTH_FOR_READS ?? 'false'),
   };
 }

@@ -2,16 +2,20 @@ import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 t.test('defaults are the documented contract', async (t) => {
-  t.same(loadConfig({}), { port: 3000, host: '127.0.0.1', databasePath: 'data/plan-tracker.db', logLevel: 'info' });
+  t.same(loadConfig({}), {
+    port: 3000,
+    host: '127.0.0.1',
+    databasePath: 'data/plan-tracker.db',
+    logLevel: 'info',
+    requireAuthForReads: false,
+  });
 });
 
 t.test('values from the environment', async (t) => {
-  t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/var/lib/plan-tracker/db.sqlite', LOG_LEVEL: 'warn' }), {
-    port: 8080,
-    host: '0.0.0.0',
-    databasePath: '/var/lib/plan-tracker/db.sqlite',
-    logLevel: 'warn',
-  });
+  t.same(
+    loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/var/lib/plan-tracker/db.sqlite', LOG_LEVEL: 'warn', REQUIRE_AUTH_FOR_READS: 'true' }),
+    { port: 8080, host: '0.0.0.0', databasePath: '/var/lib/plan-tracker/db.sqlite', logLevel: 'warn', requireAuthForReads: true },
+  );
 });
 
 t.test('a bad value is refused with a message naming the variable', async (t) => {
@@ -22,6 +26,7 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ HOST: ' ' }, /HOST/],
     [{ DATABASE_PATH: '' }, /DATABASE_PATH/],
+    [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, real, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -159,4 +160,127 @@ export const indicatorTargets = sqliteTable(
     sourceText: text('source_text').notNull(),
   },
   (t) => [uniqueIndex('indicator_targets_indicator_year').on(t.indicatorId, t.year)],
+);
+
+/* ── Progress reporting ─────────────────────────────────────────────────────────────────────────── */
+
+export const ROLES = ['admin', 'coordinator', 'reporter', 'reader'] as const;
+export const REPORT_STATES = ['draft', 'submitted', 'approved', 'returned', 'superseded'] as const;
+export const PROGRESS_STATUSES = ['not_started', 'in_progress', 'completed', 'delayed', 'blocked'] as const;
+export const REPORT_ACTIONS = ['created', 'updated', 'submitted', 'approved', 'returned', 'superseded'] as const;
+
+/** API keys: only a SHA-256 hash of the token is stored; `prefix` identifies a key in lists and logs. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  /** The unit a reporter writes for; null for other roles. */
+  unitId: integer('unit_id').references(() => units.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at'),
+  revokedAt: text('revoked_at'),
+});
+
+/**
+ * A unit's progress on a measure for a period. One open report (draft, submitted or returned) per
+ * measure/unit/period; an approved report is never edited, a newer approval supersedes it.
+ */
+export const progressReports = sqliteTable(
+  'progress_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    measureId: integer('measure_id').notNull().references(() => measures.id),
+    unitId: integer('unit_id').notNull().references(() => units.id),
+    /** As given: 2024, 2024-Q3 or 2024-07. */
+    period: text('period').notNull(),
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
+    state: text('state', { enum: REPORT_STATES }).notNull(),
+    status: text('status', { enum: PROGRESS_STATUSES }).notNull(),
+    narrative: text('narrative').notNull(),
+    /** JSON array of { title, url?, note? }. */
+    evidence: text('evidence').notNull(),
+    percentComplete: real('percent_complete'),
+    /** Bumped by every change; the ETag is derived from it. */
+    version: integer('version').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    createdByKeyId: integer('created_by_key_id').notNull().references(() => apiKeys.id),
+    submittedAt: text('submitted_at'),
+    reviewedAt: text('reviewed_at'),
+    reviewedByKeyId: integer('reviewed_by_key_id').references(() => apiKeys.id),
+    reviewNote: text('review_note'),
+    supersededById: integer('superseded_by_id'),
+  },
+  (t) => [
+    index('progress_reports_key').on(t.measureId, t.unitId, t.period),
+    // The invariant the service relies on: at most one open report per measure, unit and period.
+    uniqueIndex('progress_reports_one_open')
+      .on(t.measureId, t.unitId, t.period)
+      .where(sql`${t.state} IN ('draft', 'submitted', 'returned')`),
+    index('progress_reports_updated').on(t.updatedAt, t.id),
+    index('progress_reports_unit').on(t.unitId),
+  ],
+);
+
+export const reportIndicatorValues = sqliteTable(
+  'report_indicator_values',
+  {
+    reportId: integer('report_id').notNull().references(() => progressReports.id),
+    indicatorId: integer('indicator_id').notNull().references(() => indicators.id),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.indicatorId] }), index('report_values_indicator').on(t.indicatorId)],
+);
+
+/** What happened to a report, in order: created, updated, submitted, approved, returned, superseded. */
+export const reportEvents = sqliteTable(
+  'report_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reportId: integer('report_id').notNull().references(() => progressReports.id),
+    action: text('action', { enum: REPORT_ACTIONS }).notNull(),
+    fromState: text('from_state', { enum: REPORT_STATES }),
+    toState: text('to_state', { enum: REPORT_STATES }).notNull(),
+    at: text('at').notNull(),
+    keyId: integer('key_id').references(() => apiKeys.id),
+    note: text('note'),
+  },
+  (t) => [index('report_events_report').on(t.reportId)],
+);
+
+/** Every write, append-only (triggers refuse UPDATE and DELETE). */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    keyId: integer('key_id'),
+    unitId: integer('unit_id'),
+    role: text('role'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: integer('entity_id'),
+    before: text('before'),
+    after: text('after'),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_events_entity').on(t.entityType, t.entityId), index('audit_events_at').on(t.at)],
+);
+
+/** Responses to POSTs made with an Idempotency-Key, replayed when the same key comes again. */
+export const idempotencyRecords = sqliteTable(
+  'idempotency_records',
+  {
+    keyId: integer('key_id').notNull().references(() => apiKeys.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    route: text('route').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.idempotencyKey] })],
 );

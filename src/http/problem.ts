@@ -45,6 +45,7 @@ export class HttpProblem extends Error {
     readonly title: string,
     detail: string,
     readonly errors?: ProblemField[],
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -58,6 +59,23 @@ export function invalidField(field: string, message: string): HttpProblem {
   return new HttpProblem(400, 'validation', 'Invalid request', `${field.slice(1)} ${message}`, [{ field, message }]);
 }
 
+/** Well-formed, but it names something that does not exist or does not fit (unknown measure, period outside the plan …). */
+export function unprocessable(field: string, message: string): HttpProblem {
+  return new HttpProblem(422, 'unprocessable', 'Unprocessable request', `${field.slice(1)} ${message}`, [{ field, message }]);
+}
+
+export function unauthorized(detail: string): HttpProblem {
+  return new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
+}
+
+export function forbidden(detail: string, errors?: ProblemField[]): HttpProblem {
+  return new HttpProblem(403, 'forbidden', 'Forbidden', detail, errors);
+}
+
+export function conflict(detail: string): HttpProblem {
+  return new HttpProblem(409, 'conflict', 'Conflict', detail);
+}
+
 /** Response schema entries for the error statuses a route can produce. */
 export function problemResponses(...statuses: number[]): Record<number, unknown> {
   const descriptions: Record<number, string> = {
@@ -66,7 +84,8 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
     403: 'The credentials do not allow this operation.',
     404: 'The resource does not exist.',
     409: 'The request conflicts with the current state of the resource.',
-    412: 'The resource changed since it was read (stale `If-Match`).',
+    412: 'The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry.',
+    428: 'The request must be conditional: send `If-Match` with the ETag you read.',
     413: 'The request body is too large.',
     415: 'Unsupported content type.',
     422: 'The request is well-formed but cannot be processed.',

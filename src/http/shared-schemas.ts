@@ -5,6 +5,10 @@ import { MilestoneListItemSchema } from '../modules/milestones/schemas.js';
 import { ChapterSchema, PlanSchema } from '../modules/plans/schemas.js';
 import { TaskDetailSchema, TaskSummarySchema } from '../modules/tasks/schemas.js';
 import { UnitDetailSchema, UnitRefSchema, UnitSchema } from '../modules/units/schemas.js';
+import { AuditEventSchema } from '../modules/audit/routes.js';
+import { ApiKeySchema } from '../modules/auth/schemas.js';
+import { ImportSummarySchema } from '../modules/reports/bulk-routes.js';
+import { ReportEventSchema, ReportInputSchema, ReportPatchSchema, ReportSchema } from '../modules/reports/schemas.js';
 import { ProblemSchema } from './problem.js';
 
 /** Schemas referenced by `$ref` from routes; each becomes a named component of the OpenAPI document. */
@@ -23,6 +27,13 @@ export function addSharedSchemas(app: FastifyInstance): void {
     IndicatorSchema,
     TaskSummarySchema,
     TaskDetailSchema,
+    ReportInputSchema,
+    ReportPatchSchema,
+    ReportSchema,
+    ReportEventSchema,
+    ApiKeySchema,
+    AuditEventSchema,
+    ImportSummarySchema,
   ]) {
     app.addSchema(schema);
   }

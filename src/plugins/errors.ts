@@ -8,13 +8,15 @@ const STATUS_TITLES: Record<number, string> = {
   406: 'Not acceptable',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  422: 'Unprocessable request',
   429: 'Too many requests',
   431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit<Problem, 'instance'>) {
+/** Sends problem+json; extension members (RFC 9457 §3.2) ride along with the standard ones. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit<Problem, 'instance'> & Record<string, unknown>) {
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')
@@ -36,6 +38,7 @@ function validationFields(error: FastifyError): ProblemField[] {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem) {
+      reply.headers(error.headers);
       return sendProblem(request, reply, {
         type: `/problems/${error.slug}`,
         title: error.title,

@@ -10,6 +10,10 @@ export const API_INFO = {
     '',
     '**Conventions.** JSON with camelCase fields; Chinese text is returned as printed (UTF-8). Lists return `{ items, total, limit, offset }` (`limit` 1–500, default 50). Filters are query parameters; unknown parameters are rejected. A `unit` filter accepts a unit id, its canonical name or any alias. Errors are RFC 9457 `application/problem+json` with `errors[]` naming each offending field (e.g. `/querystring/limit`).',
     '',
+    '**Authentication.** Reads of the plan are public unless the server runs with `REQUIRE_AUTH_FOR_READS=true`. Reports, keys and the audit trail need `Authorization: Bearer <token>`. Roles: admin (everything), coordinator (reads all, reviews any report, audit), reporter (bound to a unit: writes reports for the measures its unit owns, directly or through a collective; a task’s lead unit also reviews other units’ reports on it), reader (read-only; no drafts). 401 = no or bad key, 403 = the key may not do this.',
+    '',
+    '**Safe writes.** `POST /reports` and `POST /reports/bulk` honour `Idempotency-Key`; `PATCH /reports/{id}` needs `If-Match` with the report’s ETag (412 when stale).',
+    '',
     '**Request ids.** Send `X-Request-Id` (1–100 characters of `[A-Za-z0-9._:-]`) to correlate logs; the response echoes it, or a generated one.',
   ].join('\n'),
 };
@@ -21,8 +25,18 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: API_INFO,
       servers: [{ url: '/', description: 'This server' }],
-      // Reads of the plan are public; routes that need a key declare their own security requirement.
+      // Reads of the plan are public (unless REQUIRE_AUTH_FOR_READS); routes that need a key declare it.
       security: [],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key: `Authorization: Bearer pt_…`. Keys are created by an admin (`POST /api/v1/api-keys`) or on the server with `npm run apikey`.',
+          },
+        },
+      },
       tags: [
         { name: 'plans', description: 'Plans (规划) and their chapters (规划章节).' },
         { name: 'tasks', description: 'Tasks (规划任务) with their lead and responsible units.' },
@@ -30,6 +44,9 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'milestones', description: 'Annual targets (各年度工作目标).' },
         { name: 'indicators', description: 'Quantitative targets (指标) with yearly targets.' },
         { name: 'units', description: 'Units, their aliases and collectives.' },
+        { name: 'reports', description: 'Progress reports: what a unit has done on a measure in a period, and their review.' },
+        { name: 'api keys', description: 'API keys and roles (admin).' },
+        { name: 'audit', description: 'The append-only record of every write.' },
         { name: 'operations', description: 'Health and service endpoints.' },
       ],
     },

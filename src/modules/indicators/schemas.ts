@@ -2,10 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { COMPARATORS, DIRECTIONS } from '../../db/schema.js';
 import { yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
+import { StringEnum } from '../../http/enum.js';
 
-const comparator = Type.Unsafe<(typeof COMPARATORS)[number]>({
-  type: 'string',
-  enum: [...COMPARATORS],
+const comparator = StringEnum(COMPARATORS, {
   description: 'How an actual value is compared with the target value: actual `comparator` value.',
 });
 
@@ -46,9 +45,7 @@ export const IndicatorSchema = Type.Object(
     unit: Type.String({
       description: 'Unit of measure as printed: %, ‰, ‱, 个, 户, 万户, 亿元 … Values are never converted between units.',
     }),
-    direction: Type.Unsafe<(typeof DIRECTIONS)[number]>({
-      type: 'string',
-      enum: [...DIRECTIONS],
+    direction: StringEnum(DIRECTIONS, {
       description: 'increase: a bigger value is better (coverage rate); decrease: a smaller one is (error rate).',
     }),
     targetYear: Type.Union([Type.Integer(), Type.Null()], { description: 'Year by which the final target is due.' }),

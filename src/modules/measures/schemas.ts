@@ -3,14 +3,13 @@ import { DEADLINE_KINDS, MILESTONE_KINDS } from '../../db/schema.js';
 import { textFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { UnitRefSchema } from '../units/schemas.js';
+import { StringEnum } from '../../http/enum.js';
 
 export const DeadlineSchema = Type.Union(
   [
     Type.Object(
       {
-        kind: Type.Unsafe<(typeof DEADLINE_KINDS)[number]>({
-          type: 'string',
-          enum: [...DEADLINE_KINDS],
+        kind: StringEnum(DEADLINE_KINDS, {
           description: 'date: due by `date`; ongoing: continuous work (持续开展); annual: due at every year end (每年年底前).',
         }),
         date: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
@@ -25,9 +24,7 @@ export const DeadlineSchema = Type.Union(
   { $id: 'Deadline', title: 'Deadline', description: 'Completion deadline (完成时限); null when the source gives none.' },
 );
 
-const milestoneKind = Type.Unsafe<(typeof MILESTONE_KINDS)[number]>({
-  type: 'string',
-  enum: [...MILESTONE_KINDS],
+const milestoneKind = StringEnum(MILESTONE_KINDS, {
   description:
     'due: a target for the end of `year`; ongoing: continuous work from `year` on (2022年起持续推动); annual: repeats every year (每年…).',
 });

@@ -4,6 +4,7 @@ import { unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { milestoneFields } from '../measures/schemas.js';
 import { UnitRefSchema } from '../units/schemas.js';
+import { StringEnum } from '../../http/enum.js';
 
 export const MilestoneListItemSchema = Type.Object(
   {
@@ -25,7 +26,7 @@ export const MilestoneListQuery = listQuery({
   year: Type.Optional(yearFilter('Milestones whose `year` is this year.')),
   unit: Type.Optional(unitFilter('Milestones of measures the unit owns, directly or through a collective it belongs to.')),
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
-  kind: Type.Optional(Type.Unsafe<(typeof MILESTONE_KINDS)[number]>({ type: 'string', enum: [...MILESTONE_KINDS] })),
+  kind: Type.Optional(StringEnum(MILESTONE_KINDS)),
 });
 
 export const MilestonePageSchema = pageOf(Type.Ref(MilestoneListItemSchema), {

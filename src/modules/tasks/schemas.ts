@@ -4,6 +4,7 @@ import { listQuery, pageOf } from '../../http/pagination.js';
 import { IndicatorSchema } from '../indicators/schemas.js';
 import { DeadlineSchema, MeasureSchema } from '../measures/schemas.js';
 import { UnitRefSchema } from '../units/schemas.js';
+import { StringEnum } from '../../http/enum.js';
 
 const taskFields = {
   id: Type.Integer({ minimum: 1 }),
@@ -88,9 +89,7 @@ export const TaskListQuery = listQuery({
     unitFilter('Matches tasks where the unit — or a collective it belongs to — has `role`; any role when `role` is absent.'),
   ),
   role: Type.Optional(
-    Type.Unsafe<'lead' | 'responsible' | 'owner'>({
-      type: 'string',
-      enum: ['lead', 'responsible', 'owner'],
+    StringEnum(['lead', 'responsible', 'owner'], {
       description: 'With `unit`: lead (牵头单位), responsible (责任单位) or owner (owns one of the task’s measures).',
     }),
   ),

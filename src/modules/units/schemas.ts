@@ -2,10 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { UNIT_KINDS } from '../../db/schema.js';
 import { textFilter } from '../../http/filters.js';
 import { pageOf, listQuery } from '../../http/pagination.js';
+import { StringEnum } from '../../http/enum.js';
 
-const unitKind = Type.Unsafe<(typeof UNIT_KINDS)[number]>({
-  type: 'string',
-  enum: [...UNIT_KINDS],
+const unitKind = StringEnum(UNIT_KINDS, {
   description:
     'city_department: a city department or organ (市民政局, 市委宣传部, 市法院 …); stationed_unit: a central or provincial unit in the city (绥化海关, 市税务局 …); county_government: one of the ten county-level governments; development_zone: 市经开区; collective: a name that stands for a set of member units (各县(市、区)人民政府, 中省市直各有关单位).',
 });

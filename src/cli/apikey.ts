@@ -1,0 +1,76 @@
+/**
+ * Creates an API key on the server's own database (the first admin key has to come from somewhere).
+ *   npm run apikey -- --role reporter --unit 市民政局 --name "民政局上报脚本" [--expires 2025-12-31T23:59:59+08:00]
+ * Prints what it created, and the token alone on the last line (so a script can take `tail -n 1`).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { ROLES } from '../db/schema.js';
+import { createAuditRepository } from '../modules/audit/repository.js';
+import { createApiKeyRepository } from '../modules/auth/repository.js';
+import type { Role } from '../modules/auth/principal.js';
+import { createUnitRepository } from '../modules/units/repository.js';
+import { loadSeed } from '../seed/load-seed.js';
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: 'string' }, unit: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } },
+    strict: true,
+  });
+  const role = ROLES.find((r) => r === values.role);
+  if (!role) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  if (!values.name?.trim()) throw new UsageError('--name is required: who or what will use the key');
+  if (role === 'reporter' && !values.unit) throw new UsageError('--unit is required for a reporter key');
+  if (role !== 'reporter' && values.unit) throw new UsageError('--unit is only for reporter keys');
+  const expiresAt = values.expires === undefined ? null : new Date(values.expires);
+  if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= new Date())) {
+    throw new UsageError('--expires must be a future ISO 8601 date-time');
+  }
+  return { role: role as Role, unit: values.unit, name: values.name.trim(), expiresAt };
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const db = openDatabase(loadConfig().databasePath);
+  try {
+    loadSeed(db);
+    const unit = options.unit === undefined ? undefined : createUnitRepository(db).resolve(options.unit);
+    if (options.unit !== undefined && !unit) throw new UsageError(`--unit names no known unit: "${options.unit}"`);
+    const now = new Date();
+    const { key, token } = db.$client.transaction(() => {
+      const created = createApiKeyRepository(db).create(
+        { name: options.name, role: options.role, unitId: unit?.id ?? null, expiresAt: options.expiresAt?.toISOString() ?? null },
+        now,
+      );
+      createAuditRepository(db).record({
+        at: now,
+        principal: null,
+        action: 'apikey.create',
+        entityType: 'api_key',
+        entityId: created.key.id,
+        before: null,
+        after: created.key,
+        requestId: 'cli',
+      });
+      return created;
+    })();
+    console.log(`created ${key.role} key #${key.id} "${key.name}"${unit ? ` for ${unit.name}` : ''}${key.expiresAt ? `, expires ${key.expiresAt}` : ''}`);
+    console.log(token);
+  } finally {
+    db.$client.close();
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`apikey: ${(error as Error).message}`);
+    process.exit(64); // EX_USAGE
+  }
+  throw error;
+}

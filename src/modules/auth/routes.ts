@@ -1,0 +1,118 @@
+import type { ApiInstance } from '../../http/app-types.js';
+import { IdParams } from '../../http/params.js';
+import { notFound, problemResponses, unprocessable } from '../../http/problem.js';
+import { ANY_ROLE, requirePrincipal } from '../../plugins/auth.js';
+import type { AuditRepository } from '../audit/repository.js';
+import type { UnitRepository } from '../units/repository.js';
+import type { ApiKeyRepository } from './repository.js';
+import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema, CurrentKeySchema, NewApiKeySchema } from './schemas.js';
+import { Type } from '@sinclair/typebox';
+
+interface ApiKeyRouteDeps {
+  keys: ApiKeyRepository;
+  units: UnitRepository;
+  audit: AuditRepository;
+  now: () => Date;
+  transaction: <T>(work: () => T) => T;
+}
+
+const security = [{ bearerAuth: [] }];
+const ADMIN = ['admin'] as const;
+
+export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now, transaction }: ApiKeyRouteDeps): void {
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        operationId: 'createApiKey',
+        summary: 'Create an API key',
+        description:
+          'Admin only. Returns the token once; only its hash is stored. A reporter key must name its `unit` (id, name or alias); other roles must not.',
+        security,
+        body: NewApiKeySchema,
+        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request, ADMIN);
+      const { name, role, unit: unitRef, expiresAt } = request.body;
+      const unit = unitRef === undefined ? undefined : units.resolve(unitRef);
+      if (unitRef !== undefined && !unit) throw unprocessable('/body/unit', `names no known unit: "${unitRef}"`);
+      if (role === 'reporter' && !unit) throw unprocessable('/body/unit', 'is required for a reporter key');
+      if (role !== 'reporter' && unit) throw unprocessable('/body/unit', `only a reporter key is bound to a unit, not a ${role} key`);
+      const at = now();
+      if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', 'is not in the future');
+      const created = transaction(() => {
+        const result = keys.create(
+          { name, role, unitId: unit?.id ?? null, expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString() },
+          at,
+        );
+        audit.record({ at, principal, action: 'apikey.create', entityType: 'api_key', entityId: result.key.id, before: null, after: result.key, requestId: request.id });
+        return result;
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        operationId: 'listApiKeys',
+        summary: 'List API keys',
+        description: 'Admin only. Every key with its role, unit, expiry and revocation; never the tokens.',
+        security,
+        response: { 200: ApiKeyListSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      requirePrincipal(request, ADMIN);
+      return { items: keys.list() };
+    },
+  );
+
+  app.get(
+    '/api-keys/current',
+    {
+      schema: {
+        tags: ['api keys'],
+        operationId: 'getCurrentApiKey',
+        summary: 'The key you are calling with',
+        description: 'Any valid key: its id, name, role and unit. A script can call it first to check its configuration.',
+        security,
+        response: { 200: CurrentKeySchema, ...problemResponses(401) },
+      },
+    },
+    async (request) => requirePrincipal(request, ANY_ROLE),
+  );
+
+  app.post(
+    '/api-keys/:id/revoke',
+    {
+      schema: {
+        tags: ['api keys'],
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key',
+        description: 'Admin only. The key stops working at once; revoking a revoked key changes nothing.',
+        security,
+        params: IdParams,
+        response: { 200: Type.Ref(ApiKeySchema), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request, ADMIN);
+      const { id } = request.params;
+      return transaction(() => {
+        const before = keys.get(id);
+        if (!before) throw notFound('API key', id);
+        const after = keys.revoke(id, now())!;
+        if (before.revokedAt === null) {
+          audit.record({ at: now(), principal, action: 'apikey.revoke', entityType: 'api_key', entityId: id, before, after, requestId: request.id });
+        }
+        return after;
+      });
+    },
+  );
+}

@@ -1,0 +1,172 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiInstance } from '../../http/app-types.js';
+import { invalidField, ProblemSchema, problemResponses } from '../../http/problem.js';
+import { sendProblem } from '../../plugins/errors.js';
+import { ANY_ROLE, requirePrincipal } from '../../plugins/auth.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/store.js';
+import { BULK_MAX_ROWS, type BulkImporter, type ImportSummary } from './bulk.js';
+import { CSV_COLUMNS, parseReportsCsv } from './csv.js';
+import { StringEnum } from '../../http/enum.js';
+
+/** 5,000 rows of the largest allowed reports would be far more; real files are a few MB at most. */
+export const BULK_BODY_LIMIT = 32 * 1024 * 1024;
+
+const outcome = StringEnum(['created', 'updated', 'unchanged', 'rejected']);
+
+const summaryExample = {
+  dryRun: false,
+  atomic: false,
+  status: 'partial',
+  written: true,
+  counts: { rows: 3, created: 1, updated: 0, unchanged: 1, rejected: 1 },
+  rows: [
+    { index: 0, outcome: 'created', reportId: 52 },
+    { index: 1, outcome: 'unchanged', reportId: 41 },
+    { index: 2, outcome: 'rejected', reportId: null },
+  ],
+  conflicts: [{ index: 2, field: '/body/reports/2/period', message: 'falls outside the plan’s years 2021–2025' }],
+};
+
+export const ImportSummarySchema = Type.Object(
+  {
+    dryRun: Type.Boolean(),
+    atomic: Type.Boolean(),
+    status: StringEnum(['imported', 'partial', 'rejected'], {
+      description: 'imported: every row went through (or would, in a dry run); partial: the good rows were written, the rejected ones not; rejected: nothing was written.',
+    }),
+    written: Type.Boolean({ description: 'Whether anything was written (false for a dry run).' }),
+    counts: Type.Object({
+      rows: Type.Integer(),
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      unchanged: Type.Integer({ description: 'Rows identical to the report already there: re-posting a file changes nothing.' }),
+      rejected: Type.Integer(),
+    }),
+    rows: Type.Array(
+      Type.Object({
+        index: Type.Integer({ description: 'Position of the row in the request, from 0.' }),
+        line: Type.Optional(Type.Integer({ description: 'For CSV: the line the row starts on (the header is line 1).' })),
+        outcome,
+        reportId: Type.Union([Type.Integer(), Type.Null()], { description: 'The report written (null when nothing was).' }),
+      }),
+    ),
+    conflicts: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        line: Type.Optional(Type.Integer()),
+        field: Type.String({ description: 'JSON pointer of the offending value.' }),
+        message: Type.String(),
+      }),
+      { description: 'One entry per rejected row: its index, the field and the reason.' },
+    ),
+  },
+  { $id: 'ImportSummary', title: 'ImportSummary', description: 'What a bulk import did, row by row.', examples: [summaryExample] },
+);
+
+const BulkQuery = Type.Object(
+  {
+    dryRun: Type.Boolean({ default: false, description: 'Check every row and say what would happen, writing nothing.' }),
+    atomic: Type.Boolean({ default: true, description: 'true: all rows or none; false: write the good rows, report the rejected ones.' }),
+  },
+  { additionalProperties: false },
+);
+
+export async function registerBulkImportRoutes(
+  app: ApiInstance,
+  deps: { importRows: BulkImporter; transaction: <T>(work: () => T) => T; idempotency: IdempotencyStore; now: () => Date },
+): Promise<void> {
+  await app.register(async (scope) => {
+    // CSV bodies arrive as text; rows are parsed and checked one by one in the handler.
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    const bulk = scope as unknown as ApiInstance;
+    bulk.post(
+      '/reports/bulk',
+      {
+        bodyLimit: BULK_BODY_LIMIT,
+        schema: {
+          tags: ['reports'],
+          operationId: 'importReports',
+          summary: 'Import many reports at once',
+          description: [
+            `Up to ${BULK_MAX_ROWS} reports, as JSON \`{ "reports": [ReportInput, …] }\` or as CSV (\`Content-Type: text/csv\`, UTF-8, header row). Each row is written as \`POST /reports\` would write it: it creates a draft, updates the open one, or changes nothing when the content is already there — so re-posting the same file reports every row as unchanged.`,
+            `CSV columns: ${CSV_COLUMNS.join(', ')}. \`evidence\` holds one \`title | url\` per line; \`indicatorValues\` is \`indicatorId=value; …\`; \`submit\` is true or false.`,
+            '`dryRun=true` checks every row and writes nothing. `atomic=true` (default) writes all rows or none; `atomic=false` writes the good rows. Every rejected row is listed with its index (and CSV line), the field and the reason. When nothing could be written because of rejected rows the answer is 422 problem+json carrying the same summary in `importSummary`.',
+            'Honours `Idempotency-Key`. Needs a reporter key (rows for its own unit) or an admin key (rows name `unit`).',
+          ].join('\n\n'),
+          security: [{ bearerAuth: [] }],
+          querystring: BulkQuery,
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN })),
+          }),
+          body: {
+            content: {
+              'application/json': {
+                schema: Type.Object(
+                  { reports: Type.Array(Type.Unknown(), { minItems: 1, maxItems: BULK_MAX_ROWS, description: 'ReportInput rows.' }) },
+                  { additionalProperties: false },
+                ),
+              },
+              'text/csv': { schema: Type.String({ description: 'CSV with a header row; see the description for the columns.' }) },
+            },
+          },
+          response: {
+            200: Type.Ref(ImportSummarySchema),
+            422: {
+              description: 'Rows were rejected and nothing was written (atomic import, or every row rejected); `importSummary` says which and why.',
+              content: {
+                'application/problem+json': {
+                  schema: Type.Intersect([Type.Ref(ProblemSchema), Type.Object({ importSummary: Type.Optional(Type.Ref(ImportSummarySchema)) })]),
+                },
+              },
+            },
+            ...problemResponses(400, 401, 403, 413, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const actor = { principal: requirePrincipal(request, ANY_ROLE), requestId: request.id };
+        const body = request.body as { reports: unknown[] } | string;
+        const csv = typeof body === 'string' ? parseReportsCsv(body) : undefined;
+        const rows = csv ? csv.rows : (body as { reports: unknown[] }).reports;
+        if (rows.length === 0) throw invalidField('/body', 'holds no rows');
+        if (rows.length > BULK_MAX_ROWS) throw invalidField('/body', `holds ${rows.length} rows; at most ${BULK_MAX_ROWS} per import`);
+        const { dryRun, atomic } = request.query;
+        const { importRows, transaction, idempotency, now } = deps;
+        const result = transaction(() =>
+          idempotency.once(
+            {
+              keyId: actor.principal.keyId,
+              idempotencyKey: request.headers['idempotency-key'],
+              route: `POST /reports/bulk?dryRun=${dryRun}&atomic=${atomic}`,
+              body,
+              now: now(),
+            },
+            () => {
+              const summary = importRows(actor, rows, {
+                dryRun,
+                atomic,
+                pointer: (index) => (csv ? `/body/rows/${index}` : `/body/reports/${index}`),
+                lines: csv?.lines,
+              });
+              return { status: summary.status === 'rejected' ? 422 : 200, body: summary };
+            },
+          ),
+        );
+        if (result.replayed) reply.header('idempotent-replayed', 'true');
+        const summary = result.body as ImportSummary;
+        if (result.status === 422) {
+          return sendProblem(request, reply, {
+            type: '/problems/import-rejected',
+            title: 'Import rejected',
+            status: 422,
+            detail: `${summary.counts.rejected} of ${summary.counts.rows} rows were rejected; nothing was written.`,
+            errors: summary.conflicts.map(({ field, message }) => ({ field, message })),
+            importSummary: summary,
+          });
+        }
+        return summary;
+      },
+    );
+  });
+}

@@ -1,0 +1,108 @@
+import { FormatRegistry } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { HttpProblem, type ProblemField } from '../../http/problem.js';
+import { ReportInputSchema, type ReportInput } from './schemas.js';
+import type { Actor, ReportService, WriteOutcome } from './service.js';
+
+export const BULK_MAX_ROWS = 5_000;
+
+// The row schema uses these formats; TypeBox checks only formats it has been given.
+if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (value) => URL.canParse(value));
+const rowCheck = TypeCompiler.Compile(ReportInputSchema);
+
+export interface ImportOptions {
+  dryRun: boolean;
+  atomic: boolean;
+  /** JSON pointer of row `index` in the request, e.g. `/body/reports/3`. */
+  pointer: (index: number) => string;
+  /** For CSV: the line each row starts on. */
+  lines?: number[] | undefined;
+}
+
+export interface RowResult {
+  index: number;
+  line?: number | undefined;
+  outcome: WriteOutcome | 'rejected';
+  reportId: number | null;
+}
+
+export interface Conflict extends ProblemField {
+  index: number;
+  line?: number | undefined;
+}
+
+class Rollback extends Error {}
+
+/**
+ * Imports many reports the way POST /reports writes one, in one transaction: every row is checked and
+ * every rejected row is reported with its index, field and reason. Atomic imports write nothing when any
+ * row is rejected; a dry run writes nothing at all but says what would happen.
+ */
+export function createBulkImporter(service: ReportService) {
+  function checkShape(row: unknown, pointer: string): ProblemField | undefined {
+    if (rowCheck.Check(row)) return undefined;
+    const [first] = rowCheck.Errors(row);
+    return { field: `${pointer}${first?.path ?? ''}`, message: first?.message ?? 'is not a report' };
+  }
+
+  return function importRows(actor: Actor, rows: unknown[], options: ImportOptions) {
+    const results: RowResult[] = [];
+    const conflicts: Conflict[] = [];
+    const firstRowOfKey = new Map<string, number>();
+    const run = () => {
+      rows.forEach((row, index) => {
+        const pointer = options.pointer(index);
+        const line = options.lines?.[index];
+        const reject = (problem: ProblemField) => {
+          conflicts.push({ index, line, ...problem });
+          results.push({ index, line, outcome: 'rejected', reportId: null });
+        };
+        const shapeProblem = checkShape(row, pointer);
+        if (shapeProblem) return reject(shapeProblem);
+        const input = row as ReportInput;
+        try {
+          const target = service.resolveTarget(actor.principal, input, pointer);
+          const key = `${target.context.measureId}/${target.unit.id}/${target.period.text}`;
+          const first = firstRowOfKey.get(key);
+          if (first !== undefined) {
+            return reject({ field: pointer, message: `repeats the measure, unit and period of row ${first}` });
+          }
+          firstRowOfKey.set(key, index);
+          const { outcome, report } = service.writeTo(actor, target, input);
+          results.push({ index, line, outcome, reportId: report.id });
+        } catch (error) {
+          if (!(error instanceof HttpProblem)) throw error;
+          reject(error.errors?.[0] ?? { field: pointer, message: error.message });
+        }
+      });
+      if (options.dryRun || (options.atomic && conflicts.length > 0)) throw new Rollback();
+    };
+    try {
+      service.transaction(run);
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+
+    const written = !options.dryRun && !(options.atomic && conflicts.length > 0) && results.some((r) => r.outcome !== 'rejected');
+    const count = (outcome: RowResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    return {
+      dryRun: options.dryRun,
+      atomic: options.atomic,
+      status: conflicts.length === 0 ? ('imported' as const) : written ? ('partial' as const) : ('rejected' as const),
+      written,
+      counts: {
+        rows: rows.length,
+        created: count('created'),
+        updated: count('updated'),
+        unchanged: count('unchanged'),
+        rejected: count('rejected'),
+      },
+      // A report created by a write that was rolled back does not exist: do not hand out its id.
+      rows: results.map((r) => (!written && r.outcome === 'created' ? { ...r, reportId: null } : r)),
+      conflicts,
+    };
+  };
+}
+
+export type BulkImporter = ReturnType<typeof createBulkImporter>;
+export type ImportSummary = ReturnType<BulkImporter>;

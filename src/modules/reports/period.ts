@@ -1,0 +1,31 @@
+/** A reporting period: a year (2024), a quarter (2024-Q3) or a month (2024-07). */
+export const PERIOD_PATTERN = '^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$';
+
+export interface Period {
+  text: string;
+  year: number;
+  /** First and last day, ISO dates. */
+  start: string;
+  end: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** Parses a period that already matches PERIOD_PATTERN; returns undefined for anything else. */
+export function parsePeriod(text: string): Period | undefined {
+  const match = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(text);
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const [firstMonth, lastMonth] = match[2]
+    ? [(Number(match[2]) - 1) * 3 + 1, Number(match[2]) * 3]
+    : match[3]
+      ? [Number(match[3]), Number(match[3])]
+      : [1, 12];
+  return {
+    text,
+    year,
+    start: `${year}-${pad(firstMonth)}-01`,
+    end: `${year}-${pad(lastMonth)}-${pad(lastDayOfMonth(year, lastMonth))}`,
+  };
+}

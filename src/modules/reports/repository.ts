@@ -1,0 +1,230 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  indicators,
+  measureOwners,
+  measures,
+  plans,
+  progressReports as reports,
+  reportEvents,
+  reportIndicatorValues as values,
+  taskUnits,
+  tasks,
+  units,
+} from '../../db/schema.js';
+import { groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
+
+export type ReportRow = typeof reports.$inferSelect;
+export type NewReportRow = typeof reports.$inferInsert;
+export interface IndicatorValue {
+  indicatorId: number;
+  value: number;
+}
+
+export interface ReportFilters {
+  measure?: number | undefined;
+  task?: number | undefined;
+  unitId?: number | undefined;
+  period?: string | undefined;
+  state?: ReportRow['state'] | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** Who may see drafts: everyone's (admin, coordinator), one unit's (its reporter), or nobody's. */
+export type DraftVisibility = { all: true } | { all: false; unitId: number | null };
+
+export interface ListCursor {
+  updatedAt: string;
+  id: number;
+}
+
+const reportWithUnit = {
+  report: reports,
+  taskId: measures.taskId,
+  unit: { id: units.id, name: units.name, kind: units.kind },
+};
+
+export function createReportRepository(db: Db) {
+  const selectReports = () =>
+    db
+      .select(reportWithUnit)
+      .from(reports)
+      .innerJoin(measures, eq(measures.id, reports.measureId))
+      .innerJoin(units, eq(units.id, reports.unitId));
+
+  const byId = selectReports().where(eq(reports.id, param('id'))).prepare();
+  const openFor = db
+    .select()
+    .from(reports)
+    .where(
+      and(
+        eq(reports.measureId, param('measureId')),
+        eq(reports.unitId, param('unitId')),
+        eq(reports.period, param('period')),
+        inArray(reports.state, ['draft', 'submitted', 'returned']),
+      ),
+    )
+    .prepare();
+  const approvedFor = db
+    .select()
+    .from(reports)
+    .where(
+      and(
+        eq(reports.measureId, param('measureId')),
+        eq(reports.unitId, param('unitId')),
+        eq(reports.period, param('period')),
+        eq(reports.state, 'approved'),
+      ),
+    )
+    .prepare();
+  const valuesOfReports = db
+    .select()
+    .from(values)
+    .where(inJsonIds(values.reportId, 'reportIds'))
+    .orderBy(asc(values.reportId), asc(values.indicatorId))
+    .prepare();
+  const deleteValues = db.delete(values).where(eq(values.reportId, param('reportId'))).prepare();
+  const insertValue = db
+    .insert(values)
+    .values({ reportId: param('reportId'), indicatorId: param('indicatorId'), value: param('value') })
+    .prepare();
+  const insertEvent = db
+    .insert(reportEvents)
+    .values({
+      reportId: param('reportId'),
+      action: param('action'),
+      fromState: param('fromState'),
+      toState: param('toState'),
+      at: param('at'),
+      keyId: param('keyId'),
+      note: param('note'),
+    })
+    .prepare();
+  const eventsOf = db
+    .select()
+    .from(reportEvents)
+    .where(eq(reportEvents.reportId, param('reportId')))
+    .orderBy(asc(reportEvents.id))
+    .prepare();
+
+  const listFilter = and(
+    whenGiven('measure', eq(reports.measureId, param('measure'))),
+    whenGiven('task', eq(measures.taskId, param('task'))),
+    whenGiven('unitId', eq(reports.unitId, param('unitId'))),
+    whenGiven('period', eq(reports.period, param('period'))),
+    whenGiven('state', eq(reports.state, param('state'))),
+    whenGiven('updatedSince', sql`${reports.updatedAt} >= ${param('updatedSince')}`),
+    sql`(${param('allDrafts')} = 1 OR ${reports.state} <> 'draft' OR ${reports.unitId} = ${param('draftUnitId')})`,
+  );
+  const afterCursor = whenGiven(
+    'afterAt',
+    sql`(${reports.updatedAt} > ${param('afterAt')} OR (${reports.updatedAt} = ${param('afterAt')} AND ${reports.id} > ${param('afterId')}))`,
+  );
+  const listPage = selectReports()
+    .where(and(listFilter, afterCursor))
+    .orderBy(asc(reports.updatedAt), asc(reports.id))
+    .limit(param('limit'))
+    .offset(param('offset'))
+    .prepare();
+  const listTotal = db
+    .select({ n: count() })
+    .from(reports)
+    .innerJoin(measures, eq(measures.id, reports.measureId))
+    .where(listFilter)
+    .prepare();
+
+  const measureContext = db
+    .select({
+      measureId: measures.id,
+      taskId: measures.taskId,
+      startYear: plans.startYear,
+      endYear: plans.endYear,
+    })
+    .from(measures)
+    .innerJoin(tasks, eq(tasks.id, measures.taskId))
+    .innerJoin(plans, eq(plans.id, tasks.planId))
+    .where(eq(measures.id, param('measureId')))
+    .prepare();
+  const ownersOf = db.select({ unitId: measureOwners.unitId }).from(measureOwners).where(eq(measureOwners.measureId, param('measureId'))).prepare();
+  const leadsOf = db
+    .select({ unitId: taskUnits.unitId })
+    .from(taskUnits)
+    .where(and(eq(taskUnits.taskId, param('taskId')), eq(taskUnits.role, 'lead')))
+    .prepare();
+  const indicatorsOfTask = db.select({ id: indicators.id }).from(indicators).where(eq(indicators.taskId, param('taskId'))).prepare();
+  const indicatorTask = db.select({ taskId: indicators.taskId }).from(indicators).where(eq(indicators.id, param('id'))).prepare();
+
+  return {
+    get: (id: number) => byId.get({ id }),
+    findOpen: (key: { measureId: number; unitId: number; period: string }) => openFor.get(key),
+    findApproved: (key: { measureId: number; unitId: number; period: string }) => approvedFor.get(key),
+
+    insert(row: NewReportRow): number {
+      return db.insert(reports).values(row).returning({ id: reports.id }).get().id;
+    },
+
+    update(id: number, fields: Partial<NewReportRow>): void {
+      db.update(reports).set(fields).where(eq(reports.id, id)).run();
+    },
+
+    replaceValues(reportId: number, indicatorValues: IndicatorValue[]): void {
+      deleteValues.run({ reportId });
+      for (const v of indicatorValues) insertValue.run({ reportId, ...v });
+    },
+
+    valuesOf(reportIds: number[]): Map<number, IndicatorValue[]> {
+      if (reportIds.length === 0) return new Map();
+      const rows = valuesOfReports.all({ reportIds: JSON.stringify(reportIds) });
+      return new Map(
+        [...groupBy(rows, (r) => r.reportId)].map(([id, group]) => [id, group.map(({ indicatorId, value }) => ({ indicatorId, value }))]),
+      );
+    },
+
+    addEvent(event: Omit<typeof reportEvents.$inferInsert, 'id'>): void {
+      insertEvent.run({ fromState: null, keyId: null, note: null, ...event });
+    },
+
+    events: (reportId: number) => eventsOf.all({ reportId }),
+
+    list(filters: ReportFilters, drafts: DraftVisibility, page: { limit: number; offset: number; after?: ListCursor | undefined }) {
+      const params = {
+        measure: filters.measure ?? null,
+        task: filters.task ?? null,
+        unitId: filters.unitId ?? null,
+        period: filters.period ?? null,
+        state: filters.state ?? null,
+        updatedSince: filters.updatedSince ?? null,
+        allDrafts: drafts.all ? 1 : 0,
+        draftUnitId: drafts.all ? null : drafts.unitId,
+      };
+      const rows = listPage.all({
+        ...params,
+        afterAt: page.after?.updatedAt ?? null,
+        afterId: page.after?.id ?? null,
+        limit: page.limit + 1,
+        offset: page.offset,
+      });
+      return { rows: rows.slice(0, page.limit), total: listTotal.get(params)!.n, hasMore: rows.length > page.limit };
+    },
+
+    /** What the rules need to know about a measure: its task, the plan's years, owners and task leads. */
+    measureContext(measureId: number) {
+      const measure = measureContext.get({ measureId });
+      if (!measure) return undefined;
+      return {
+        ...measure,
+        ownerUnitIds: ownersOf.all({ measureId }).map((o) => o.unitId),
+        leadUnitIds: leadsOf.all({ taskId: measure.taskId }).map((l) => l.unitId),
+        indicatorIds: indicatorsOfTask.all({ taskId: measure.taskId }).map((i) => i.id),
+      };
+    },
+
+    indicatorTask: (indicatorId: number) => indicatorTask.get({ id: indicatorId })?.taskId,
+
+    latestFirst: () => db.select().from(reports).orderBy(desc(reports.id)).limit(1).get(),
+  };
+}
+
+export type ReportRepository = ReturnType<typeof createReportRepository>;
+export type ReportWithUnit = NonNullable<ReturnType<ReportRepository['get']>>;
+export type MeasureContext = NonNullable<ReturnType<ReportRepository['measureContext']>>;

@@ -1,0 +1,404 @@
+import type { Db } from '../../db/client.js';
+import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../../http/problem.js';
+import type { AuditRepository } from '../audit/repository.js';
+import type { Principal } from '../auth/principal.js';
+import type { UnitRef, UnitRepository } from '../units/repository.js';
+import { parsePeriod, type Period } from './period.js';
+import type { IndicatorValue, ListCursor, MeasureContext, ReportFilters, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
+import type { ReportInput, ReportPatch } from './schemas.js';
+
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+export interface ReportPage {
+  limit: number;
+  offset: number;
+  after?: ListCursor | undefined;
+}
+
+/** Who acts, and the request it came with (recorded in the audit trail). */
+export interface Actor {
+  principal: Principal;
+  requestId: string | null;
+}
+
+interface ReportingDeps {
+  db: Db;
+  reports: ReportRepository;
+  units: UnitRepository;
+  audit: AuditRepository;
+  now: () => Date;
+}
+
+/** The part of a report a unit writes; two reports with the same content are the same report. */
+interface Content {
+  status: ReportRow['status'];
+  narrative: string;
+  evidence: { title: string; url?: string | undefined; note?: string | undefined }[];
+  percentComplete: number | null;
+  indicatorValues: IndicatorValue[];
+}
+
+/** Where a report goes: the measure (with what the rules need), the reporting unit and the period. */
+export interface ReportTarget {
+  context: MeasureContext;
+  unit: UnitRef;
+  period: Period;
+}
+
+const OPEN_STATES: readonly ReportRow['state'][] = ['draft', 'returned'];
+
+function canonicalEvidence(evidence: Content['evidence']): string {
+  return JSON.stringify(evidence.map(({ title, url, note }) => ({ title, ...(url ? { url } : {}), ...(note ? { note } : {}) })));
+}
+
+/** The report columns that hold the content (indicator values live in their own table). */
+function contentColumns(content: Content) {
+  return {
+    status: content.status,
+    narrative: content.narrative,
+    evidence: canonicalEvidence(content.evidence),
+    percentComplete: content.percentComplete,
+  };
+}
+
+const AUDIT_ACTIONS = {
+  submitted: 'report.submit',
+  approved: 'report.approve',
+  returned: 'report.return',
+  superseded: 'report.supersede',
+} as const;
+
+function sameContent(a: Content, b: Content): boolean {
+  const key = (c: Content) =>
+    JSON.stringify([c.status, c.narrative, canonicalEvidence(c.evidence), c.percentComplete, [...c.indicatorValues].sort((x, y) => x.indicatorId - y.indicatorId)]);
+  return key(a) === key(b);
+}
+
+export function etagOf(report: { id: number; version: number }): string {
+  return `"${report.id}.${report.version}"`;
+}
+
+/** True when an If-Match header names this version (or is `*`). */
+export function ifMatchHolds(header: string, report: { id: number; version: number }): boolean {
+  const wanted = etagOf(report);
+  return header.split(',').some((tag) => {
+    const t = tag.trim().replace(/^W\//, '');
+    return t === '*' || t === wanted;
+  });
+}
+
+export function createReportService({ db, reports, units, audit, now }: ReportingDeps) {
+  /** better-sqlite3 transactions nest (as savepoints), so a bulk import can wrap single writes. */
+  const transaction = <T>(work: () => T): T => db.$client.transaction(work)();
+
+  function contentOf(row: ReportRow, values: IndicatorValue[]): Content {
+    return {
+      status: row.status,
+      narrative: row.narrative,
+      evidence: JSON.parse(row.evidence) as Content['evidence'],
+      percentComplete: row.percentComplete,
+      indicatorValues: values,
+    };
+  }
+
+  function view(row: ReportWithUnit) {
+    const { report } = row;
+    const content = contentOf(report, reports.valuesOf([report.id]).get(report.id) ?? []);
+    return {
+      id: report.id,
+      measureId: report.measureId,
+      taskId: row.taskId,
+      unit: row.unit,
+      period: report.period,
+      periodStart: report.periodStart,
+      periodEnd: report.periodEnd,
+      state: report.state,
+      ...content,
+      version: report.version,
+      etag: etagOf(report),
+      createdAt: report.createdAt,
+      updatedAt: report.updatedAt,
+      createdByKeyId: report.createdByKeyId,
+      submittedAt: report.submittedAt,
+      reviewedAt: report.reviewedAt,
+      reviewedByKeyId: report.reviewedByKeyId,
+      reviewNote: report.reviewNote,
+      supersededById: report.supersededById,
+    };
+  }
+  type ReportView = ReturnType<typeof view>;
+
+  const load = (id: number) => {
+    const row = reports.get(id);
+    if (!row) throw notFound('report', id);
+    return row;
+  };
+
+  function canSee(principal: Principal, row: ReportWithUnit): boolean {
+    if (principal.role === 'admin' || principal.role === 'coordinator') return true;
+    return row.report.state !== 'draft' || (principal.role === 'reporter' && principal.unitId === row.report.unitId);
+  }
+
+  /** A report the caller may see; others' drafts are answered like missing reports. */
+  function visible(principal: Principal, id: number): ReportWithUnit {
+    const row = load(id);
+    if (!canSee(principal, row)) throw notFound('report', id);
+    return row;
+  }
+
+  function record(actor: Actor, action: string, reportId: number, before: ReportView | null, after: ReportView | null) {
+    audit.record({ at: now(), principal: actor.principal, action, entityType: 'report', entityId: reportId, before, after, requestId: actor.requestId });
+  }
+
+  /** Moves a report to a new state, with its event and audit entry. */
+  function transition(
+    actor: Actor,
+    row: ReportWithUnit,
+    action: keyof typeof AUDIT_ACTIONS,
+    fields: Partial<ReportRow> & { state: ReportRow['state'] },
+    note: string | null = null,
+  ) {
+    const at = now().toISOString();
+    const before = view(row);
+    reports.update(row.report.id, { ...fields, version: row.report.version + 1, updatedAt: at });
+    reports.addEvent({ reportId: row.report.id, action, fromState: row.report.state, toState: fields.state, at, keyId: actor.principal.keyId, note });
+    const after = view(load(row.report.id));
+    record(actor, AUDIT_ACTIONS[action], row.report.id, before, after);
+    return after;
+  }
+
+  /** The unit a write is for: a reporter's own unit, or the one an admin names. */
+  function reportingUnit(principal: Principal, unitRef: string | undefined, field: string): UnitRef {
+    if (principal.role === 'reporter') {
+      const own = principal.unitId === null ? undefined : units.resolve(String(principal.unitId));
+      if (!own) throw forbidden(`The reporter key "${principal.name}" is bound to no unit.`);
+      if (unitRef !== undefined && units.resolve(unitRef)?.id !== own.id) {
+        throw forbidden(`A reporter key writes only for its own unit (${own.name}).`, [{ field, message: `is not ${own.name}` }]);
+      }
+      return own;
+    }
+    if (principal.role !== 'admin') throw forbidden(`A ${principal.role} key cannot write progress reports.`);
+    if (unitRef === undefined) throw unprocessable(field, 'is required: name the reporting unit (id, name or alias)');
+    const unit = units.resolve(unitRef);
+    if (!unit) throw unprocessable(field, `names no known unit: "${unitRef}"`);
+    return unit;
+  }
+
+  function checkIndicatorValues(values: IndicatorValue[], context: MeasureContext, field: string) {
+    const seen = new Set<number>();
+    values.forEach(({ indicatorId }, index) => {
+      const at = `${field}/${index}/indicatorId`;
+      if (seen.has(indicatorId)) throw unprocessable(at, `repeats indicator ${indicatorId}`);
+      seen.add(indicatorId);
+      if (context.indicatorIds.includes(indicatorId)) return;
+      const taskId = reports.indicatorTask(indicatorId);
+      throw unprocessable(
+        at,
+        taskId === undefined
+          ? `names no indicator: ${indicatorId}`
+          : `indicator ${indicatorId} belongs to task ${taskId}, not to this measure's task ${context.taskId}`,
+      );
+    });
+  }
+
+  /** Checks everything about where a report goes; the first problem is thrown, naming its field under `base`. */
+  function resolveTarget(principal: Principal, input: ReportInput, base: string): ReportTarget {
+    const unit = reportingUnit(principal, input.unit, `${base}/unit`);
+    const context = reports.measureContext(input.measureId);
+    if (!context) throw unprocessable(`${base}/measureId`, `names no measure: ${input.measureId}`);
+    const shares = units.withCollectives(unit.id);
+    if (!context.ownerUnitIds.some((owner) => shares.includes(owner))) {
+      throw forbidden(`${unit.name} does not own measure ${input.measureId}, directly or through a collective.`, [
+        { field: `${base}/measureId`, message: `is not owned by ${unit.name}` },
+      ]);
+    }
+    const period = parsePeriod(input.period);
+    if (!period) throw unprocessable(`${base}/period`, `is not a period: "${input.period}"`);
+    if (period.year < context.startYear || period.year > context.endYear) {
+      throw unprocessable(`${base}/period`, `falls outside the plan's years ${context.startYear}–${context.endYear}`);
+    }
+    checkIndicatorValues(input.indicatorValues ?? [], context, `${base}/indicatorValues`);
+    return { context, unit, period };
+  }
+
+  /**
+   * Creates the report, or merges it into the open draft for the same measure, unit and period. Posting the
+   * content a report already has (open, or the approved one) changes nothing.
+   */
+  function writeTo(actor: Actor, target: ReportTarget, input: ReportInput): { outcome: WriteOutcome; report: ReportView } {
+    const content: Content = {
+      status: input.status,
+      narrative: input.narrative ?? '',
+      evidence: input.evidence ?? [],
+      percentComplete: input.percentComplete ?? null,
+      indicatorValues: input.indicatorValues ?? [],
+    };
+    const key = { measureId: target.context.measureId, unitId: target.unit.id, period: target.period.text };
+    return transaction(() => {
+      const at = now().toISOString();
+      const open = reports.findOpen(key);
+      if (open?.state === 'submitted') {
+        throw conflict(`Report ${open.id} for this measure, unit and period awaits review; it can change once it is returned.`);
+      }
+      let outcome: WriteOutcome = 'unchanged';
+      let id: number;
+      const current = open ?? reports.findApproved(key);
+      if (current && sameContent(contentOf(current, reports.valuesOf([current.id]).get(current.id) ?? []), content)) {
+        id = current.id;
+      } else if (open) {
+        id = open.id;
+        const before = view(load(id));
+        reports.update(id, { ...contentColumns(content), version: open.version + 1, updatedAt: at });
+        reports.replaceValues(id, content.indicatorValues);
+        reports.addEvent({ reportId: id, action: 'updated', fromState: open.state, toState: open.state, at, keyId: actor.principal.keyId });
+        record(actor, 'report.update', id, before, view(load(id)));
+        outcome = 'updated';
+      } else {
+        id = reports.insert({
+          ...key,
+          periodStart: target.period.start,
+          periodEnd: target.period.end,
+          state: 'draft',
+          ...contentColumns(content),
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+          createdByKeyId: actor.principal.keyId,
+        });
+        reports.replaceValues(id, content.indicatorValues);
+        reports.addEvent({ reportId: id, action: 'created', toState: 'draft', at, keyId: actor.principal.keyId });
+        record(actor, 'report.create', id, null, view(load(id)));
+        outcome = 'created';
+      }
+      const row = load(id);
+      if (input.submit && OPEN_STATES.includes(row.report.state)) {
+        return { outcome: outcome === 'unchanged' ? 'updated' : outcome, report: submitRow(actor, row) };
+      }
+      return { outcome, report: view(row) };
+    });
+  }
+
+  function submitRow(actor: Actor, row: ReportWithUnit) {
+    return transition(actor, row, 'submitted', { state: 'submitted', submittedAt: now().toISOString() });
+  }
+
+  /** The reporting unit's own reporter, or an admin, may change a report. */
+  function checkAuthor(principal: Principal, row: ReportWithUnit) {
+    if (principal.role === 'admin') return;
+    if (principal.role === 'reporter' && principal.unitId === row.report.unitId) return;
+    throw forbidden(`Only ${row.unit.name}'s reporter (or an admin) may change report ${row.report.id}.`);
+  }
+
+  /** Coordinators and admins review any report; a task's lead unit reviews the other units' reports on it. */
+  function checkReviewer(principal: Principal, row: ReportWithUnit) {
+    if (principal.role === 'admin' || principal.role === 'coordinator') return;
+    if (principal.role === 'reporter' && principal.unitId !== null && principal.unitId !== row.report.unitId) {
+      const context = reports.measureContext(row.report.measureId)!;
+      if (context.leadUnitIds.includes(principal.unitId)) return;
+    }
+    throw forbidden(`Only a coordinator, an admin or a lead unit of task ${row.taskId} (other than the reporting unit) may review report ${row.report.id}.`);
+  }
+
+  function checkIfMatch(ifMatch: string | undefined, row: ReportWithUnit, required: boolean) {
+    if (ifMatch === undefined) {
+      if (required) throw new HttpProblem(428, 'precondition-required', 'Precondition required', 'Send If-Match with the ETag of the version you read.');
+      return;
+    }
+    if (!ifMatchHolds(ifMatch, row.report)) {
+      throw new HttpProblem(412, 'stale', 'Precondition failed', `Report ${row.report.id} is now at ${etagOf(row.report)}; read it again and retry.`);
+    }
+  }
+
+  function checkState(row: ReportWithUnit, allowed: readonly ReportRow['state'][], action: string) {
+    if (!allowed.includes(row.report.state)) {
+      throw conflict(`Report ${row.report.id} is ${row.report.state}; only a ${allowed.join(' or ')} report can be ${action}.`);
+    }
+  }
+
+  return {
+    resolveTarget,
+    writeTo,
+    transaction,
+
+    /** POST /reports: create or merge, for a reporter's own unit or the unit an admin names. */
+    write(actor: Actor, input: ReportInput, base = '/body') {
+      return writeTo(actor, resolveTarget(actor.principal, input, base), input);
+    },
+
+    get(principal: Principal, id: number) {
+      return view(visible(principal, id));
+    },
+
+    list(principal: Principal, filters: ReportFilters, page: ReportPage) {
+      const drafts =
+        principal.role === 'admin' || principal.role === 'coordinator'
+          ? ({ all: true } as const)
+          : ({ all: false, unitId: principal.role === 'reporter' ? principal.unitId : null } as const);
+      const result = reports.list(filters, drafts, page);
+      return { ...result, items: result.rows.map(view) };
+    },
+
+    history(principal: Principal, id: number) {
+      visible(principal, id);
+      return reports.events(id).map(({ reportId: _r, ...event }) => event);
+    },
+
+    update(actor: Actor, id: number, patch: ReportPatch, ifMatch: string | undefined) {
+      return transaction(() => {
+        const row = visible(actor.principal, id);
+        checkAuthor(actor.principal, row);
+        checkState(row, OPEN_STATES, 'changed');
+        checkIfMatch(ifMatch, row, true);
+        const context = reports.measureContext(row.report.measureId)!;
+        const current = contentOf(row.report, reports.valuesOf([id]).get(id) ?? []);
+        const next: Content = { ...current, ...patch } as Content;
+        checkIndicatorValues(next.indicatorValues, context, '/body/indicatorValues');
+        if (sameContent(current, next)) return view(row);
+        const at = now().toISOString();
+        const before = view(row);
+        reports.update(id, { ...contentColumns(next), version: row.report.version + 1, updatedAt: at });
+        reports.replaceValues(id, next.indicatorValues);
+        reports.addEvent({ reportId: id, action: 'updated', fromState: row.report.state, toState: row.report.state, at, keyId: actor.principal.keyId });
+        const after = view(load(id));
+        record(actor, 'report.update', id, before, after);
+        return after;
+      });
+    },
+
+    submit(actor: Actor, id: number, ifMatch: string | undefined) {
+      return transaction(() => {
+        const row = visible(actor.principal, id);
+        checkAuthor(actor.principal, row);
+        checkState(row, OPEN_STATES, 'submitted');
+        checkIfMatch(ifMatch, row, false);
+        return submitRow(actor, row);
+      });
+    },
+
+    approve(actor: Actor, id: number, note: string | null, ifMatch: string | undefined) {
+      return transaction(() => {
+        const row = visible(actor.principal, id);
+        checkReviewer(actor.principal, row);
+        checkState(row, ['submitted'], 'approved');
+        checkIfMatch(ifMatch, row, false);
+        const previous = reports.findApproved({ measureId: row.report.measureId, unitId: row.report.unitId, period: row.report.period });
+        const at = now().toISOString();
+        if (previous) transition(actor, load(previous.id), 'superseded', { state: 'superseded', supersededById: id }, `superseded by report ${id}`);
+        return transition(actor, row, 'approved', { state: 'approved', reviewedAt: at, reviewedByKeyId: actor.principal.keyId, reviewNote: note }, note);
+      });
+    },
+
+    return(actor: Actor, id: number, note: string, ifMatch: string | undefined) {
+      return transaction(() => {
+        const row = visible(actor.principal, id);
+        checkReviewer(actor.principal, row);
+        checkState(row, ['submitted'], 'returned');
+        checkIfMatch(ifMatch, row, false);
+        const at = now().toISOString();
+        return transition(actor, row, 'returned', { state: 'returned', reviewedAt: at, reviewedByKeyId: actor.principal.keyId, reviewNote: note }, note);
+      });
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
+export type ReportView = ReturnType<ReportService['get']>;

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from '../http/problem.js';
+import type { Principal, Role } from '../modules/auth/principal.js';
+import type { ApiKeyRepository } from '../modules/auth/repository.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's API key, or null when the request carries no Authorization header. */
+    principal: Principal | null;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+
+/**
+ * Reads `Authorization: Bearer <token>` on every request. A request without the header is anonymous; a
+ * header that names no valid key (unknown, revoked, expired, malformed) is refused at once with 401.
+ */
+export function registerAuthentication(app: FastifyInstance, keys: ApiKeyRepository, now: () => Date): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return;
+    const token = BEARER.exec(header)?.[1];
+    const principal = token === undefined ? undefined : keys.authenticate(token, now());
+    if (!principal) throw unauthorized('The API key is unknown, revoked or expired, or the header is not `Bearer <token>`.');
+    request.principal = principal;
+  });
+}
+
+/** The caller, who must hold one of `roles`: 401 without a key, 403 with a key of another role. */
+export function requirePrincipal(request: FastifyRequest, roles: readonly Role[]): Principal {
+  const principal = request.principal;
+  if (!principal) throw unauthorized('This operation needs an API key: send `Authorization: Bearer <token>`.');
+  if (!roles.includes(principal.role)) {
+    throw forbidden(`This operation needs one of the roles ${roles.join(', ')}; the key "${principal.name}" is a ${principal.role}.`);
+  }
+  return principal;
+}
+
+export const ANY_ROLE: readonly Role[] = ['admin', 'coordinator', 'reporter', 'reader'];
