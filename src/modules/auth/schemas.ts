@@ -5,7 +5,7 @@ import { StringEnum } from '../../http/enum.js';
 
 const role = StringEnum(ROLES, {
   description:
-    'admin: everything, including keys; coordinator: reads everything, reviews any report, reads the audit trail; reporter: writes reports for its unit’s measures (bound to `unit`); reader: read-only.',
+    'admin: everything, including keys; coordinator: reads everything, reviews any report, reads the audit trail; reporter: writes reports for the measures its unit carries (bound to `unit`); reader: read-only.',
 });
 
 const keyExample = {

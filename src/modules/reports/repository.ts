@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   indicators,
@@ -146,10 +146,10 @@ export function createReportRepository(db: Db) {
     .where(eq(measures.id, param('measureId')))
     .prepare();
   const ownersOf = db.select({ unitId: measureOwners.unitId }).from(measureOwners).where(eq(measureOwners.measureId, param('measureId'))).prepare();
-  const leadsOf = db
-    .select({ unitId: taskUnits.unitId })
+  const taskUnitsOf = db
+    .select({ unitId: taskUnits.unitId, role: taskUnits.role })
     .from(taskUnits)
-    .where(and(eq(taskUnits.taskId, param('taskId')), eq(taskUnits.role, 'lead')))
+    .where(eq(taskUnits.taskId, param('taskId')))
     .prepare();
   const indicatorsOfTask = db.select({ id: indicators.id }).from(indicators).where(eq(indicators.taskId, param('taskId'))).prepare();
   const indicatorTask = db.select({ taskId: indicators.taskId }).from(indicators).where(eq(indicators.id, param('id'))).prepare();
@@ -207,21 +207,21 @@ export function createReportRepository(db: Db) {
       return { rows: rows.slice(0, page.limit), total: listTotal.get(params)!.n, hasMore: rows.length > page.limit };
     },
 
-    /** What the rules need to know about a measure: its task, the plan's years, owners and task leads. */
+    /** What the rules need to know about a measure: its task, the plan's years, its owners and the task's units. */
     measureContext(measureId: number) {
       const measure = measureContext.get({ measureId });
       if (!measure) return undefined;
+      const assigned = taskUnitsOf.all({ taskId: measure.taskId });
       return {
         ...measure,
         ownerUnitIds: ownersOf.all({ measureId }).map((o) => o.unitId),
-        leadUnitIds: leadsOf.all({ taskId: measure.taskId }).map((l) => l.unitId),
+        leadUnitIds: assigned.filter((a) => a.role === 'lead').map((a) => a.unitId),
+        responsibleUnitIds: assigned.filter((a) => a.role === 'responsible').map((a) => a.unitId),
         indicatorIds: indicatorsOfTask.all({ taskId: measure.taskId }).map((i) => i.id),
       };
     },
 
     indicatorTask: (indicatorId: number) => indicatorTask.get({ id: indicatorId })?.taskId,
-
-    latestFirst: () => db.select().from(reports).orderBy(desc(reports.id)).limit(1).get(),
   };
 }
 

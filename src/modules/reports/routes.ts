@@ -57,7 +57,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
         operationId: 'createReport',
         summary: 'Create or update a progress report',
         description: [
-          'A unit reports on a measure it owns (directly or through a collective it belongs to) for a period.',
+          'A unit reports on a measure it carries — one it owns, or one of a task it is responsible for (责任单位) — directly or through a collective it belongs to (a county reports its share of 各县(市、区)人民政府’s work), for a period within the plan’s years.',
           'If an open draft or returned report exists for the same measure, unit and period it is updated instead of creating a twin (200); otherwise a draft is created (201). Posting content identical to the open or approved report changes nothing (200, `X-Report-Outcome: unchanged`). `submit: true` submits it for review at once.',
           'Send `Idempotency-Key` to make retries safe: the same key with the same body returns the first response again (`Idempotent-Replayed: true`); the same key with another body is refused with 422.',
           'Needs a reporter key (its own unit) or an admin key (naming `unit`). A report awaiting review cannot change (409).',

@@ -205,10 +205,13 @@ export function createReportService({ db, reports, units, audit, now }: Reportin
     const unit = reportingUnit(principal, input.unit, `${base}/unit`);
     const context = reports.measureContext(input.measureId);
     if (!context) throw unprocessable(`${base}/measureId`, `names no measure: ${input.measureId}`);
+    // The units that carry a measure report on it: its owners and the task's responsible units (责任单位),
+    // each directly or through a collective (a county reports its share of 各县(市、区)人民政府's work).
     const shares = units.withCollectives(unit.id);
-    if (!context.ownerUnitIds.some((owner) => shares.includes(owner))) {
-      throw forbidden(`${unit.name} does not own measure ${input.measureId}, directly or through a collective.`, [
-        { field: `${base}/measureId`, message: `is not owned by ${unit.name}` },
+    const carriers = [...context.ownerUnitIds, ...context.responsibleUnitIds];
+    if (!carriers.some((carrier) => shares.includes(carrier))) {
+      throw forbidden(`${unit.name} neither owns measure ${input.measureId} nor is responsible for its task, directly or through a collective.`, [
+        { field: `${base}/measureId`, message: `is not carried by ${unit.name}` },
       ]);
     }
     const period = parsePeriod(input.period);
