@@ -1,0 +1,167 @@
+import t from 'tap';
+import { buildTestAppWithDatabase } from '../../helpers/app.js';
+import { rows, writeFingerprint } from '../../helpers/db.js';
+import { issueKey } from '../../helpers/keys.js';
+
+const { app, databasePath } = await buildTestAppWithDatabase(t);
+const county = issueKey(databasePath, 'reporter', '北林区');
+const measureIds = ((await app.inject('/api/v1/measures?limit=500')).json().items as { id: number }[]).map((m) => m.id);
+const PERIODS = [
+  ...[2021, 2022, 2023, 2024, 2025].map(String),
+  ...[2021, 2022, 2023, 2024, 2025].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`)),
+  ...[2021, 2022, 2023, 2024, 2025].flatMap((y) => Array.from({ length: 12 }, (_, m) => `${y}-${String(m + 1).padStart(2, '0')}`)),
+];
+/** `count` rows with distinct measure/period pairs, starting at pair `from`. */
+const reportRows = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return { measureId: measureIds[n % measureIds.length]!, period: PERIODS[Math.floor(n / measureIds.length) % PERIODS.length]!, status: 'in_progress', narrative: `第${n}行` };
+  });
+
+function bulk(body: unknown, query = '', headers: Record<string, string> = {}, key = county) {
+  return app.inject({ method: 'POST', url: `/api/v1/reports/bulk${query}`, headers: { ...key.headers, ...headers }, payload: body as string });
+}
+const reportCount = () => rows<{ n: number }>(databasePath, 'SELECT count(*) AS n FROM progress_reports')[0]!.n;
+
+t.test('a clean file is imported; posting it again changes nothing and says so', async (t) => {
+  const file = { reports: reportRows(20) };
+  const first = await bulk(file);
+  t.equal(first.statusCode, 200);
+  t.match(first.json(), { status: 'imported', written: true, counts: { rows: 20, created: 20, updated: 0, unchanged: 0, rejected: 0 }, conflicts: [] });
+  t.equal(reportCount(), 20);
+  t.ok(first.json().rows.every((r: { reportId: number | null }) => r.reportId !== null));
+
+  const before = writeFingerprint(databasePath);
+  const again = await bulk(file);
+  t.match(again.json(), { status: 'imported', counts: { created: 0, updated: 0, unchanged: 20 } });
+  t.equal(writeFingerprint(databasePath), before, 're-posting wrote nothing');
+
+  const changed = await bulk({ reports: file.reports.map((r, i) => (i < 5 ? { ...r, narrative: `${r.narrative}（更新）` } : r)) });
+  t.match(changed.json(), { counts: { created: 0, updated: 5, unchanged: 15 } });
+});
+
+t.test('atomic (the default): one bad row and nothing is written; every bad row is named', async (t) => {
+  const file = reportRows(6, 100);
+  file[2] = { ...file[2]!, period: '2030' };
+  (file[4] as Record<string, unknown>).status = 'finished';
+  const before = writeFingerprint(databasePath);
+  const res = await bulk({ reports: file });
+  t.equal(res.statusCode, 422);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  const body = res.json();
+  t.match(body, { type: '/problems/import-rejected', status: 422, importSummary: { status: 'rejected', written: false, counts: { rows: 6, rejected: 2 } } });
+  t.same(
+    body.importSummary.conflicts.map((c: { index: number; field: string }) => [c.index, c.field]),
+    [
+      [2, '/body/reports/2/period'],
+      [4, '/body/reports/4/status'],
+    ],
+  );
+  t.same(body.errors.map((e: { field: string }) => e.field), ['/body/reports/2/period', '/body/reports/4/status']);
+  t.ok(body.importSummary.rows.every((r: { reportId: number | null }) => r.reportId === null), 'no id of a report that was rolled back');
+  t.equal(writeFingerprint(databasePath), before);
+});
+
+t.test('atomic=false keeps the good rows and reports the rest', async (t) => {
+  const file: Record<string, unknown>[] = reportRows(5, 200);
+  file[1] = { ...file[1], measureId: 999999 };
+  file[3] = { ...file[3], extra: 'field' };
+  const before = reportCount();
+  const res = await bulk({ reports: file }, '?atomic=false');
+  t.equal(res.statusCode, 200);
+  t.match(res.json(), { status: 'partial', written: true, counts: { created: 3, rejected: 2 } });
+  t.same(res.json().conflicts.map((c: { field: string }) => c.field), ['/body/reports/1/measureId', '/body/reports/3/extra']);
+  t.equal(reportCount(), before + 3);
+
+  const allBad = await bulk({ reports: [{ measureId: 1 }] }, '?atomic=false');
+  t.equal(allBad.statusCode, 422, 'nothing could be written');
+});
+
+t.test('dryRun validates and says what would happen, writing nothing', async (t) => {
+  const before = writeFingerprint(databasePath);
+  const res = await bulk({ reports: [...reportRows(3, 10), ...reportRows(2, 300)] }, '?dryRun=true');
+  t.equal(res.statusCode, 200);
+  t.match(res.json(), { dryRun: true, written: false, status: 'imported', counts: { unchanged: 3, created: 2 } });
+  t.same(res.json().rows.map((r: { outcome: string; reportId: number | null }) => r.reportId === null), [false, false, false, true, true], 'only existing reports have ids');
+  const bad = await bulk({ reports: [{ ...reportRows(1, 400)[0], period: '1999' }] }, '?dryRun=true');
+  t.equal(bad.statusCode, 422, 'a dry run answers as the import would');
+  t.equal(writeFingerprint(databasePath), before);
+});
+
+t.test('the same measure, unit and period twice in one file is a conflict', async (t) => {
+  const [row] = reportRows(1, 500);
+  const res = await bulk({ reports: [row, { ...row, status: 'completed' }] }, '?atomic=false');
+  t.match(res.json(), { counts: { created: 1, rejected: 1 }, conflicts: [{ index: 1, field: '/body/reports/1', message: /repeats .* row 0/ }] });
+});
+
+t.test('CSV: UTF-8 with BOM, evidence and indicator values, conflicts with their line', async (t) => {
+  const indicator = (await app.inject('/api/v1/indicators?task=1')).json().items[0] as { id: number; taskId: number };
+  const task1Measure = ((await app.inject(`/api/v1/measures?task=${indicator.taskId}`)).json().items[0] as { id: number }).id;
+  const csv = [
+    'measureId,period,status,narrative,percentComplete,evidence,indicatorValues,submit',
+    `${task1Measure},2024,completed,"承诺书已公示,见链接",100,"承诺书 | https://example.gov.cn/c\n公示截图",${indicator.id}=82.5,true`,
+    `${task1Measure},2024-13,completed,,,,,`,
+    `${task1Measure},2023,in_progress,,half,,,`,
+  ].join('\n');
+  const res = await bulk(`\uFEFF${csv}`, '?atomic=false', { 'content-type': 'text/csv' });
+  t.equal(res.statusCode, 200);
+  const summary = res.json();
+  t.match(summary, { status: 'partial', counts: { created: 1, rejected: 2 } });
+  t.same(summary.conflicts.map((c: { line: number; field: string }) => [c.line, c.field]), [
+    [4, '/body/rows/1/period'],
+    [5, '/body/rows/2/percentComplete'],
+  ]);
+  const report = (await app.inject({ url: `/api/v1/reports/${summary.rows[0].reportId}`, headers: county.headers })).json();
+  t.match(report, {
+    state: 'submitted',
+    narrative: '承诺书已公示,见链接',
+    percentComplete: 100,
+    evidence: [{ title: '承诺书', url: 'https://example.gov.cn/c' }, { title: '公示截图' }],
+    indicatorValues: [{ indicatorId: indicator.id, value: 82.5 }],
+  });
+});
+
+t.test('CSV the import cannot read', async (t) => {
+  const before = writeFingerprint(databasePath);
+  for (const [name, csv] of [
+    ['unknown column', 'measureId,period,status,owner\n1,2024,completed,x'],
+    ['missing column', 'measureId,status\n1,completed'],
+    ['unclosed quote', 'measureId,period,status,narrative\n1,2024,completed,"oops'],
+    ['header only', 'measureId,period,status'],
+  ] as const) {
+    const res = await bulk(csv, '', { 'content-type': 'text/csv' });
+    t.equal(res.statusCode, 400, name);
+    t.match(res.headers['content-type'], /problem\+json/, name);
+  }
+  t.equal(writeFingerprint(databasePath), before);
+});
+
+t.test('limits: empty, over 5,000 rows, not an object', async (t) => {
+  t.equal((await bulk({ reports: [] })).statusCode, 400);
+  const tooMany = await bulk({ reports: reportRows(5001, 1000) });
+  t.equal(tooMany.statusCode, 400);
+  t.equal(tooMany.json().errors[0].field, '/body/reports');
+  const tooManyCsv = await bulk(['measureId,period,status', ...reportRows(5001, 1000).map((r) => `${r.measureId},${r.period},in_progress`)].join('\n'), '', { 'content-type': 'text/csv' });
+  t.equal(tooManyCsv.statusCode, 400);
+  t.equal((await bulk({ rows: [] })).statusCode, 400);
+});
+
+t.test('5,000 rows go through in one request', async (t) => {
+  const before = reportCount();
+  const res = await bulk({ reports: reportRows(5000, 6000) });
+  t.equal(res.statusCode, 200);
+  t.match(res.json().counts, { rows: 5000, created: 5000, rejected: 0 });
+  t.equal(reportCount(), before + 5000);
+  t.equal(rows<{ n: number }>(databasePath, "SELECT count(*) AS n FROM audit_events WHERE action = 'report.create'")[0]!.n, reportCount(), 'every created report is audited');
+});
+
+t.test('Idempotency-Key on a bulk import', async (t) => {
+  const file = { reports: reportRows(3, 700) };
+  const first = await bulk(file, '', { 'idempotency-key': 'bulk-700' });
+  const before = writeFingerprint(databasePath);
+  const retry = await bulk(file, '', { 'idempotency-key': 'bulk-700' });
+  t.equal(retry.headers['idempotent-replayed'], 'true');
+  t.same(retry.json(), first.json(), 'the first summary again (created, not unchanged)');
+  t.equal(writeFingerprint(databasePath), before);
+  t.equal((await bulk(file, '?dryRun=true', { 'idempotency-key': 'bulk-700' })).statusCode, 422, 'same key, different request');
+});

@@ -1,0 +1,116 @@
+import t from 'tap';
+import { openDatabase } from '../../../src/db/client.js';
+import { createAuditRepository } from '../../../src/modules/audit/repository.js';
+import type { Principal } from '../../../src/modules/auth/principal.js';
+import { createApiKeyRepository } from '../../../src/modules/auth/repository.js';
+import { createReportRepository } from '../../../src/modules/reports/repository.js';
+import { createReportService, etagOf, ifMatchHolds } from '../../../src/modules/reports/service.js';
+import { createUnitRepository } from '../../../src/modules/units/repository.js';
+import { HttpProblem } from '../../../src/http/problem.js';
+import { loadSeed } from '../../../src/seed/load-seed.js';
+import { tempDatabasePath } from '../../helpers/app.js';
+
+const db = openDatabase(tempDatabasePath(t));
+t.teardown(() => db.$client.close());
+loadSeed(db);
+const units = createUnitRepository(db);
+const keys = createApiKeyRepository(db);
+let clock = new Date('2024-10-08T02:00:00Z');
+const service = createReportService({ db, reports: createReportRepository(db), units, audit: createAuditRepository(db), now: () => clock });
+
+/** A principal backed by a real key row (reports reference the key that wrote them). */
+function principal(role: Principal['role'], unitName?: string): Principal {
+  const unitId = unitName === undefined ? null : units.resolve(unitName)!.id;
+  const { key } = keys.create({ name: `${role} ${unitName ?? ''}`, role, unitId, expiresAt: null }, clock);
+  return { keyId: key.id, name: key.name, role, unitId };
+}
+const actor = (p: Principal) => ({ principal: p, requestId: null });
+const status = (work: () => unknown) => {
+  try {
+    work();
+    return 200;
+  } catch (error) {
+    if (error instanceof HttpProblem) return error.status;
+    throw error;
+  }
+};
+
+const task4 = db.$client.prepare('SELECT m.id FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.no = 4 ORDER BY m.position').pluck().all() as number[];
+const [civilAffairsMeasure, marketMeasure] = task4; // owned by 市民政局 and 市市场监管局; task 4 is led by both
+
+t.test('who carries a measure: owners, responsible units, and members of either collective', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const county = principal('reporter', '海伦市');
+  const zone = principal('reporter', '市经开区');
+  const police = principal('reporter', '市公安局');
+  const input = (measureId: number) => ({ measureId, period: '2024', status: 'in_progress' as const });
+  t.equal(status(() => service.resolveTarget(civil, input(civilAffairsMeasure!), '/body')), 200, 'owner');
+  t.equal(status(() => service.resolveTarget(county, input(civilAffairsMeasure!), '/body')), 200, 'member of the responsible collective 各县(市、区)人民政府');
+  t.equal(status(() => service.resolveTarget(zone, input(civilAffairsMeasure!), '/body')), 200, 'a responsible unit named directly');
+  t.equal(status(() => service.resolveTarget(police, input(civilAffairsMeasure!), '/body')), 403, 'neither owner nor responsible');
+  t.equal(status(() => service.resolveTarget(principal('coordinator'), input(civilAffairsMeasure!), '/body')), 403, 'coordinators review, they do not report');
+});
+
+t.test('reviewers: coordinators, admins, and a lead unit reviewing another unit', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const market = principal('reporter', '市市场监管局');
+  const reader = principal('reader');
+  const submitted = (measureId: number, by: Principal, period: string) =>
+    service.write(actor(by), { measureId, period, status: 'completed', submit: true }).report;
+
+  const civilReport = submitted(civilAffairsMeasure!, civil, '2023');
+  t.equal(status(() => service.approve(actor(civil), civilReport.id, null, undefined)), 403, 'no unit approves its own report');
+  t.equal(status(() => service.approve(actor(reader), civilReport.id, null, undefined)), 403);
+  t.equal(status(() => service.approve(actor(market), civilReport.id, '牵头单位审核通过', undefined)), 200, 'a co-lead of task 4 reviews it');
+  t.equal(service.get(civil, civilReport.id).state, 'approved');
+
+  const marketReport = submitted(marketMeasure!, market, '2023');
+  t.equal(status(() => service.return(actor(principal('coordinator')), marketReport.id, '缺少台账', undefined)), 200);
+  t.match(service.history(market, marketReport.id).map((e) => [e.action, e.note]), [
+    ['created', null],
+    ['submitted', null],
+    ['returned', '缺少台账'],
+  ]);
+});
+
+t.test('approval supersedes the earlier approved report of the same key, inside one transaction', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const coordinator = principal('coordinator');
+  const first = service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2022-Q2', status: 'in_progress', submit: true }).report;
+  service.approve(actor(coordinator), first.id, null, undefined);
+  clock = new Date(clock.getTime() + 60_000);
+  const second = service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2022-Q2', status: 'completed', submit: true });
+  t.equal(second.outcome, 'created');
+  service.approve(actor(coordinator), second.report.id, null, undefined);
+  t.match(service.get(coordinator, first.id), { state: 'superseded', supersededById: second.report.id });
+  t.equal(service.get(coordinator, second.report.id).state, 'approved');
+  const approvedCount = db.$client
+    .prepare("SELECT count(*) FROM progress_reports WHERE measure_id = ? AND period = '2022-Q2' AND state = 'approved'")
+    .pluck()
+    .get(civilAffairsMeasure);
+  t.equal(approvedCount, 1);
+});
+
+t.test('a failed write inside a transaction leaves nothing behind', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const count = () => db.$client.prepare('SELECT count(*) FROM progress_reports').pluck().get();
+  const before = count();
+  t.throws(() =>
+    service.transaction(() => {
+      service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2021', status: 'in_progress' });
+      throw new Error('crash after the write');
+    }),
+  );
+  t.equal(count(), before);
+});
+
+t.test('ETags and If-Match', async (t) => {
+  const report = { id: 7, version: 3 };
+  t.equal(etagOf(report), '"7.3"');
+  t.ok(ifMatchHolds('"7.3"', report));
+  t.ok(ifMatchHolds('W/"7.3"', report), 'weak comparison accepted');
+  t.ok(ifMatchHolds('"1.1", "7.3"', report), 'a list');
+  t.ok(ifMatchHolds('*', report));
+  t.notOk(ifMatchHolds('"7.2"', report));
+  t.notOk(ifMatchHolds('7.3', report), 'unquoted is not an entity tag');
+});
