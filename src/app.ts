@@ -30,7 +30,7 @@ import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { ANY_ROLE, registerAuthentication, requirePrincipal } from './plugins/auth.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
 
@@ -58,6 +58,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.log.info({ planId: seed.planId, loaded: seed.loaded }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');

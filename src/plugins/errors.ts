@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
 
@@ -32,6 +33,28 @@ function validationFields(error: FastifyError): ProblemField[] {
     const pointer = `/${error.validationContext ?? 'request'}${issue.instancePath}${property ? `/${property}` : ''}`;
     return { field: pointer, message: issue.message ?? 'is invalid' };
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request line, raw non-ASCII in the URL, oversized headers) never
+ * reach Fastify's handlers; answer them with problem+json too, on the raw socket.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    type: `/problems/http-${status}`,
+    title: STATUS_TITLES[status],
+    status,
+    detail:
+      status === 431
+        ? 'The request headers are too large.'
+        : 'The HTTP request is malformed (a URL must be ASCII: percent-encode other characters).',
+    instance: '',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TITLES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** One place that turns every failure into RFC 9457 problem+json; stack traces never reach a client. */

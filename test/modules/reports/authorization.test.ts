@@ -353,7 +353,8 @@ const BULK_ROLE_403 =
   'src bug: POST /reports/bulk answers 422 import-rejected instead of 403 when the key may not write reports (coordinator, reader)';
 const BULK_ROW_403 =
   'src bug: POST /reports/bulk answers 422 import-rejected instead of 403 for a row naming another unit or a measure the unit does not carry';
-const AUTH_BEFORE_VALIDATION = 'src bug: the body/header schema is checked before the key, so a refused caller sees 400 instead of 401/403';
+const AUTH_BEFORE_VALIDATION =
+  'src bug: route schemas (body, If-Match) are validated before requirePrincipal runs in the handler, so an anonymous or wrong-role caller with a bad request gets 400 instead of 401/403';
 
 const ROWS: Row[] = [
   // Creating reports: a reporter for its own unit on a measure it carries; an admin naming the unit.
