@@ -29,7 +29,7 @@ import { registerTaskRoutes } from './modules/tasks/routes.js';
 import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
-import { ANY_ROLE, registerAuthentication, requirePrincipal } from './plugins/auth.js';
+import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
@@ -87,9 +87,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     async (scope) => {
       const catalogue = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
       if (config.requireAuthForReads) {
-        catalogue.addHook('preHandler', async (request) => {
-          requirePrincipal(request, ANY_ROLE);
-        });
+        catalogue.addHook('onRequest', allow(ANY_ROLE));
       }
       registerPlanRoutes(catalogue, createPlanRepository(db));
       registerTaskRoutes(catalogue, { tasks: createTaskRepository(db), measures, indicators, units: unitResolver });
@@ -103,6 +101,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(
     async (scope) => {
       const reporting = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
+      // Everything here needs a key; routes that need a particular role say so with their own hook.
+      reporting.addHook('onRequest', allow(ANY_ROLE));
       const idempotency = createIdempotencyStore(db);
       registerReportRoutes(reporting, { service: reportService, units, idempotency, now });
       await registerBulkImportRoutes(reporting, {

@@ -10,7 +10,8 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+// The scheme name is case-insensitive (RFC 9110 §11.1); the token is not.
+const BEARER = /^bearer ([A-Za-z0-9_-]{1,200})$/i;
 
 /**
  * Reads `Authorization: Bearer <token>` on every request. A request without the header is anonymous; a
@@ -29,7 +30,7 @@ export function registerAuthentication(app: FastifyInstance, keys: ApiKeyReposit
 }
 
 /** The caller, who must hold one of `roles`: 401 without a key, 403 with a key of another role. */
-export function requirePrincipal(request: FastifyRequest, roles: readonly Role[]): Principal {
+function requirePrincipal(request: FastifyRequest, roles: readonly Role[]): Principal {
   const principal = request.principal;
   if (!principal) throw unauthorized('This operation needs an API key: send `Authorization: Bearer <token>`.');
   if (!roles.includes(principal.role)) {
@@ -39,3 +40,15 @@ export function requirePrincipal(request: FastifyRequest, roles: readonly Role[]
 }
 
 export const ANY_ROLE: readonly Role[] = ['admin', 'coordinator', 'reporter', 'reader'];
+
+/** An onRequest hook: who may call the route is settled before its body is read or validated. */
+export function allow(roles: readonly Role[]) {
+  return async (request: FastifyRequest) => {
+    requirePrincipal(request, roles);
+  };
+}
+
+/** The caller of a route guarded by `allow`. */
+export function callerOf(request: FastifyRequest): Principal {
+  return requirePrincipal(request, ANY_ROLE);
+}

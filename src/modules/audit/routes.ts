@@ -3,7 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { textFilter, unitFilter } from '../../http/filters.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/pagination.js';
 import { invalidField, problemResponses } from '../../http/problem.js';
-import { requirePrincipal } from '../../plugins/auth.js';
+import { allow } from '../../plugins/auth.js';
 import type { UnitRepository } from '../units/repository.js';
 import type { AuditRepository } from './repository.js';
 import { StringEnum } from '../../http/enum.js';
@@ -60,6 +60,7 @@ export function registerAuditRoutes(app: ApiInstance, { audit, units }: { audit:
   app.get(
     '/audit-events',
     {
+      onRequest: allow(['admin', 'coordinator']),
       schema: {
         tags: ['audit'],
         operationId: 'listAuditEvents',
@@ -83,7 +84,6 @@ export function registerAuditRoutes(app: ApiInstance, { audit, units }: { audit:
       },
     },
     async (request) => {
-      requirePrincipal(request, ['admin', 'coordinator']);
       const { after, limit, unit, since, until, ...filters } = request.query;
       const unitId = unit === undefined ? undefined : units.resolve(unit)?.id;
       if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', `names no known unit: "${unit}"`);

@@ -1,7 +1,7 @@
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
 import { notFound, problemResponses, unprocessable } from '../../http/problem.js';
-import { ANY_ROLE, requirePrincipal } from '../../plugins/auth.js';
+import { allow, callerOf } from '../../plugins/auth.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { UnitRepository } from '../units/repository.js';
 import type { ApiKeyRepository } from './repository.js';
@@ -17,12 +17,13 @@ interface ApiKeyRouteDeps {
 }
 
 const security = [{ bearerAuth: [] }];
-const ADMIN = ['admin'] as const;
+const adminOnly = allow(['admin']);
 
 export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now, transaction }: ApiKeyRouteDeps): void {
   app.post(
     '/api-keys',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['api keys'],
         operationId: 'createApiKey',
@@ -35,7 +36,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       },
     },
     async (request, reply) => {
-      const principal = requirePrincipal(request, ADMIN);
+      const principal = callerOf(request);
       const { name, role, unit: unitRef, expiresAt } = request.body;
       const unit = unitRef === undefined ? undefined : units.resolve(unitRef);
       if (unitRef !== undefined && !unit) throw unprocessable('/body/unit', `names no known unit: "${unitRef}"`);
@@ -58,6 +59,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
   app.get(
     '/api-keys',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['api keys'],
         operationId: 'listApiKeys',
@@ -67,10 +69,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
         response: { 200: ApiKeyListSchema, ...problemResponses(401, 403) },
       },
     },
-    async (request) => {
-      requirePrincipal(request, ADMIN);
-      return { items: keys.list() };
-    },
+    async () => ({ items: keys.list() }),
   );
 
   app.get(
@@ -85,12 +84,13 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
         response: { 200: CurrentKeySchema, ...problemResponses(401) },
       },
     },
-    async (request) => requirePrincipal(request, ANY_ROLE),
+    async (request) => callerOf(request),
   );
 
   app.post(
     '/api-keys/:id/revoke',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['api keys'],
         operationId: 'revokeApiKey',
@@ -102,7 +102,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       },
     },
     async (request) => {
-      const principal = requirePrincipal(request, ADMIN);
+      const principal = callerOf(request);
       const { id } = request.params;
       return transaction(() => {
         const before = keys.get(id);

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
 import { invalidField, ProblemSchema, problemResponses } from '../../http/problem.js';
 import { sendProblem } from '../../plugins/errors.js';
-import { ANY_ROLE, requirePrincipal } from '../../plugins/auth.js';
+import { allow, callerOf } from '../../plugins/auth.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/store.js';
 import { BULK_MAX_ROWS, type BulkImporter, type ImportSummary } from './bulk.js';
@@ -83,6 +83,7 @@ export async function registerBulkImportRoutes(
     bulk.post(
       '/reports/bulk',
       {
+        onRequest: allow(['admin', 'reporter']),
         bodyLimit: BULK_BODY_LIMIT,
         schema: {
           tags: ['reports'],
@@ -125,7 +126,7 @@ export async function registerBulkImportRoutes(
         },
       },
       async (request, reply) => {
-        const actor = { principal: requirePrincipal(request, ANY_ROLE), requestId: request.id };
+        const actor = { principal: callerOf(request), requestId: request.id };
         const body = request.body as { reports: unknown[] } | string;
         const csv = typeof body === 'string' ? parseReportsCsv(body) : undefined;
         const rows = csv ? csv.rows : (body as { reports: unknown[] }).reports;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
 import { invalidField, problemResponses } from '../../http/problem.js';
-import { ANY_ROLE, requirePrincipal } from '../../plugins/auth.js';
+import { allow, callerOf } from '../../plugins/auth.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/store.js';
 import type { UnitRepository } from '../units/repository.js';
@@ -39,8 +39,8 @@ interface ReportRouteDeps {
   now: () => Date;
 }
 
-function actorOf(request: FastifyRequest, roles = ANY_ROLE): Actor {
-  return { principal: requirePrincipal(request, roles), requestId: request.id };
+function actorOf(request: FastifyRequest): Actor {
+  return { principal: callerOf(request), requestId: request.id };
 }
 
 function sendReport(reply: FastifyReply, report: ReportView, status = 200) {
@@ -51,6 +51,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
   app.post(
     '/reports',
     {
+      onRequest: allow(['admin', 'reporter']),
       bodyLimit: REPORT_BODY_LIMIT,
       schema: {
         tags: ['reports'],

