@@ -22,7 +22,7 @@ t.test('the contract passes the Redocly linter', async (t) => {
 
 t.test('every operation documents its responses, examples and a description', async (t) => {
   const doc = JSON.parse(fs.readFileSync(committedPath, 'utf8')) as {
-    paths: Record<string, Record<string, { description?: string; operationId?: string; responses: Record<string, { description: string; content?: Record<string, { example?: unknown; schema: { $ref?: string } }> }> }>>;
+    paths: Record<string, Record<string, { description?: string; operationId?: string; requestBody?: { content: Record<string, { example?: unknown; schema: { $ref?: string; examples?: unknown[] } }> }; responses: Record<string, { description: string; content?: Record<string, { example?: unknown; schema: { $ref?: string } }> }> }>>;
     components: { schemas: Record<string, { examples?: unknown[] }> };
   };
   const operations = Object.entries(doc.paths).flatMap(([route, ops]) => Object.entries(ops).map(([method, op]) => ({ route, method, op })));
@@ -38,6 +38,11 @@ t.test('every operation documents its responses, examples and a description', as
     const ref = media?.schema.$ref;
     const example = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : media?.example;
     t.ok(example, `${name} shows an example response`);
+    for (const [mediaType, media] of Object.entries(op.requestBody?.content ?? {})) {
+      const ref = media.schema.$ref;
+      const bodyExample = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : (media.example ?? media.schema.examples?.[0]);
+      t.ok(bodyExample, `${name} shows an example ${mediaType} body`);
+    }
     for (const [status, response] of Object.entries(op.responses).filter(([s]) => !s.startsWith('2'))) {
       t.ok(response.content?.['application/problem+json'], `${name} ${status} is problem+json`);
     }

@@ -105,10 +105,27 @@ export async function registerBulkImportRoutes(
               'application/json': {
                 schema: Type.Object(
                   { reports: Type.Array(Type.Unknown(), { minItems: 1, maxItems: BULK_MAX_ROWS, description: 'ReportInput rows.' }) },
-                  { additionalProperties: false },
+                  {
+                    additionalProperties: false,
+                    examples: [
+                      {
+                        reports: [
+                          { measureId: 4, period: '2024-Q3', status: 'in_progress', narrative: '已甄别重错码 12 条', percentComplete: 60 },
+                          { measureId: 5, period: '2024-Q3', status: 'completed', evidence: [{ title: '核对清单', url: 'https://example.gov.cn/q3.xlsx' }], submit: true },
+                        ],
+                      },
+                    ],
+                  },
                 ),
               },
-              'text/csv': { schema: Type.String({ description: 'CSV with a header row; see the description for the columns.' }) },
+              'text/csv': {
+                schema: Type.String({
+                  description: 'CSV with a header row; see the description for the columns.',
+                  examples: [
+                    'measureId,period,status,narrative,percentComplete,evidence,indicatorValues,submit\n1,2024,completed,承诺书已公示,100,"承诺书 | https://example.gov.cn/c",1=82.5,true\n',
+                  ],
+                }),
+              },
             },
           },
           response: {
