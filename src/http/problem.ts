@@ -76,11 +76,15 @@ export function conflict(detail: string): HttpProblem {
   return new HttpProblem(409, 'conflict', 'Conflict', detail);
 }
 
-/** Response schema entries for the error statuses a route can produce. */
-export function problemResponses(...statuses: number[]): Record<number, unknown> {
+/**
+ * Response schema entries for the error statuses a route can produce. 401 is on every route: a request that
+ * sends an unknown, revoked or expired key is refused wherever it goes.
+ */
+export function problemResponses(...routeStatuses: number[]): Record<number, unknown> {
+  const statuses = [...new Set([...routeStatuses, 401])].sort();
   const descriptions: Record<number, string> = {
     400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
-    401: 'Missing or invalid credentials.',
+    401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
     403: 'The credentials do not allow this operation.',
     404: 'The resource does not exist.',
     409: 'The request conflicts with the current state of the resource.',

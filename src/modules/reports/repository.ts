@@ -53,30 +53,22 @@ export function createReportRepository(db: Db) {
       .innerJoin(units, eq(units.id, reports.unitId));
 
   const byId = selectReports().where(eq(reports.id, param('id'))).prepare();
-  const openFor = db
-    .select()
-    .from(reports)
-    .where(
-      and(
-        eq(reports.measureId, param('measureId')),
-        eq(reports.unitId, param('unitId')),
-        eq(reports.period, param('period')),
-        inArray(reports.state, ['draft', 'submitted', 'returned']),
-      ),
-    )
-    .prepare();
-  const approvedFor = db
-    .select()
-    .from(reports)
-    .where(
-      and(
-        eq(reports.measureId, param('measureId')),
-        eq(reports.unitId, param('unitId')),
-        eq(reports.period, param('period')),
-        eq(reports.state, 'approved'),
-      ),
-    )
-    .prepare();
+  /** Reports of one measure, unit and period in the given states. */
+  const reportsOfKey = (states: ReportRow['state'][]) =>
+    db
+      .select()
+      .from(reports)
+      .where(
+        and(
+          eq(reports.measureId, param('measureId')),
+          eq(reports.unitId, param('unitId')),
+          eq(reports.period, param('period')),
+          inArray(reports.state, states),
+        ),
+      )
+      .prepare();
+  const openFor = reportsOfKey(['draft', 'submitted', 'returned']);
+  const approvedFor = reportsOfKey(['approved']);
   const valuesOfReports = db
     .select()
     .from(values)
