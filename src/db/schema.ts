@@ -213,6 +213,8 @@ export const progressReports = sqliteTable(
     reviewedByKeyId: integer('reviewed_by_key_id').references(() => apiKeys.id),
     reviewNote: text('review_note'),
     supersededById: integer('superseded_by_id'),
+    /** When a newer approval replaced this one: an approved report counts from reviewedAt until then. */
+    supersededAt: text('superseded_at'),
   },
   (t) => [
     index('progress_reports_key').on(t.measureId, t.unitId, t.period),
@@ -222,6 +224,10 @@ export const progressReports = sqliteTable(
       .where(sql`${t.state} IN ('draft', 'submitted', 'returned')`),
     index('progress_reports_updated').on(t.updatedAt, t.id),
     index('progress_reports_unit').on(t.unitId),
+    // Monitoring reads approved reports by period; this index answers it without touching the table.
+    index('progress_reports_approved_by_period')
+      .on(t.periodStart, t.measureId, t.unitId, t.status, t.reviewedAt, t.supersededAt)
+      .where(sql`${t.state} IN ('approved', 'superseded')`),
   ],
 );
 

@@ -385,7 +385,9 @@ export function createReportService({ db, reports, units, audit, now }: Reportin
         checkIfMatch(ifMatch, row, false);
         const previous = reports.findApproved({ measureId: row.report.measureId, unitId: row.report.unitId, period: row.report.period });
         const at = now().toISOString();
-        if (previous) transition(actor, load(previous.id), 'superseded', { state: 'superseded', supersededById: id }, `superseded by report ${id}`);
+        if (previous) {
+          transition(actor, load(previous.id), 'superseded', { state: 'superseded', supersededById: id, supersededAt: at }, `superseded by report ${id}`);
+        }
         return transition(actor, row, 'approved', { state: 'approved', reviewedAt: at, reviewedByKeyId: actor.principal.keyId, reviewNote: note }, note);
       });
     },

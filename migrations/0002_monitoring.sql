@@ -1,0 +1,2 @@
+ALTER TABLE `progress_reports` ADD `superseded_at` text;--> statement-breakpoint
+CREATE INDEX `progress_reports_approved_by_period` ON `progress_reports` (`period_start`,`measure_id`,`unit_id`,`status`,`reviewed_at`,`superseded_at`) WHERE "progress_reports"."state" IN ('approved', 'superseded');
