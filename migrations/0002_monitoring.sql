@@ -1,2 +1,3 @@
 ALTER TABLE `progress_reports` ADD `superseded_at` text;--> statement-breakpoint
-CREATE INDEX `progress_reports_approved_by_period` ON `progress_reports` (`period_start`,`measure_id`,`unit_id`,`status`,`reviewed_at`,`superseded_at`) WHERE "progress_reports"."state" IN ('approved', 'superseded');
+CREATE INDEX `progress_reports_approved_measure` ON `progress_reports` (`measure_id`,`period_start`,`status`,`reviewed_at`,`superseded_at`) WHERE "progress_reports"."state" IN ('approved', 'superseded');--> statement-breakpoint
+CREATE INDEX `progress_reports_approved_unit` ON `progress_reports` (`unit_id`,`measure_id`,`period_start`,`status`,`reviewed_at`,`superseded_at`) WHERE "progress_reports"."state" IN ('approved', 'superseded');

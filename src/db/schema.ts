@@ -224,9 +224,13 @@ export const progressReports = sqliteTable(
       .where(sql`${t.state} IN ('draft', 'submitted', 'returned')`),
     index('progress_reports_updated').on(t.updatedAt, t.id),
     index('progress_reports_unit').on(t.unitId),
-    // Monitoring reads approved reports by period; this index answers it without touching the table.
-    index('progress_reports_approved_by_period')
-      .on(t.periodStart, t.measureId, t.unitId, t.status, t.reviewedAt, t.supersededAt)
+    // Monitoring asks "is there an approved report for this measure (and unit) in this period range, as of then?":
+    // these indexes answer it with one seek each, without touching the table, however many reports there are.
+    index('progress_reports_approved_measure')
+      .on(t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
+      .where(sql`${t.state} IN ('approved', 'superseded')`),
+    index('progress_reports_approved_unit')
+      .on(t.unitId, t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
   ],
 );
