@@ -1,0 +1,130 @@
+import type { Db } from '../../db/client.js';
+
+/**
+ * The reads monitoring needs, in hand-written SQL: per-measure correlated EXISTS queries read better as SQL than
+ * as builder calls, and they stay behind this repository like every other query. "Approved as of T" means: approved (or later superseded) at or before T, and not
+ * superseded by T — so a past date shows the picture as it stood then.
+ */
+const APPROVED_AS_OF = `r.state IN ('approved', 'superseded') AND r.reviewed_at <= :asOf AND (r.superseded_at IS NULL OR r.superseded_at > :asOf)`;
+
+export interface MeasureRow {
+  id: number;
+  taskId: number;
+  taskNo: number;
+  chapterId: number;
+  position: number;
+  no: number | null;
+  text: string;
+  deadlineKind: 'date' | 'ongoing' | 'annual' | null;
+  deadlineDate: string | null;
+}
+
+export interface MeasureActivity {
+  measureId: number;
+  approvedInYear: number;
+  completedInYear: number;
+  completedBefore: number;
+  lastApprovedAt: string | null;
+}
+
+export function createMonitoringRepository(db: Db) {
+  const raw = db.$client;
+  const plan = raw.prepare<[number], { id: number; startYear: number; endYear: number; title: string }>(
+    'SELECT id, start_year AS startYear, end_year AS endYear, title FROM plans WHERE id = ?',
+  );
+  const planOfIndicator = raw.prepare<[number], { planId: number }>('SELECT plan_id AS planId FROM indicators WHERE id = ?');
+  const planOfChapter = raw.prepare<[number], { planId: number }>('SELECT plan_id AS planId FROM chapters WHERE id = ?');
+  const firstPlan = raw.prepare<[], { id: number }>('SELECT id FROM plans ORDER BY id LIMIT 1');
+  const measuresOfPlan = raw.prepare<[number], MeasureRow>(`
+    SELECT m.id, m.task_id AS taskId, t.no AS taskNo, t.chapter_id AS chapterId, m.position, m.no, m.text,
+           m.deadline_kind AS deadlineKind, m.deadline_date AS deadlineDate
+    FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ? ORDER BY t.no, m.position`);
+  const milestonesOfPlan = raw.prepare<[number], { id: number; measureId: number; kind: string; year: number | null; dueDate: string | null; text: string }>(`
+    SELECT ms.id, ms.measure_id AS measureId, ms.kind, ms.year, ms.due_date AS dueDate, ms.text
+    FROM milestones ms JOIN measures m ON m.id = ms.measure_id JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = ? ORDER BY ms.measure_id, ms.position`);
+  const ownersOfPlan = raw.prepare<[number], { measureId: number; unitId: number }>(`
+    SELECT o.measure_id AS measureId, o.unit_id AS unitId FROM measure_owners o
+    JOIN measures m ON m.id = o.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ? ORDER BY o.measure_id, o.position`);
+  const taskUnitsOfPlan = raw.prepare<[number], { taskId: number; unitId: number; role: 'lead' | 'responsible' }>(`
+    SELECT tu.task_id AS taskId, tu.unit_id AS unitId, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id
+    WHERE t.plan_id = ? ORDER BY tu.task_id, tu.role, tu.position`);
+
+  // One row per measure; each EXISTS is a seek in progress_reports_approved_measure (or _unit), whatever the table size.
+  const activitySql = (unitCondition: string) => `
+    SELECT m.id AS measureId,
+      EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition}
+              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS approvedInYear,
+      EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
+              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS completedInYear,
+      EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
+              AND r.period_start < :yearStart AND ${APPROVED_AS_OF}) AS completedBefore,
+      (SELECT max(r.reviewed_at) FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition}
+              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS lastApprovedAt
+    FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = :planId ORDER BY m.id`;
+  const activity = raw.prepare(activitySql(''));
+  const activityOfUnit = raw.prepare(activitySql('AND r.unit_id = :unitId'));
+
+  const valuesInYear = raw.prepare<Record<string, unknown>, { value: number; reportId: number; period: string; periodEnd: string; reviewedAt: string; unitId: number }>(`
+    SELECT v.value, r.id AS reportId, r.period, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
+    FROM report_indicator_values v JOIN progress_reports r ON r.id = v.report_id
+    WHERE v.indicator_id = :indicatorId AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
+    ORDER BY r.period_end, r.reviewed_at, r.id`);
+  const latestValue = raw.prepare<Record<string, unknown>, { value: number; reportId: number; periodEnd: string; reviewedAt: string; unitId: number }>(`
+    SELECT v.value, r.id AS reportId, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
+    FROM report_indicator_values v JOIN progress_reports r ON r.id = v.report_id
+    WHERE v.indicator_id = :indicatorId AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
+    ORDER BY r.period_end DESC, r.reviewed_at DESC, r.id DESC LIMIT 1`);
+  const indicatorsOfPlan = raw.prepare<[number], { id: number; key: string; taskId: number; taskNo: number; measureId: number | null; name: string; comparator: string; value: number; unit: string; direction: string; targetYear: number | null }>(`
+    SELECT i.id, i.key, i.task_id AS taskId, t.no AS taskNo, i.measure_id AS measureId, i.name, i.comparator, i.value, i.unit,
+           i.direction, i.target_year AS targetYear
+    FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE i.plan_id = ? ORDER BY i.id`);
+  const targetsOfPlan = raw.prepare<[number], { indicatorId: number; year: number; comparator: string; value: number }>(`
+    SELECT it.indicator_id AS indicatorId, it.year, it.comparator, it.value FROM indicator_targets it
+    JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
+
+  const returnedOpen = raw.prepare<Record<string, unknown>, { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null }>(`
+    SELECT r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period, r.reviewed_at AS reviewedAt, r.review_note AS reviewNote
+    FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId AND r.state = 'returned' AND r.reviewed_at <= :asOf ORDER BY r.reviewed_at`);
+  const reportedInRange = raw.prepare<Record<string, unknown>, { measureId: number }>(`
+    SELECT DISTINCT r.measure_id AS measureId FROM progress_reports r JOIN measures m ON m.id = r.measure_id
+    JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId AND r.state <> 'draft' AND r.period_start <= :rangeEnd AND r.period_end >= :rangeStart
+      AND coalesce(r.submitted_at, r.created_at) <= :asOf`);
+
+  return {
+    plan: (planId: number) => plan.get(planId),
+    defaultPlanId: () => firstPlan.get()?.id,
+    chapterPlan: (chapterId: number) => planOfChapter.get(chapterId)?.planId,
+    indicatorPlan: (indicatorId: number) => planOfIndicator.get(indicatorId)?.planId,
+    measures: (planId: number) => measuresOfPlan.all(planId),
+    milestones: (planId: number) => milestonesOfPlan.all(planId),
+    owners: (planId: number) => ownersOfPlan.all(planId),
+    taskUnits: (planId: number) => taskUnitsOfPlan.all(planId),
+    indicators: (planId: number) => indicatorsOfPlan.all(planId),
+    targets: (planId: number) => targetsOfPlan.all(planId),
+
+    /** Per measure of the plan: approved and completed reports in the year, as of `asOf` (of one unit, if given). */
+    activity(planId: number, year: number, asOf: string, unitId?: number): MeasureActivity[] {
+      const params = { planId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf };
+      return (unitId === undefined ? activity.all(params) : activityOfUnit.all({ ...params, unitId })) as MeasureActivity[];
+    },
+
+    /** The latest approved value of an indicator for a year, as of `asOf`. */
+    latestValue: (indicatorId: number, year: number, asOf: string) =>
+      latestValue.get({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
+
+    /** Every approved value of an indicator for a year, as of `asOf`, oldest period first. */
+    valuesInYear: (indicatorId: number, year: number, asOf: string) =>
+      valuesInYear.all({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
+
+    returnedNotResubmitted: (planId: number, asOf: string) => returnedOpen.all({ planId, asOf }),
+
+    /** Measures with a submitted (or reviewed) report covering part of [rangeStart, rangeEnd], as of `asOf`. */
+    reportedIn: (planId: number, rangeStart: string, rangeEnd: string, asOf: string) =>
+      new Set(reportedInRange.all({ planId, rangeStart, rangeEnd, asOf }).map((r) => r.measureId)),
+  };
+}
+
+export type MonitoringRepository = ReturnType<typeof createMonitoringRepository>;

@@ -1,0 +1,72 @@
+import t from 'tap';
+import { judgeTarget, satisfies, yearElapsed, type TargetCase } from '../../src/modules/monitoring/evaluation.js';
+
+const pct = (value: number) => ({ value, unit: '%' });
+const base: TargetCase = {
+  year: 2024,
+  comparator: '>=',
+  target: pct(80),
+  direction: 'increase',
+  actual: pct(70),
+  baseline: pct(60),
+  asOf: new Date('2024-07-02T00:00:00+08:00'),
+};
+
+t.test('comparators', async (t) => {
+  t.ok(satisfies(80, '>=', 80));
+  t.notOk(satisfies(80, '>', 80));
+  t.ok(satisfies(98.1, '>', 98));
+  t.ok(satisfies(0.9, '<', 1));
+  t.notOk(satisfies(1, '<', 1));
+  t.ok(satisfies(1, '<=', 1));
+  t.ok(satisfies(0, '=', 0));
+  t.notOk(satisfies(1, '=', 0));
+});
+
+t.test('the year runs in Asia/Shanghai', async (t) => {
+  t.equal(yearElapsed(2024, new Date('2023-12-31T16:00:00Z')), 0, 'midnight of 1 January in Shanghai');
+  t.equal(yearElapsed(2024, new Date('2024-12-31T16:00:00Z')), 1, 'midnight of 1 January 2025 in Shanghai');
+  t.ok(Math.abs(yearElapsed(2024, new Date('2024-07-02T00:00:00+08:00')) - 0.5) < 0.01);
+  t.equal(yearElapsed(2024, new Date('2030-01-01')), 1);
+  t.equal(yearElapsed(2024, new Date('2020-01-01')), 0);
+});
+
+t.test('met, not met, and no data', async (t) => {
+  t.same(judgeTarget({ ...base, actual: pct(80) }), { attainment: 'met', expected: null });
+  t.equal(judgeTarget({ ...base, actual: pct(79.9), asOf: new Date('2025-01-05T00:00:00+08:00') }).attainment, 'not_met', 'the year is over');
+  t.equal(judgeTarget({ ...base, actual: null }).attainment, 'no_data');
+  t.equal(judgeTarget({ ...base, actual: null, asOf: new Date('2026-01-01') }).attainment, 'no_data', 'missing data is not a failure');
+});
+
+t.test('at risk: behind the straight line from last year’s value to the target, before the year is over', async (t) => {
+  // Halfway through 2024 the line from 60 to 80 stands at ~70.
+  const ahead = judgeTarget({ ...base, actual: pct(72) });
+  t.equal(ahead.attainment, 'on_track');
+  t.ok(Math.abs(ahead.expected! - 70) < 0.2);
+  t.equal(judgeTarget({ ...base, actual: pct(65) }).attainment, 'at_risk');
+  t.equal(judgeTarget({ ...base, actual: pct(65), asOf: new Date('2024-02-01T00:00:00+08:00') }).attainment, 'on_track', 'early in the year 65 is ahead of the line');
+  t.equal(judgeTarget({ ...base, baseline: null }).attainment, 'at_risk', 'no line to be ahead of');
+});
+
+t.test('direction: a smaller error rate is better (per ten thousand)', async (t) => {
+  const errorRate: TargetCase = {
+    year: 2024,
+    comparator: '<',
+    target: { value: 1, unit: '‱' },
+    direction: 'decrease',
+    actual: { value: 0.8, unit: '‱' },
+    baseline: { value: 3, unit: '‱' },
+    asOf: new Date('2024-07-02T00:00:00+08:00'),
+  };
+  t.equal(judgeTarget(errorRate).attainment, 'met');
+  t.equal(judgeTarget({ ...errorRate, actual: { value: 1, unit: '‱' } }).attainment, 'on_track', '1‱ is not below 1‱, but the line from 3 stands at ~2');
+  t.equal(judgeTarget({ ...errorRate, actual: { value: 2.5, unit: '‱' } }).attainment, 'at_risk', 'above the line on a decreasing indicator');
+  t.equal(judgeTarget({ ...errorRate, actual: { value: 1.5, unit: '‱' }, asOf: new Date('2025-03-01') }).attainment, 'not_met');
+});
+
+t.test('counts in 万户 and money in 亿元 are judged in their own unit', async (t) => {
+  const households: TargetCase = { ...base, comparator: '>', target: { value: 1.7, unit: '万户' }, actual: { value: 1.72, unit: '万户' }, baseline: null };
+  t.equal(judgeTarget(households).attainment, 'met');
+  t.throws(() => judgeTarget({ ...households, actual: { value: 17_200, unit: '户' } }), /different units/, 'never compares 户 with 万户');
+  t.throws(() => judgeTarget({ ...base, actual: { value: 0.5, unit: '‰' }, target: { value: 1, unit: '‱' } }), /different units/);
+});
