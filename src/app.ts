@@ -14,6 +14,9 @@ import { createIdempotencyStore } from './modules/idempotency/store.js';
 import { createIndicatorRepository } from './modules/indicators/repository.js';
 import { registerIndicatorRoutes } from './modules/indicators/routes.js';
 import { createMeasureRepository } from './modules/measures/repository.js';
+import { createMonitoringRepository } from './modules/monitoring/repository.js';
+import { registerMonitoringRoutes } from './modules/monitoring/routes.js';
+import { createMonitoringService } from './modules/monitoring/service.js';
 import { registerMeasureRoutes } from './modules/measures/routes.js';
 import { createMilestoneRepository } from './modules/milestones/repository.js';
 import { registerMilestoneRoutes } from './modules/milestones/routes.js';
@@ -95,6 +98,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);
+      registerMonitoringRoutes(catalogue, { monitoring: createMonitoringService(createMonitoringRepository(db), units), unitResolver, now });
     },
     { prefix: '/api/v1' },
   );

@@ -7,6 +7,7 @@ import { TaskDetailSchema, TaskSummarySchema } from '../modules/tasks/schemas.js
 import { UnitDetailSchema, UnitRefSchema, UnitSchema } from '../modules/units/schemas.js';
 import { AuditEventSchema } from '../modules/audit/routes.js';
 import { ApiKeySchema } from '../modules/auth/schemas.js';
+import { FollowUpSchema } from '../modules/monitoring/schemas.js';
 import { ImportSummarySchema } from '../modules/reports/bulk-routes.js';
 import { ReportEventSchema, ReportInputSchema, ReportPatchSchema, ReportSchema } from '../modules/reports/schemas.js';
 import { ProblemSchema } from './problem.js';
@@ -34,6 +35,7 @@ export function addSharedSchemas(app: FastifyInstance): void {
     ApiKeySchema,
     AuditEventSchema,
     ImportSummarySchema,
+    FollowUpSchema,
   ]) {
     app.addSchema(schema);
   }

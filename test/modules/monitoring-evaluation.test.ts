@@ -1,5 +1,6 @@
 import t from 'tap';
 import { judgeTarget, satisfies, yearElapsed, type TargetCase } from '../../src/modules/monitoring/evaluation.js';
+import { measureStatus } from '../../src/modules/monitoring/service.js';
 
 const pct = (value: number) => ({ value, unit: '%' });
 const base: TargetCase = {
@@ -69,4 +70,18 @@ t.test('counts in 万户 and money in 亿元 are judged in their own unit', asyn
   t.equal(judgeTarget(households).attainment, 'met');
   t.throws(() => judgeTarget({ ...households, actual: { value: 17_200, unit: '户' } }), /different units/, 'never compares 户 with 万户');
   t.throws(() => judgeTarget({ ...base, actual: { value: 0.5, unit: '‰' }, target: { value: 1, unit: '‱' } }), /different units/);
+});
+
+t.test('measure status for a year', async (t) => {
+  const dated = { deadlineKind: 'date' as const, deadlineDate: '2025-12-31' };
+  const none = { approvedInYear: 0, completedInYear: 0, completedBefore: 0 };
+  t.equal(measureStatus(dated, ['2024-12-31'], { ...none, completedInYear: 1 }, 2024, '2025-01-10').status, 'completed');
+  t.match(measureStatus(dated, ['2024-12-31'], none, 2024, '2025-01-10'), { status: 'overdue', overdueSince: '2024-12-31' });
+  t.equal(measureStatus(dated, ['2024-12-31'], { ...none, approvedInYear: 1 }, 2024, '2024-07-01').status, 'on_track');
+  t.equal(measureStatus(dated, ['2024-12-31'], none, 2024, '2024-07-01').status, 'not_reported');
+  t.equal(measureStatus(dated, [], { ...none, completedBefore: 1 }, 2024, '2024-07-01').status, 'not_reported', 'a 2023 completion is 2023’s target, before the deadline year');
+  t.equal(measureStatus(dated, [], { ...none, completedBefore: 1 }, 2025, '2026-01-10').status, 'completed', 'finished before the deadline year: done');
+  t.match(measureStatus(dated, [], none, 2025, '2026-01-10'), { status: 'overdue', overdueSince: '2025-12-31' }, 'the deadline passed');
+  const ongoing = { deadlineKind: 'ongoing' as const, deadlineDate: null };
+  t.equal(measureStatus(ongoing, [], { ...none, completedBefore: 1 }, 2025, '2026-01-10').status, 'not_reported', 'ongoing work is judged year by year');
 });

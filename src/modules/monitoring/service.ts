@@ -28,8 +28,21 @@ export function countStatuses(statuses: MeasureStatus[]): StatusCounts {
 }
 
 /**
- * A measure's status for a year, from its approved reports and its milestones: completed (an approved report
- * says so — for a measure with a dated deadline, also in an earlier year); overdue (a milestone of the year or the
+ * Completed in a year: an approved report for the year says so; or the measure's deadline falls in this year or an
+ * earlier one and it was reported completed in an earlier year (finished work stays finished; before the deadline
+ * year a completed report is that year's annual target, which does not carry over).
+ */
+export function isCompleted(
+  measure: Pick<MeasureRow, 'deadlineKind' | 'deadlineDate'>,
+  activity: Pick<MeasureActivity, 'completedInYear' | 'completedBefore'> | undefined,
+  year: number,
+): boolean {
+  if (activity?.completedInYear) return true;
+  return measure.deadlineKind === 'date' && Number(measure.deadlineDate!.slice(0, 4)) <= year && !!activity?.completedBefore;
+}
+
+/**
+ * A measure's status for a year, from its approved reports and its milestones: completed (see isCompleted); overdue (a milestone of the year or the
  * deadline has passed without that); on track (approved reports, nothing overdue); not reported.
  */
 export function measureStatus(
@@ -39,8 +52,7 @@ export function measureStatus(
   year: number,
   today: string,
 ): { status: MeasureStatus; overdueSince: string | null } {
-  const completed = !!activity?.completedInYear || (measure.deadlineKind === 'date' && !!activity?.completedBefore);
-  if (completed) return { status: 'completed', overdueSince: null };
+  if (isCompleted(measure, activity, year)) return { status: 'completed', overdueSince: null };
   const passed = dueDates.filter((date) => date.startsWith(`${year}-`) && date < today);
   if (measure.deadlineDate && measure.deadlineDate.slice(0, 4) <= String(year) && measure.deadlineDate < today) {
     passed.push(measure.deadlineDate);
@@ -180,9 +192,8 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       const all = statuses(plan.id, cat, year, asOf);
       const chapterIds = [...new Set(cat.measures.map((m) => m.chapterId))];
       const indicators = indicatorAttainment(plan.id, year, asOf);
-      const attainment = Object.fromEntries(
-        (['met', 'on_track', 'at_risk', 'not_met', 'no_data'] as Attainment[]).map((a) => [a, indicators.filter((i) => i.attainment === a).length]),
-      );
+      const attainment: Record<Attainment, number> = { met: 0, on_track: 0, at_risk: 0, not_met: 0, no_data: 0 };
+      for (const judged of indicators) attainment[judged.attainment]++;
       return {
         plan: { id: plan.id, title: plan.title },
         year,
@@ -258,7 +269,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         const activity = new Map(repository.activity(plan.id, year, asOfIso).map((a) => [a.measureId, a]));
         for (const m of cat.measures) {
           const a = activity.get(m.id);
-          if (a?.completedInYear || (m.deadlineKind === 'date' && a?.completedBefore)) continue;
+          if (isCompleted(m, a, year)) continue;
           for (const milestone of cat.milestones.filter((x) => x.measureId === m.id && x.kind === 'due' && x.year === year && x.dueDate! < today)) {
             items.push(measureItem(m, 'overdue_milestone', `Milestone due ${milestone.dueDate} has no completed report: ${milestone.text}`, milestone.dueDate!));
           }
