@@ -177,7 +177,16 @@ export function createMonitoringService(repository: MonitoringRepository, units:
     });
   }
 
-  const unitRefs = (ids: number[]): UnitRef[] => ids.map((id) => units.resolve(String(id))).filter((u): u is UnitRef => u !== undefined);
+  // Units only come from the seed, so they are read once, not once per follow-up item.
+  const unitById = new Map<number, UnitRef>();
+  const unitRefs = (ids: number[]): UnitRef[] =>
+    ids.flatMap((id) => {
+      if (!unitById.has(id)) {
+        const unit = units.resolve(String(id));
+        if (unit) unitById.set(id, unit);
+      }
+      return unitById.get(id) ?? [];
+    });
 
   return {
     planOf,
