@@ -1,7 +1,8 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { measureOwners, measures, milestones, tasks, units } from '../../db/schema.js';
-import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
+import { ftsRowids, measuresFts, textSearch } from '../../db/fts.js';
+import { containsParam, groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
 import type { UnitRef } from '../units/repository.js';
 import { toDeadline } from './deadline.js';
@@ -47,7 +48,9 @@ export function createMeasureRepository(db: Db) {
     whenGiven('task', eq(measures.taskId, param('task'))),
     whenGiven('ownerUnitIds', ownedByUnits('ownerUnitIds')),
     whenGiven('year', hasWorkInYear),
-    whenGiven('q', containsParam(measures.text, 'q')),
+    // `q`: the measure text contains it — through the FTS index from 3 characters on, by a LIKE scan below.
+    whenGiven('qFts', sql`${measures.id} IN ${ftsRowids(measuresFts, 'qFts', measuresFts.text)}`),
+    whenGiven('qLike', containsParam(measures.text, 'qLike')),
   );
   const selectMeasures = () => db.select(measureColumns).from(measures).innerJoin(tasks, eq(tasks.id, measures.taskId));
   const listPage = selectMeasures()
@@ -98,12 +101,14 @@ export function createMeasureRepository(db: Db) {
     ownersOf,
 
     list(filters: MeasureFilters, page: Page) {
+      const q = textSearch(filters.q);
       const params = {
         task: filters.task ?? null,
         ownerUnitIds: filters.ownerUnitIds ? JSON.stringify(filters.ownerUnitIds) : null,
         year: filters.year ?? null,
         yearStart: filters.year === undefined ? null : `${filters.year}-01-01`,
-        q: filters.q ? likeLiteral(filters.q) : null,
+        qFts: q.fts,
+        qLike: q.like,
       };
       return { items: withDetails(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },

@@ -1,7 +1,8 @@
 import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chapters, measureOwners, measures, taskUnits, tasks, units } from '../../db/schema.js';
-import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
+import { ftsRowids, measuresFts, tasksFts, textSearch } from '../../db/fts.js';
+import { containsParam, groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
 import { toDeadline } from '../measures/deadline.js';
 import type { UnitRef } from '../units/repository.js';
@@ -33,11 +34,21 @@ export function createTaskRepository(db: Db) {
     whenGiven('chapter', eq(tasks.chapterId, param('chapter'))),
     whenGiven('unitIds', hasUnitInRole),
     whenGiven('deadlineYearPrefix', sql`${tasks.deadlineDate} LIKE ${param('deadlineYearPrefix')}`),
+    // `q`: the title or one of the task's measure texts contains it — through the FTS index from 3 characters
+    // on (`qFts`), by a LIKE scan below (`qLike`); one of the two is bound, the other NULL.
     whenGiven(
-      'q',
+      'qFts',
       or(
-        containsParam(tasks.title, 'q'),
-        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${containsParam(measures.text, 'q')})`,
+        sql`${tasks.id} IN ${ftsRowids(tasksFts, 'qFts')}`,
+        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures}
+            WHERE ${measures.id} IN ${ftsRowids(measuresFts, 'qFts', measuresFts.text)})`,
+      ),
+    ),
+    whenGiven(
+      'qLike',
+      or(
+        containsParam(tasks.title, 'qLike'),
+        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${containsParam(measures.text, 'qLike')})`,
       ),
     ),
   );
@@ -107,6 +118,7 @@ export function createTaskRepository(db: Db) {
 
   return {
     list(filters: TaskFilters, page: Page) {
+      const q = textSearch(filters.q);
       const params = {
         plan: filters.plan ?? null,
         chapter: filters.chapter ?? null,
@@ -114,7 +126,8 @@ export function createTaskRepository(db: Db) {
         role: filters.role ?? null,
         // Bound as text: better-sqlite3 binds JS numbers as REAL, which would concatenate as '2023.0'.
         deadlineYearPrefix: filters.deadlineYear === undefined ? null : `${filters.deadlineYear}-%`,
-        q: filters.q ? likeLiteral(filters.q) : null,
+        qFts: q.fts,
+        qLike: q.like,
       };
       return { items: shape(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },
