@@ -9,6 +9,9 @@ import { createAuditRepository } from './modules/audit/repository.js';
 import { registerAuditRoutes } from './modules/audit/routes.js';
 import { createApiKeyRepository } from './modules/auth/repository.js';
 import { registerApiKeyRoutes } from './modules/auth/routes.js';
+import { createExportRepository } from './modules/exports/repository.js';
+import { registerExportRoutes } from './modules/exports/routes.js';
+import { createExportService } from './modules/exports/service.js';
 import { registerHealthRoutes } from './modules/health/routes.js';
 import { createIdempotencyStore } from './modules/idempotency/store.js';
 import { createIndicatorRepository } from './modules/indicators/repository.js';
@@ -76,6 +79,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const unitResolver = createUnitResolver(units);
   const measures = createMeasureRepository(db);
   const indicators = createIndicatorRepository(db);
+  const tasks = createTaskRepository(db);
+  const monitoring = createMonitoringService(createMonitoringRepository(db), units);
   const keys = createApiKeyRepository(db);
   const audit = createAuditRepository(db);
   const reportService = createReportService({ db, reports: createReportRepository(db), units, audit, now });
@@ -93,12 +98,13 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
         catalogue.addHook('onRequest', allow(ANY_ROLE));
       }
       registerPlanRoutes(catalogue, createPlanRepository(db));
-      registerTaskRoutes(catalogue, { tasks: createTaskRepository(db), measures, indicators, units: unitResolver });
+      registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver });
       registerMeasureRoutes(catalogue, measures, unitResolver);
       registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);
-      registerMonitoringRoutes(catalogue, { monitoring: createMonitoringService(createMonitoringRepository(db), units), unitResolver, now });
+      registerExportRoutes(catalogue, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
+      registerMonitoringRoutes(catalogue, { monitoring, unitResolver, now });
     },
     { prefix: '/api/v1' },
   );

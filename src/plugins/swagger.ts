@@ -47,6 +47,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'reports', description: 'Progress reports: what a unit has done on a measure in a period, and their review.' },
         { name: 'api keys', description: 'API keys and roles (admin).' },
         { name: 'audit', description: 'The append-only record of every write.' },
+        { name: 'exports', description: 'The breakdown table and the follow-ups as Excel workbooks (.xlsx) and CSV, for people who work in spreadsheets.' },
         { name: 'monitoring', description: 'Targets judged from approved data, statuses that roll up, and what to chase.' },
         { name: 'operations', description: 'Health and service endpoints.' },
       ],

@@ -1,0 +1,126 @@
+import type { FastifyReply } from 'fastify';
+import type { ApiInstance } from '../../http/app-types.js';
+import { invalidField, problemResponses } from '../../http/problem.js';
+import type { UnitResolver } from '../units/resolve-filter.js';
+import { toCsv } from './csv.js';
+import { BREAKDOWN_COLUMNS, FOLLOW_UP_COLUMNS, type ExportService } from './service.js';
+import { BreakdownExportQuery, CSV_TYPE, csvResponse, FollowUpExportQuery, XLSX_TYPE, xlsxResponse } from './schemas.js';
+import { toCsvText, toXlsx, type Table } from './table.js';
+
+interface ExportRouteDeps {
+  service: ExportService;
+  unitResolver: UnitResolver;
+  now: () => Date;
+}
+
+const tags = ['exports'];
+
+/** `attachment` with an ASCII name for old clients and the Chinese one as RFC 5987 `filename*` (RFC 6266). */
+export function attachment(asciiName: string, name: string): string {
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
+}
+
+async function send(reply: FastifyReply, format: 'xlsx' | 'csv', table: Table, names: { ascii: string; chinese: string }, created: Date) {
+  reply.header('content-disposition', attachment(`${names.ascii}.${format}`, `${names.chinese}.${format}`));
+  if (format === 'csv') return reply.type(CSV_TYPE).send(toCsvText(table));
+  return reply.type(XLSX_TYPE).send(await toXlsx(table, { title: names.chinese, created }));
+}
+
+const BREAKDOWN_EXAMPLE = toCsv(
+  BREAKDOWN_COLUMNS.map((c) => c.header),
+  [
+    [
+      4,
+      '主要任务指标',
+      '统一社会信用代码重错码率低于1‱',
+      '市市场监管局、市民政局、市营商环境局按职责分别牵头',
+      '各县(市、区)人民政府、市经开区',
+      '1.督促各地民政部门规范使用“全国基层政权建设和社区治理信息系统”。甄别市属社会组织重错码原因,注意校对解决重错码问题。(市民政局)',
+      '2025年底,社会组织重错码率降至1‰以下。',
+      '2025年底前。',
+      '已完成',
+      '2024-Q3 市民政局 已完成:已甄别市属社会组织重错码 12 条',
+      '社会组织统一社会信用代码重错码率 0.5‰ (<1‰) 已达标',
+    ],
+  ],
+).slice(1);
+
+const FOLLOW_UP_EXAMPLE = toCsv(
+  FOLLOW_UP_COLUMNS.map((c) => c.header),
+  [['逾期年度目标', 'Milestone due 2024-12-31 has no completed report: 2024年底前完成…', 12, '市民政局', '2024-12-31', 31, '/api/v1/measures/27']],
+).slice(1);
+
+const FORMAT_NOTES = {
+  xlsx: 'One sheet, header row frozen with an autofilter, long text wrapped; opens in Excel and WPS.',
+  csv: 'RFC 4180: UTF-8 with a byte-order mark (so Excel shows the Chinese text), CRLF line ends, fields quoted when they hold `"`, `,` or a line break. A cell starting with `=`, `+`, `-` or `@` gets a leading `\'` so no spreadsheet runs it as a formula (OWASP CSV injection).',
+};
+
+export function registerExportRoutes(app: ApiInstance, { service, unitResolver, now }: ExportRouteDeps): void {
+  for (const format of ['xlsx', 'csv'] as const) {
+    app.get(
+      `/exports/breakdown.${format}`,
+      {
+        schema: {
+          tags,
+          operationId: format === 'xlsx' ? 'exportBreakdownXlsx' : 'exportBreakdownCsv',
+          summary: `The breakdown table as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
+          description: [
+            'The responsibility breakdown table (任务责任分工和实施措施分解表), one row per implementation measure in document order, with the document’s columns — 序号, 规划章节, 规划任务, 牵头单位, 责任单位 (cells as printed), 具体实施措施和可用来检查的工作成果 (with its printed `N.`), 各年度工作目标, 完成时限 — followed by 状态 (the measure’s status for `year`: 已完成, 按计划推进, 逾期, 未报告), 最新报告 (the latest approved report for a period starting by the end of `year`: period, unit, reported status, the narrative’s first 80 characters) and 指标达成 (each indicator of the measure or of its whole task with a target in `year`: latest approved value, target, 已达标 / 未达标 / 有风险 / 进展正常 / 无数据).',
+            'Filters are those of `GET /tasks` (`chapter`, `unit` + `role`, `deadlineYear`, `q`): they select tasks, and every measure of a selected task is exported. An unknown unit, `role` without `unit`, or a `year` outside the plan’s years is a 400.',
+            format === 'xlsx'
+              ? `${FORMAT_NOTES.xlsx} 状态 cells are coloured (green completed, blue on track, red overdue, grey not reported); 指标达成 cells take the colour of their worst indicator (red not met, amber at risk, grey no data, blue on track, green met).`
+              : FORMAT_NOTES.csv,
+          ].join('\n\n'),
+          querystring: BreakdownExportQuery,
+          response: {
+            200:
+              format === 'xlsx'
+                ? xlsxResponse('The breakdown table as an .xlsx workbook (`Content-Disposition: attachment; filename="breakdown-2024.xlsx"`).')
+                : csvResponse('The breakdown table as CSV (`Content-Disposition: attachment; filename="breakdown-2024.csv"`); the example omits the leading BOM.', BREAKDOWN_EXAMPLE),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { plan, year, asOf, unit, role, ...filters } = request.query;
+        if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
+        const unitIds = unitResolver.unitFilter('unit', unit);
+        const at = asOf === undefined ? now() : new Date(asOf);
+        const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role } });
+        return send(reply, format, result.table, { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` }, at);
+      },
+    );
+
+    app.get(
+      `/exports/follow-ups.${format}`,
+      {
+        schema: {
+          tags,
+          operationId: format === 'xlsx' ? 'exportFollowUpsXlsx' : 'exportFollowUpsCsv',
+          summary: `What to chase (督办) as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
+          description: [
+            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期完成时限, 逾期年度目标, 指标未达标, 指标有风险, 退回未重报, 未按期报告), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the API path of the measure, report or indicator series).',
+            'Filter by `unit` (id, name or alias; its collectives’ items included); an unknown unit is a 400.',
+            format === 'xlsx' ? `${FORMAT_NOTES.xlsx} 类型 cells are coloured: red overdue or not met, amber at risk or returned, grey missing report.` : FORMAT_NOTES.csv,
+          ].join('\n\n'),
+          querystring: FollowUpExportQuery,
+          response: {
+            200:
+              format === 'xlsx'
+                ? xlsxResponse('The follow-ups as an .xlsx workbook (`Content-Disposition: attachment; filename="follow-ups-2025-01-31.xlsx"`, the date of `asOf`).')
+                : csvResponse('The follow-ups as CSV (`Content-Disposition: attachment; filename="follow-ups-2025-01-31.csv"`); the example omits the leading BOM.', FOLLOW_UP_EXAMPLE),
+            ...problemResponses(400, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { plan, asOf, unit } = request.query;
+        const unitId = unitResolver.unitFilter('unit', unit)?.[0];
+        const at = asOf === undefined ? now() : new Date(asOf);
+        const result = service.followUps({ plan, asOf: at, unitId });
+        return send(reply, format, result.table, { ascii: `follow-ups-${result.date}`, chinese: `督办事项-${result.date}` }, at);
+      },
+    );
+  }
+}
