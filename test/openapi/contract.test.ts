@@ -22,7 +22,7 @@ t.test('the contract passes the Redocly linter', async (t) => {
 
 t.test('every operation documents its responses, examples and a description', async (t) => {
   const doc = JSON.parse(fs.readFileSync(committedPath, 'utf8')) as {
-    paths: Record<string, Record<string, { description?: string; operationId?: string; requestBody?: { content: Record<string, { example?: unknown; schema: { $ref?: string; examples?: unknown[] } }> }; responses: Record<string, { description: string; content?: Record<string, { example?: unknown; schema: { $ref?: string } }> }> }>>;
+    paths: Record<string, Record<string, { description?: string; operationId?: string; requestBody?: { content: Record<string, { example?: unknown; schema: { $ref?: string; examples?: unknown[] } }> }; responses: Record<string, { description: string; content?: Record<string, { example?: unknown; schema: { $ref?: string; format?: string; examples?: unknown[] } }> }> }>>;
     components: { schemas: Record<string, { examples?: unknown[] }> };
   };
   const operations = Object.entries(doc.paths).flatMap(([route, ops]) => Object.entries(ops).map(([method, op]) => ({ route, method, op })));
@@ -34,10 +34,17 @@ t.test('every operation documents its responses, examples and a description', as
     const success = Object.keys(op.responses).filter((status) => status.startsWith('2'));
     const ok = op.responses[success[0]!];
     t.ok(ok, `${name} documents its success response`);
-    const media = ok?.content?.['application/json'];
-    const ref = media?.schema.$ref;
-    const example = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : media?.example;
-    t.ok(example, `${name} shows an example response`);
+    t.ok(Object.keys(ok?.content ?? {}).length > 0, `${name} documents what its success response carries`);
+    for (const [mediaType, media] of Object.entries(ok?.content ?? {})) {
+      // A binary body (an .xlsx workbook) has no example worth inlining: it must declare itself binary instead.
+      if (media.schema.format === 'binary') {
+        t.notMatch(mediaType, /json|^text\//, `${name} ${mediaType}: only a non-text media type is binary`);
+        continue;
+      }
+      const ref = media.schema.$ref;
+      const example = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : (media.example ?? media.schema.examples?.[0]);
+      t.ok(example, `${name} shows an example ${mediaType} response`);
+    }
     for (const [mediaType, media] of Object.entries(op.requestBody?.content ?? {})) {
       const ref = media.schema.$ref;
       const bodyExample = ref ? doc.components.schemas[ref.split('/').pop()!]?.examples?.[0] : (media.example ?? media.schema.examples?.[0]);
