@@ -30,6 +30,8 @@ import { createBulkImporter } from './modules/reports/bulk.js';
 import { createReportRepository } from './modules/reports/repository.js';
 import { registerReportRoutes } from './modules/reports/routes.js';
 import { createReportService } from './modules/reports/service.js';
+import { createSearchRepository } from './modules/search/repository.js';
+import { registerSearchRoutes } from './modules/search/routes.js';
 import { createTaskRepository } from './modules/tasks/repository.js';
 import { registerTaskRoutes } from './modules/tasks/routes.js';
 import { createUnitRepository } from './modules/units/repository.js';
@@ -103,6 +105,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);
+      registerSearchRoutes(catalogue, createSearchRepository(db));
       registerExportRoutes(catalogue, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
       registerMonitoringRoutes(catalogue, { monitoring, unitResolver, now });
     },

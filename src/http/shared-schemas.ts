@@ -10,6 +10,7 @@ import { ApiKeySchema } from '../modules/auth/schemas.js';
 import { FollowUpSchema } from '../modules/monitoring/schemas.js';
 import { ImportSummarySchema } from '../modules/reports/bulk-routes.js';
 import { ReportEventSchema, ReportInputSchema, ReportPatchSchema, ReportSchema } from '../modules/reports/schemas.js';
+import { SearchHitSchema } from '../modules/search/schemas.js';
 import { ProblemSchema } from './problem.js';
 
 /** Schemas referenced by `$ref` from routes; each becomes a named component of the OpenAPI document. */
@@ -28,6 +29,7 @@ export function addSharedSchemas(app: FastifyInstance): void {
     IndicatorSchema,
     TaskSummarySchema,
     TaskDetailSchema,
+    SearchHitSchema,
     ReportInputSchema,
     ReportPatchSchema,
     ReportSchema,

@@ -44,6 +44,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'milestones', description: 'Annual targets (各年度工作目标).' },
         { name: 'indicators', description: 'Quantitative targets (指标) with yearly targets.' },
         { name: 'units', description: 'Units, their aliases and collectives.' },
+        { name: 'search', description: 'Full-text search across tasks, measures and units (Chinese text, trigram index).' },
         { name: 'reports', description: 'Progress reports: what a unit has done on a measure in a period, and their review.' },
         { name: 'api keys', description: 'API keys and roles (admin).' },
         { name: 'audit', description: 'The append-only record of every write.' },
