@@ -109,3 +109,27 @@ t.test('follow-ups: worst first, with units, age and links; filtered by unit', a
   t.same(onlyReturned.items.map((i) => i.reportId), [returned]);
   t.equal((await app.inject(`/api/v1/follow-ups?unit=${encodeURIComponent('无此单位')}`)).statusCode, 400);
 });
+
+t.test('follow-ups as they stood, and a target met late is no longer chased', async (t) => {
+  type FollowUps = { items: { kind: string; reportId: number | null; measureId: number | null }[] };
+  const beforeReturn = await get<FollowUps>(`/api/v1/follow-ups?kind=returned_report&asOf=${encodeURIComponent('2024-07-01T02:30:00Z')}`);
+  t.same(beforeReturn.items, [], 'before the coordinator returned it, nothing to chase');
+
+  // Task 3's measure is due 2023 (合规率 >98%); report it completed in 2025 and it leaves the list of 2023 items.
+  const task3 = (await get<{ items: { id: number; taskNo: number }[] }>('/api/v1/measures?task=3')).items[0]!;
+  const asOf = encodeURIComponent('2025-03-01T00:00:00+08:00');
+  const overdueBefore = (await get<FollowUps>(`/api/v1/follow-ups?limit=500&asOf=${asOf}`)).items.filter((i) => i.measureId === task3.id && i.kind.startsWith('overdue'));
+  t.ok(overdueBefore.length > 0, 'the 2022/2023 targets are overdue');
+  clock = new Date('2025-02-01T02:00:00Z');
+  await report(bureau, { measureId: task3.id, period: '2025-Q1', status: 'completed' }, 'approve');
+  const overdueAfter = (await get<FollowUps>(`/api/v1/follow-ups?limit=500&asOf=${asOf}`)).items.filter((i) => i.measureId === task3.id && i.kind.startsWith('overdue'));
+  t.same(overdueAfter, [], 'completed late: nothing left to chase');
+});
+
+t.test('a year outside the plan is a 400', async (t) => {
+  for (const url of ['/api/v1/dashboard?year=2030', '/api/v1/chapters/1/progress?year=2019', '/api/v1/units/1/scorecard?year=2026']) {
+    const res = await app.inject(url);
+    t.equal(res.statusCode, 400, url);
+    t.equal(res.json().errors[0].field, '/querystring/year');
+  }
+});

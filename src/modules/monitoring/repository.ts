@@ -83,10 +83,16 @@ export function createMonitoringRepository(db: Db) {
     SELECT it.indicator_id AS indicatorId, it.year, it.comparator, it.value FROM indicator_targets it
     JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
 
+  // Returned as of T: the report's last step at or before T was a return (its history tells, not its current state).
   const returnedOpen = raw.prepare<Record<string, unknown>, { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null }>(`
-    SELECT r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period, r.reviewed_at AS reviewedAt, r.review_note AS reviewNote
-    FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
-    WHERE t.plan_id = :planId AND r.state = 'returned' AND r.reviewed_at <= :asOf ORDER BY r.reviewed_at`);
+    SELECT r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period, e.at AS reviewedAt, e.note AS reviewNote
+    FROM report_events e JOIN progress_reports r ON r.id = e.report_id
+    JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId AND e.action = 'returned' AND e.at <= :asOf
+      AND e.id = (SELECT max(e2.id) FROM report_events e2 WHERE e2.report_id = e.report_id AND e2.at <= :asOf)
+    ORDER BY e.at`);
+  // Reported as of T: not a draft now, and (last) submitted by T — a report first sent before T and resent after
+  // it counts as not yet reported then; the approximation keeps this one indexed scan.
   const reportedInRange = raw.prepare<Record<string, unknown>, { measureId: number }>(`
     SELECT DISTINCT r.measure_id AS measureId FROM progress_reports r JOIN measures m ON m.id = r.measure_id
     JOIN tasks t ON t.id = m.task_id

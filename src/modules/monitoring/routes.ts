@@ -1,6 +1,6 @@
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
-import { problemResponses } from '../../http/problem.js';
+import { invalidField, problemResponses } from '../../http/problem.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { ChapterProgressSchema, DashboardSchema, FollowUpPageSchema, FollowUpQuery, MonitoringQuery, ScorecardSchema, SeriesSchema, YearAsOfQuery, AsOfQuery } from './schemas.js';
 import { shanghaiDate, type MonitoringService } from './service.js';
@@ -18,6 +18,9 @@ export function registerMonitoringRoutes(app: ApiInstance, { monitoring, unitRes
   function when(query: { plan?: number | undefined; year?: number | undefined; asOf?: string | undefined }) {
     const asOf = query.asOf === undefined ? now() : new Date(query.asOf);
     const plan = monitoring.planOf(query.plan);
+    if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
+      throw invalidField('/querystring/year', `falls outside the plan's years ${plan.startYear}–${plan.endYear}`);
+    }
     const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, Number(shanghaiDate(asOf).slice(0, 4))));
     return { asOf, plan, year };
   }

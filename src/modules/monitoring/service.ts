@@ -274,16 +274,18 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         link: `/api/v1/measures/${m.id}`,
       });
 
-      for (let year = plan.startYear; year <= currentYear; year++) {
-        const activity = new Map(repository.activity(plan.id, year, asOfIso).map((a) => [a.measureId, a]));
+      const years = Array.from({ length: currentYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
+      const activityByYear = new Map(years.map((year) => [year, new Map(repository.activity(plan.id, year, asOfIso).map((a) => [a.measureId, a]))]));
+      // A target met late is no longer chased: completed in its year, or in any later year by asOf.
+      const doneSince = (m: MeasureRow, year: number) => years.some((y) => y >= year && isCompleted(m, activityByYear.get(y)!.get(m.id), y));
+      for (const year of years) {
         for (const m of cat.measures) {
-          const a = activity.get(m.id);
-          if (isCompleted(m, a, year)) continue;
+          if (doneSince(m, year)) continue;
           for (const milestone of cat.milestones.filter((x) => x.measureId === m.id && x.kind === 'due' && x.year === year && x.dueDate! < today)) {
-            items.push(measureItem(m, 'overdue_milestone', `Milestone due ${milestone.dueDate} has no completed report: ${milestone.text}`, milestone.dueDate!));
+            items.push(measureItem(m, 'overdue_milestone', `年度目标（${milestone.dueDate}）未见完成报告：${milestone.text}`, milestone.dueDate!));
           }
           if (m.deadlineDate?.startsWith(`${year}-`) && m.deadlineDate < today) {
-            items.push(measureItem(m, 'overdue_deadline', `Deadline ${m.deadlineDate} passed without a completed report`, m.deadlineDate));
+            items.push(measureItem(m, 'overdue_deadline', `完成时限 ${m.deadlineDate} 已过，未见完成报告`, m.deadlineDate));
           }
         }
       }
@@ -295,7 +297,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
           const unitIds = measure ? cat.owners.get(measure.id) ?? [] : cat.leads.get(judged.taskId) ?? [];
           items.push({
             kind: judged.attainment === 'not_met' ? 'indicator_not_met' : 'indicator_at_risk',
-            title: `${judged.name} ${judged.actual}${judged.unit}, target ${judged.comparator} ${judged.target}${judged.unit} in ${year}`,
+            title: `${judged.name}：${year}年实际 ${judged.actual}${judged.unit}，目标 ${judged.comparator} ${judged.target}${judged.unit}`,
             taskNo: judged.taskNo,
             measureId: judged.measureId,
             reportId: judged.actualReportId,
@@ -312,7 +314,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         const m = cat.measures.find((x) => x.id === report.measureId)!;
         const since = shanghaiDate(new Date(report.reviewedAt));
         items.push({
-          ...measureItem(m, 'returned_report', `Report for ${report.period} returned and not resubmitted${report.reviewNote ? `: ${report.reviewNote}` : ''}`, since, [report.unitId]),
+          ...measureItem(m, 'returned_report', `${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`, since, [report.unitId]),
           reportId: report.id,
           link: `/api/v1/reports/${report.id}`,
         });
@@ -331,7 +333,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         const completed = new Set(statuses(plan.id, cat, year, asOf).filter((s) => s.status === 'completed').map((s) => s.measure.id));
         for (const m of cat.measures) {
           if (!reported.has(m.id) && !completed.has(m.id) && hasWork(m)) {
-            items.push(measureItem(m, 'missing_report', `No report for ${q.label}`, q.end, carriers(m)));
+            items.push(measureItem(m, 'missing_report', `${q.label} 未报告`, q.end, carriers(m)));
           }
         }
       }
