@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 
 export const API_INFO = {
   title: 'plan-tracker',
@@ -17,6 +17,18 @@ export const API_INFO = {
     '**Request ids.** Send `X-Request-Id` (1–100 characters of `[A-Za-z0-9._:-]`) to correlate logs; the response echoes it, or a generated one.',
   ].join('\n'),
 };
+
+
+/**
+ * A query parameter with a default need not be sent: the validator fills it in. TypeBox marks such fields
+ * required (they are always present by the time a handler runs), so the contract drops them from `required`.
+ */
+function withOptionalDefaults(schema: FastifySchema): FastifySchema {
+  const query = schema.querystring as { required?: string[]; properties?: Record<string, { default?: unknown }> } | undefined;
+  if (!query?.required || !query.properties) return schema;
+  const required = query.required.filter((name) => query.properties![name]?.default === undefined);
+  return { ...schema, querystring: { ...query, required } };
+}
 
 /** The OpenAPI 3.1 document is generated from the route schemas; shared schemas keep their $id as component name. */
 export async function registerSwagger(app: FastifyInstance): Promise<void> {
@@ -53,6 +65,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'operations', description: 'Health and service endpoints.' },
       ],
     },
+    transform: ({ schema, url }) => ({ schema: schema && withOptionalDefaults(schema), url }),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
