@@ -4,12 +4,13 @@ import path from 'node:path';
 import t from 'tap';
 import { projectRoot } from '../src/db/client.js';
 import { tempDatabasePath } from './helpers/app.js';
+import { childEnv } from './helpers/child-env.js';
 
 /** The real entry point in a child process, as `npm start` runs it (through tsx instead of the build). */
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'server.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: childEnv({ LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

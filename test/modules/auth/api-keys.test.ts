@@ -6,6 +6,7 @@ import { buildApp } from '../../../src/app.js';
 import { projectRoot } from '../../../src/db/client.js';
 import { buildTestAppWithDatabase, tempDatabasePath } from '../../helpers/app.js';
 import { rows, writeFingerprint } from '../../helpers/db.js';
+import { childEnv } from '../../helpers/child-env.js';
 import { issueKey } from '../../helpers/keys.js';
 
 t.test('an admin creates, lists and revokes keys; tokens are shown once and stored hashed', async (t) => {
@@ -87,7 +88,7 @@ t.test('npm run apikey prints the token on its last line, and the token works', 
   const run = (args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'cli', 'apikey.ts'), ...args], {
       cwd: projectRoot,
-      env: { ...process.env, DATABASE_PATH: databasePath },
+      env: childEnv({ DATABASE_PATH: databasePath }),
     });
   const { stdout } = await run(['--role', 'reporter', '--unit', '市民政局', '--name', '民政局上报脚本']);
   const lines = stdout.trim().split('\n');
