@@ -3,16 +3,26 @@
  * that can do it — Fastify with no logger, no schemas and no hooks, hand-written SQL in prepared statements
  * compiled once at start-up. The project should stay within a known fraction of this.
  *
- * Reads the project's database (which must already be migrated and seeded) read-only.
- * Env: PORT, HOST (127.0.0.1), DATABASE_PATH.
+ * Reads the project's database (which must already be migrated and seeded) read-only, and writes reports to a
+ * copy of it of its own (same schema, indexes and API keys), so both servers can create the same reports
+ * without colliding and neither pays for the other's WAL growth and checkpoints.
+ * Env: PORT, HOST (127.0.0.1), DATABASE_PATH, WRITE_DATABASE_PATH.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 
 const databasePath = process.env.DATABASE_PATH;
 if (!databasePath) throw new Error('DATABASE_PATH is required');
+const writeDatabasePath = process.env.WRITE_DATABASE_PATH;
+if (!writeDatabasePath) throw new Error('WRITE_DATABASE_PATH is required');
 
 const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+const writer = new Database(writeDatabasePath, { fileMustExist: true });
+// The project's pragmas: every commit fsyncs the WAL, so both sides pay the same durability cost per write.
+writer.pragma('journal_mode = WAL');
+writer.pragma('synchronous = FULL');
+writer.pragma('foreign_keys = ON');
 
 interface UnitRef {
   id: number;
@@ -126,6 +136,19 @@ const sql = {
   ),
 };
 
+const writes = {
+  key: writer.prepare<[string, string], { id: number; unitId: number | null }>(
+    `SELECT id, unit_id AS unitId FROM api_keys
+     WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+  ),
+  insertReport: writer.prepare(
+    `INSERT INTO progress_reports (measure_id, unit_id, period, period_start, period_end, state, status, narrative,
+       evidence, percent_complete, version, created_at, updated_at, created_by_key_id)
+     VALUES (@measureId, @unitId, @period, @periodStart, @periodEnd, 'draft', @status, @narrative,
+       @evidence, @percentComplete, 1, @at, @at, @keyId)`,
+  ),
+};
+
 function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const row of rows) {
@@ -190,6 +213,25 @@ function indicatorsOf(taskId: number) {
   }));
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** First and last day of `2024`, `2024-Q3` or `2024-07` (the table needs both; the harness sends only valid periods). */
+function periodBounds(period: string): [string, string] {
+  const [year, part = ''] = period.split('-');
+  const [first, last] = part.startsWith('Q') ? [Number(part[1]) * 3 - 2, Number(part[1]) * 3] : part ? [Number(part), Number(part)] : [1, 12];
+  const lastDay = new Date(Date.UTC(Number(year), last, 0)).getUTCDate();
+  return [`${year}-${pad(first)}-01`, `${year}-${pad(last)}-${pad(lastDay)}`];
+}
+
+interface ReportBody {
+  measureId: number;
+  period: string;
+  status: string;
+  narrative?: string;
+  evidence?: unknown[];
+  percentComplete?: number | null;
+}
+
 /** An integer parameter within the project's bounds: `fallback` when absent, NaN when invalid. */
 function intParam(raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -215,7 +257,33 @@ app.get<{ Params: { id: string } }>('/api/v1/tasks/:id', async (request, reply) 
   return { ...shapeTasks([row])[0], measures: measuresOf(id), indicators: indicatorsOf(id) };
 });
 
-app.addHook('onClose', async () => db.close());
+// The least comparable write: authenticate the bearer token (hash, one SELECT), insert the report, answer its id.
+app.post<{ Body: ReportBody }>('/api/v1/reports', async (request, reply) => {
+  const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const key = token === undefined ? undefined : writes.key.get(createHash('sha256').update(token).digest('hex'), new Date().toISOString());
+  if (!key || key.unitId === null) return reply.code(401).send({ status: 401 });
+  const body = request.body;
+  const [periodStart, periodEnd] = periodBounds(body.period);
+  const { lastInsertRowid } = writes.insertReport.run({
+    measureId: body.measureId,
+    unitId: key.unitId,
+    period: body.period,
+    periodStart,
+    periodEnd,
+    status: body.status,
+    narrative: body.narrative ?? '',
+    evidence: JSON.stringify(body.evidence ?? []),
+    percentComplete: body.percentComplete ?? null,
+    at: new Date().toISOString(),
+    keyId: key.id,
+  });
+  return reply.code(201).send({ id: Number(lastInsertRowid) });
+});
+
+app.addHook('onClose', async () => {
+  db.close();
+  writer.close();
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => void app.close().then(() => process.exit(0)));
 }

@@ -1,15 +1,21 @@
 /**
- * Load benchmark: the project's task endpoints against a minimal baseline server reading the same database.
- * See bench/README.md. Exits non-zero only when the harness itself fails, never on a missed goal.
+ * Load benchmark: the project's task reads and report writes against a minimal baseline server on the same
+ * data, then the project's bulk import timed on its own. See bench/README.md. Exits non-zero only when the
+ * harness itself fails, never on a missed goal.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, type Measurement } from './lib/measure.js';
+import type autocannon from 'autocannon';
+import { runBulkScenario } from './lib/bulk-scenario.js';
+import { getRequests, measure, type Measurement } from './lib/measure.js';
 import { assertRunning, runCommand, startServer, stopAll, tail, type Server } from './lib/processes.js';
+import { reportSequence } from './lib/report-bodies.js';
 import { formatReport, scenarioResult, writeJson, type ScenarioResult } from './lib/report.js';
 import { checkSameRows, listTaskIds } from './lib/sanity.js';
+import { prepareWriteFixture, type WriteFixture } from './lib/write-fixture.js';
+import { checkWrites, postRequests } from './lib/write-scenario.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(benchDir, '..');
@@ -23,6 +29,14 @@ function envInt(name: string, fallback: number): number {
 }
 
 const LIST_PATH = '/api/v1/tasks?limit=20';
+const BULK = { rows: 5_000, creationRuns: 3, goalMs: 2_000 };
+
+interface Scenario {
+  name: string;
+  paths: number;
+  minRatio: number | undefined;
+  requests: (server: Server) => autocannon.Request[];
+}
 
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-tracker-bench-'));
 let cleaned = false;
@@ -39,9 +53,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function startServers(): Promise<{ baseline: Server; project: Server }> {
+async function startServers(): Promise<{ baseline: Server; project: Server; fixture: WriteFixture }> {
   const databasePath = path.join(tempDir, 'plan-tracker.db');
-  // The project migrates and seeds the fresh file on start; the baseline only reads it afterwards.
+  const baselineWritePath = path.join(tempDir, 'baseline-writes.db');
+  // The project migrates and seeds the fresh file on start; the keys and the baseline's copy are made afterwards.
   const project = await startServer({
     name: 'project',
     args: ['dist/server.js'],
@@ -49,14 +64,15 @@ async function startServers(): Promise<{ baseline: Server; project: Server }> {
     env: { DATABASE_PATH: databasePath, LOG_LEVEL: 'info' },
     logFile: path.join(tempDir, 'project.log'),
   });
+  const fixture = await prepareWriteFixture(project, databasePath, baselineWritePath, BULK.creationRuns);
   const baseline = await startServer({
     name: 'baseline',
     args: ['--import', 'tsx', path.join(benchDir, 'baseline-server.ts')],
     cwd: projectRoot,
-    env: { DATABASE_PATH: databasePath },
+    env: { DATABASE_PATH: databasePath, WRITE_DATABASE_PATH: baselineWritePath },
     logFile: path.join(tempDir, 'baseline.log'),
   });
-  return { baseline, project };
+  return { baseline, project, fixture };
 }
 
 async function main(): Promise<void> {
@@ -68,15 +84,19 @@ async function main(): Promise<void> {
   };
   console.log('building the project…');
   await runCommand('npm', ['run', '--silent', 'build'], projectRoot);
-  const { baseline, project } = await startServers();
+  const { baseline, project, fixture } = await startServers();
 
   const detailPaths = (await listTaskIds(project)).map((id) => `/api/v1/tasks/${id}`);
-  const scenarios = [
-    { name: 'list', paths: [LIST_PATH], minRatio: 0.6 },
-    { name: 'detail', paths: detailPaths, minRatio: undefined },
+  // Each server gets its own stream of the same bodies: both create the same reports, each in its own file.
+  const sequences = new Map([baseline, project].map((server) => [server, reportSequence(fixture.writers, fixture.measureIds)]));
+  const scenarios: Scenario[] = [
+    { name: 'list', paths: 1, minRatio: 0.6, requests: () => getRequests([LIST_PATH]) },
+    { name: 'detail', paths: detailPaths.length, minRatio: undefined, requests: () => getRequests(detailPaths) },
+    { name: 'write', paths: 1, minRatio: 0.5, requests: (server) => postRequests(sequences.get(server)!) },
   ];
   const warnings = await checkSameRows(baseline, project, LIST_PATH, detailPaths);
   warnings.forEach((w) => console.warn(`warning: ${w}`));
+  await checkWrites(baseline, project, sequences);
 
   const runs = new Map<string, Measurement[]>();
   const record = (key: string, m: Measurement) => runs.set(key, [...(runs.get(key) ?? []), m]);
@@ -86,7 +106,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       for (const server of order) {
         const m = await measure(
-          { url: server.url, paths: scenario.paths, connections: config.connections, durationSeconds: config.durationSeconds },
+          { url: server.url, requests: scenario.requests(server), connections: config.connections, durationSeconds: config.durationSeconds },
           config.warmupSeconds,
         );
         assertRunning(server, 'during the measurements');
@@ -97,11 +117,19 @@ async function main(): Promise<void> {
       }
     }
   }
+  for (const [server, sequence] of sequences) {
+    if (sequence.repeated > 0) {
+      warnings.push(`write/${server.name}: ${sequence.repeated} of ${sequence.issued} writes reused a (unit, measure, period), so they were not creations; shorten BENCH_DURATION or BENCH_ROUNDS`);
+    }
+  }
+
+  const bulk = await runBulkScenario(project, fixture.bulkImporters, fixture.measureIds, BULK.rows, BULK.goalMs);
+  assertRunning(project, 'during the bulk imports');
 
   const results: ScenarioResult[] = scenarios.map((s) =>
-    scenarioResult(s.name, s.paths.length, s.minRatio, runs.get(`${s.name}/baseline`)!, runs.get(`${s.name}/project`)!),
+    scenarioResult(s.name, s.paths, s.minRatio, runs.get(`${s.name}/baseline`)!, runs.get(`${s.name}/project`)!),
   );
-  console.log(`\n${formatReport(results, warnings)}`);
+  console.log(`\n${formatReport(results, bulk, warnings)}`);
   writeJson(resultsFile, {
     date: new Date().toISOString(),
     config,
@@ -109,6 +137,8 @@ async function main(): Promise<void> {
     projectLogBytes: fs.statSync(project.logFile).size,
     warnings,
     scenarios: results,
+    writes: Object.fromEntries([...sequences].map(([server, s]) => [server.name, { issued: s.issued, capacity: s.capacity, repeated: s.repeated }])),
+    bulk,
   });
   console.log(`\nresults written to ${path.relative(projectRoot, resultsFile)}`);
 }

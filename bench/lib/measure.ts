@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
   url: string;
-  /** Request paths; each connection cycles through all of them in order. */
-  paths: string[];
+  /** Each connection cycles through these in order; a request with `setupRequest` is rebuilt every time it is sent. */
+  requests: autocannon.Request[];
   connections: number;
   durationSeconds: number;
 }
@@ -15,19 +16,30 @@ export interface Measurement {
   requests: number;
   /** Non-2xx responses plus connection errors (autocannon counts timeouts among them). */
   failures: number;
+  /** Responses per status code, e.g. { "201": 9000 }: tells creations (201) from updates (200) on the write path. */
+  statusCodes: Record<string, number>;
 }
+
+export const getRequests = (paths: string[]): autocannon.Request[] => paths.map((path) => ({ method: 'GET', path }));
 
 function fire(options: LoadOptions): Promise<autocannon.Result> {
   return autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
-    requests: options.paths.map((path) => ({ method: 'GET', path })),
+    requests: options.requests,
   });
 }
 
+/**
+ * Flushes what earlier measurements left dirty (the project's request log above all), so the kernel's
+ * background writeback does not land on the next measurement's fsyncs.
+ */
+export const flushDisk = () => execFileSync('sync');
+
 /** One measurement, preceded by an uncounted warm-up so JIT, statement caches and sockets are hot. */
 export async function measure(options: LoadOptions, warmupSeconds: number): Promise<Measurement> {
+  flushDisk();
   if (warmupSeconds > 0) await fire({ ...options, durationSeconds: warmupSeconds });
   const result = await fire(options);
   return {
@@ -36,5 +48,6 @@ export async function measure(options: LoadOptions, warmupSeconds: number): Prom
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     failures: result.non2xx + result.errors,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
   };
 }

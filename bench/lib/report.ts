@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BulkResult } from './bulk-scenario.js';
 import type { Measurement } from './measure.js';
 
 export interface ServerResult {
@@ -46,10 +47,11 @@ function table(rows: string[][]): string {
 }
 
 const flag = (r: ServerResult) => (r.failures > 0 ? ' !' : '');
+const verdict = (met: boolean) => (met ? 'HOLDS' : 'MISSED');
 
-export function formatReport(results: ScenarioResult[], warnings: string[]): string {
-  const rows = [
-    ['scenario', 'baseline req/s', 'baseline p99 ms', 'project req/s', 'project p99 ms', 'ratio'],
+function loadTable(results: ScenarioResult[]): string {
+  return table([
+    ['scenario', 'baseline req/s', 'baseline p99 ms', 'project req/s', 'project p99 ms', 'ratio', 'goal'],
     ...results.map((r) => [
       r.name,
       r.baseline.requestsPerSecond.toFixed(0) + flag(r.baseline),
@@ -57,19 +59,32 @@ export function formatReport(results: ScenarioResult[], warnings: string[]): str
       r.project.requestsPerSecond.toFixed(0) + flag(r.project),
       r.project.p99Ms.toFixed(1),
       r.ratio.toFixed(2),
+      r.minRatio === undefined ? '-' : `>= ${r.minRatio} ${verdict(r.goalMet!)}`,
     ]),
-  ];
-  const goals = results.map((r) =>
-    r.minRatio === undefined
-      ? `${r.name}: no goal set (ratio ${r.ratio.toFixed(2)}, for information)`
-      : `${r.name}: goal ratio >= ${r.minRatio} ${r.goalMet ? 'HOLDS' : 'MISSED'} (${r.ratio.toFixed(2)})`,
-  );
+  ]);
+}
+
+function bulkTable(bulk: BulkResult): string {
+  return table([
+    [`bulk import, ${bulk.rows} rows`, 'runs ms', 'min ms', 'median ms', 'rows/s', 'goal'],
+    ...bulk.timings.map((t) => [
+      t.name,
+      t.runsMs.map((ms) => ms.toFixed(0)).join(', '),
+      t.minMs.toFixed(0),
+      t.medianMs.toFixed(0),
+      ((bulk.rows / t.medianMs) * 1000).toFixed(0),
+      `median < ${t.goalMs} ms ${verdict(t.goalMet)}`,
+    ]),
+  ]);
+}
+
+export function formatReport(results: ScenarioResult[], bulk: BulkResult, warnings: string[]): string {
   const failures = results.flatMap((r) =>
     (['baseline', 'project'] as const)
       .filter((server) => r[server].failures > 0)
       .map((server) => `! ${r.name}/${server}: ${r[server].failures} non-2xx responses or errors; figures are suspect`),
   );
-  return [table(rows), '', ...goals, ...failures, ...warnings.map((w) => `warning: ${w}`)].join('\n');
+  return [loadTable(results), '', bulkTable(bulk), ...failures, ...warnings.map((w) => `warning: ${w}`)].join('\n');
 }
 
 export function writeJson(file: string, data: unknown): void {

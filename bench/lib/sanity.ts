@@ -6,7 +6,7 @@ interface TaskSummary {
   title: string;
 }
 
-async function getJson(server: Server, path: string): Promise<unknown> {
+export async function getJson(server: Server, path: string): Promise<unknown> {
   const response = await fetch(server.url + path, { signal: AbortSignal.timeout(5_000) });
   if (response.status !== 200) throw new Error(`${server.name}: GET ${path} answered ${response.status}, expected 200`);
   return response.json();

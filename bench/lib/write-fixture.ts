@@ -1,0 +1,44 @@
+import { openDatabase } from '../../src/db/client.js';
+import { createApiKeyRepository } from '../../src/modules/auth/repository.js';
+import type { Server } from './processes.js';
+import type { Reporter } from './report-bodies.js';
+import { getJson } from './sanity.js';
+
+export interface WriteFixture {
+  /** Reporter keys for the write scenario. */
+  writers: Reporter[];
+  /** One reporter key per bulk creation run: a fresh unit makes every row of its file a creation. */
+  bulkImporters: Reporter[];
+  measureIds: number[];
+}
+
+async function idsOf<T extends { id: number }>(project: Server, path: string): Promise<T[]> {
+  const { items } = (await getJson(project, path)) as { items: T[] };
+  if (items.length === 0) throw new Error(`GET ${path} listed nothing`);
+  return items;
+}
+
+/**
+ * Creates reporter keys for the county governments (a county may report on every measure, because counties
+ * are responsible units of every task) straight in the project's database, as `npm run apikey` would, then
+ * copies the database for the baseline's writes with VACUUM INTO, so the baseline can authenticate the same
+ * tokens against the same schema (indexes, foreign keys) in a file of its own.
+ */
+export async function prepareWriteFixture(project: Server, databasePath: string, baselineWritePath: string, bulkRuns: number): Promise<WriteFixture> {
+  const counties = await idsOf<{ id: number; name: string }>(project, '/api/v1/units?kind=county_government&limit=500');
+  const measureIds = (await idsOf(project, '/api/v1/measures?limit=500')).map((m) => m.id);
+  if (counties.length <= bulkRuns) throw new Error(`need more than ${bulkRuns} county governments, found ${counties.length}`);
+
+  const db = openDatabase(databasePath);
+  try {
+    const keys = createApiKeyRepository(db);
+    const reporters = counties.map((unit) => {
+      const { token } = keys.create({ name: `bench ${unit.name}`, role: 'reporter', unitId: unit.id, expiresAt: null }, new Date());
+      return { unitId: unit.id, unitName: unit.name, token };
+    });
+    db.$client.prepare('VACUUM INTO ?').run(baselineWritePath);
+    return { writers: reporters.slice(bulkRuns), bulkImporters: reporters.slice(0, bulkRuns), measureIds };
+  } finally {
+    db.$client.close();
+  }
+}
