@@ -67,11 +67,19 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false } },
     clientErrorHandler,
+    // One access-log line per request (below) instead of Fastify's two: half the logging cost on every route.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.log.info({ planId: seed.planId, loaded: seed.loaded }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
   });
   app.addHook('onClose', async () => {
     db.$client.close();

@@ -16,6 +16,21 @@ import { groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
 
 export type ReportRow = typeof reports.$inferSelect;
 export type NewReportRow = typeof reports.$inferInsert;
+/** The columns a new report is written with (the review columns start empty). */
+export type NewReport = Pick<
+  ReportRow,
+  'measureId' | 'unitId' | 'period' | 'periodStart' | 'periodEnd' | 'state' | 'status' | 'narrative' | 'evidence' | 'percentComplete' | 'version' | 'createdAt' | 'updatedAt' | 'createdByKeyId'
+>;
+interface MeasureContextRow {
+  measureId: number;
+  taskId: number;
+  startYear: number;
+  endYear: number;
+  ownerUnitIds: number[];
+  leadUnitIds: number[];
+  responsibleUnitIds: number[];
+  indicatorIds: number[];
+}
 export interface IndicatorValue {
   indicatorId: number;
   value: number;
@@ -74,6 +89,26 @@ export function createReportRepository(db: Db) {
     .from(values)
     .where(inJsonIds(values.reportId, 'reportIds'))
     .orderBy(asc(values.reportId), asc(values.indicatorId))
+    .prepare();
+  const insertReport = db
+    .insert(reports)
+    .values({
+      measureId: param('measureId'),
+      unitId: param('unitId'),
+      period: param('period'),
+      periodStart: param('periodStart'),
+      periodEnd: param('periodEnd'),
+      state: param('state'),
+      status: param('status'),
+      narrative: param('narrative'),
+      evidence: param('evidence'),
+      percentComplete: param('percentComplete'),
+      version: param('version'),
+      createdAt: param('createdAt'),
+      updatedAt: param('updatedAt'),
+      createdByKeyId: param('createdByKeyId'),
+    })
+    .returning({ id: reports.id })
     .prepare();
   const deleteValues = db.delete(values).where(eq(values.reportId, param('reportId'))).prepare();
   const insertValue = db
@@ -144,6 +179,7 @@ export function createReportRepository(db: Db) {
     .where(eq(taskUnits.taskId, param('taskId')))
     .prepare();
   const indicatorsOfTask = db.select({ id: indicators.id }).from(indicators).where(eq(indicators.taskId, param('taskId'))).prepare();
+  const contexts = new Map<number, MeasureContextRow>();
   const indicatorTask = db.select({ taskId: indicators.taskId }).from(indicators).where(eq(indicators.id, param('id'))).prepare();
 
   return {
@@ -151,16 +187,17 @@ export function createReportRepository(db: Db) {
     findOpen: (key: { measureId: number; unitId: number; period: string }) => openFor.get(key),
     findApproved: (key: { measureId: number; unitId: number; period: string }) => approvedFor.get(key),
 
-    insert(row: NewReportRow): number {
-      return db.insert(reports).values(row).returning({ id: reports.id }).get().id;
+    insert(row: NewReport): number {
+      return insertReport.get(row)!.id;
     },
 
     update(id: number, fields: Partial<NewReportRow>): void {
       db.update(reports).set(fields).where(eq(reports.id, id)).run();
     },
 
-    replaceValues(reportId: number, indicatorValues: IndicatorValue[]): void {
-      deleteValues.run({ reportId });
+    /** Sets a report's indicator values; a report just created has none to remove. */
+    replaceValues(reportId: number, indicatorValues: IndicatorValue[], isNew = false): void {
+      if (!isNew) deleteValues.run({ reportId });
       for (const v of indicatorValues) insertValue.run({ reportId, ...v });
     },
 
@@ -199,18 +236,25 @@ export function createReportRepository(db: Db) {
       return { rows: rows.slice(0, page.limit), total: listTotal.get(params)!.n, hasMore: rows.length > page.limit };
     },
 
-    /** What the rules need to know about a measure: its task, the plan's years, its owners and the task's units. */
+    /**
+     * What the rules need to know about a measure: its task, the plan's years, its owners and the task's units.
+     * The catalogue does not change while the server runs, so each measure is read once.
+     */
     measureContext(measureId: number) {
+      const cached = contexts.get(measureId);
+      if (cached) return cached;
       const measure = measureContext.get({ measureId });
       if (!measure) return undefined;
       const assigned = taskUnitsOf.all({ taskId: measure.taskId });
-      return {
+      const context = {
         ...measure,
         ownerUnitIds: ownersOf.all({ measureId }).map((o) => o.unitId),
         leadUnitIds: assigned.filter((a) => a.role === 'lead').map((a) => a.unitId),
         responsibleUnitIds: assigned.filter((a) => a.role === 'responsible').map((a) => a.unitId),
         indicatorIds: indicatorsOfTask.all({ taskId: measure.taskId }).map((i) => i.id),
       };
+      contexts.set(measureId, context);
+      return context;
     },
 
     indicatorTask: (indicatorId: number) => indicatorTask.get({ id: indicatorId })?.taskId,

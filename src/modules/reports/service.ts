@@ -87,8 +87,9 @@ export function ifMatchHolds(header: string, report: { id: number; version: numb
 }
 
 export function createReportService({ db, reports, units, audit, now }: ReportingDeps) {
-  /** better-sqlite3 transactions nest (as savepoints), so a bulk import can wrap single writes. */
-  const transaction = <T>(work: () => T): T => db.$client.transaction(work)();
+  /** better-sqlite3 transactions nest (as savepoints), so a bulk import can wrap single writes. Built once. */
+  const runInTransaction = db.$client.transaction((work: () => unknown) => work());
+  const transaction = <T>(work: () => T): T => runInTransaction(work) as T;
 
   function contentOf(row: ReportRow, values: IndicatorValue[]): Content {
     return {
@@ -156,9 +157,10 @@ export function createReportService({ db, reports, units, audit, now }: Reportin
     action: keyof typeof AUDIT_ACTIONS,
     fields: Partial<ReportRow> & { state: ReportRow['state'] },
     note: string | null = null,
+    shaped?: ReportView,
   ) {
     const at = now().toISOString();
-    const before = view(row);
+    const before = shaped ?? view(row);
     reports.update(row.report.id, { ...fields, version: row.report.version + 1, updatedAt: at });
     reports.addEvent({ reportId: row.report.id, action, fromState: row.report.state, toState: fields.state, at, keyId: actor.principal.keyId, note });
     const after = view(load(row.report.id));
@@ -267,21 +269,22 @@ export function createReportService({ db, reports, units, audit, now }: Reportin
           updatedAt: at,
           createdByKeyId: actor.principal.keyId,
         });
-        reports.replaceValues(id, content.indicatorValues);
+        reports.replaceValues(id, content.indicatorValues, true);
         reports.addEvent({ reportId: id, action: 'created', toState: 'draft', at, keyId: actor.principal.keyId });
-        record(actor, 'report.create', id, null, view(load(id)));
         outcome = 'created';
       }
       const row = load(id);
+      const report = view(row);
+      if (outcome === 'created') record(actor, 'report.create', id, null, report);
       if (input.submit && OPEN_STATES.includes(row.report.state)) {
-        return { outcome: outcome === 'unchanged' ? 'updated' : outcome, report: submitRow(actor, row) };
+        return { outcome: outcome === 'unchanged' ? 'updated' : outcome, report: submitRow(actor, row, report) };
       }
-      return { outcome, report: view(row) };
+      return { outcome, report };
     });
   }
 
-  function submitRow(actor: Actor, row: ReportWithUnit) {
-    return transition(actor, row, 'submitted', { state: 'submitted', submittedAt: now().toISOString() });
+  function submitRow(actor: Actor, row: ReportWithUnit, before?: ReportView) {
+    return transition(actor, row, 'submitted', { state: 'submitted', submittedAt: now().toISOString() }, null, before);
   }
 
   /** The reporting unit's own reporter, or an admin, may change a report. */
