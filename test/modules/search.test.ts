@@ -14,17 +14,9 @@ import { buildTestApp, buildTestAppWithDatabase, tempDatabasePath } from '../hel
 import { rows } from '../helpers/db.js';
 import { readClient, type Page } from '../helpers/http.js';
 import { seed } from '../helpers/seed.js';
+import type { SearchHit } from '../../src/modules/search/repository.js';
 
-interface Hit {
-  type: 'task' | 'measure' | 'unit';
-  id: number;
-  title: string;
-  snippet: string;
-  rank: number;
-  link: string;
-  taskId?: number;
-  taskNo?: number;
-}
+type Hit = SearchHit;
 
 const { app, databasePath } = await buildTestAppWithDatabase(t);
 const { get, all } = readClient(app);
