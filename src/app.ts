@@ -82,6 +82,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     );
   });
   app.addHook('onClose', async () => {
+    // Keeps the query planner's statistics current (cheap; SQLite decides what needs analysing).
+    db.$client.pragma('optimize');
     db.$client.close();
   });
 

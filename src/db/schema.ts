@@ -229,6 +229,11 @@ export const progressReports = sqliteTable(
     index('progress_reports_approved_measure')
       .on(t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
+    // Follow-ups: "was this measure reported for the last quarter?" and "which reports sit returned?".
+    index('progress_reports_sent')
+      .on(t.measureId, t.periodEnd, t.periodStart, t.submittedAt, t.createdAt)
+      .where(sql`${t.state} <> 'draft'`),
+    index('progress_reports_returned').on(t.reviewedAt).where(sql`${t.state} = 'returned'`),
     index('progress_reports_approved_unit')
       .on(t.unitId, t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
@@ -258,7 +263,10 @@ export const reportEvents = sqliteTable(
     keyId: integer('key_id').references(() => apiKeys.id),
     note: text('note'),
   },
-  (t) => [index('report_events_report').on(t.reportId)],
+  (t) => [
+    index('report_events_report').on(t.reportId),
+    index('report_events_returned').on(t.at).where(sql`${t.action} = 'returned'`),
+  ],
 );
 
 /** Every write, append-only (triggers refuse UPDATE and DELETE). */

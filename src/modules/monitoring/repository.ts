@@ -24,7 +24,6 @@ export interface MeasureActivity {
   approvedInYear: number;
   completedInYear: number;
   completedBefore: number;
-  lastApprovedAt: string | null;
 }
 
 export function createMonitoringRepository(db: Db) {
@@ -58,23 +57,28 @@ export function createMonitoringRepository(db: Db) {
       EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
               AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS completedInYear,
       EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
-              AND r.period_start < :yearStart AND ${APPROVED_AS_OF}) AS completedBefore,
-      (SELECT max(r.reviewed_at) FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition}
-              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS lastApprovedAt
+              AND r.period_start < :yearStart AND ${APPROVED_AS_OF}) AS completedBefore
     FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = :planId ORDER BY m.id`;
   const activity = raw.prepare(activitySql(''));
+  // Scans the year's approved reports of one chapter's measures, so it is asked only for a chapter's progress.
+  const lastApproved = raw.prepare<Record<string, unknown>, { measureId: number; lastApprovedAt: string | null }>(`
+    SELECT m.id AS measureId,
+      (SELECT max(r.reviewed_at) FROM progress_reports r WHERE r.measure_id = m.id
+              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS lastApprovedAt
+    FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.chapter_id = :chapterId`);
   const activityOfUnit = raw.prepare(activitySql('AND r.unit_id = :unitId'));
 
-  const valuesInYear = raw.prepare<Record<string, unknown>, { value: number; reportId: number; period: string; periodEnd: string; reviewedAt: string; unitId: number }>(`
+  // Driven from the reports of the indicator's task (CROSS JOIN pins that order): the year's approved reports are
+  // a range in progress_reports_approved_measure; starting from the indicator's values would visit every one ever stored.
+  const indicatorValuesSql = (order: string) => `
     SELECT v.value, r.id AS reportId, r.period, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
-    FROM report_indicator_values v JOIN progress_reports r ON r.id = v.report_id
-    WHERE v.indicator_id = :indicatorId AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
-    ORDER BY r.period_end, r.reviewed_at, r.id`);
-  const latestValue = raw.prepare<Record<string, unknown>, { value: number; reportId: number; periodEnd: string; reviewedAt: string; unitId: number }>(`
-    SELECT v.value, r.id AS reportId, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
-    FROM report_indicator_values v JOIN progress_reports r ON r.id = v.report_id
-    WHERE v.indicator_id = :indicatorId AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
-    ORDER BY r.period_end DESC, r.reviewed_at DESC, r.id DESC LIMIT 1`);
+    FROM indicators i CROSS JOIN measures m CROSS JOIN progress_reports r CROSS JOIN report_indicator_values v
+    WHERE i.id = :indicatorId AND m.task_id = i.task_id AND r.measure_id = m.id AND v.report_id = r.id AND v.indicator_id = i.id
+      AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
+    ORDER BY ${order}`;
+  type IndicatorValueRow = { value: number; reportId: number; period: string; periodEnd: string; reviewedAt: string; unitId: number };
+  const valuesInYear = raw.prepare<Record<string, unknown>, IndicatorValueRow>(indicatorValuesSql('r.period_end, r.reviewed_at, r.id'));
+  const latestValue = raw.prepare<Record<string, unknown>, IndicatorValueRow>(`${indicatorValuesSql('r.period_end DESC, r.reviewed_at DESC, r.id DESC')} LIMIT 1`);
   const indicatorsOfPlan = raw.prepare<[number], { id: number; key: string; taskId: number; taskNo: number; measureId: number | null; name: string; comparator: string; value: number; unit: string; direction: string; targetYear: number | null }>(`
     SELECT i.id, i.key, i.task_id AS taskId, t.no AS taskNo, i.measure_id AS measureId, i.name, i.comparator, i.value, i.unit,
            i.direction, i.target_year AS targetYear
@@ -83,22 +87,30 @@ export function createMonitoringRepository(db: Db) {
     SELECT it.indicator_id AS indicatorId, it.year, it.comparator, it.value FROM indicator_targets it
     JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
 
-  // Returned as of T: the report's last step at or before T was a return (its history tells, not its current state).
-  const returnedOpen = raw.prepare<Record<string, unknown>, { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null }>(`
-    SELECT r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period, e.at AS reviewedAt, e.note AS reviewNote
+  // Returned as of T: the report's last step at or before T left it returned (its history tells, not its current
+  // state); for the present, the current state says the same and an index on it answers at once.
+  const returnedColumns = `r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period`;
+  type ReturnedRow = { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null };
+  const returnedNow = raw.prepare<Record<string, unknown>, ReturnedRow>(`
+    SELECT ${returnedColumns}, r.reviewed_at AS reviewedAt, r.review_note AS reviewNote
+    FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId AND r.state = 'returned' ORDER BY r.reviewed_at`);
+  const returnedThen = raw.prepare<Record<string, unknown>, ReturnedRow>(`
+    SELECT ${returnedColumns}, e.at AS reviewedAt, e.note AS reviewNote
     FROM report_events e JOIN progress_reports r ON r.id = e.report_id
     JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
     WHERE t.plan_id = :planId AND e.action = 'returned' AND e.at <= :asOf
-      AND e.id = (SELECT max(e2.id) FROM report_events e2 WHERE e2.report_id = e.report_id AND e2.at <= :asOf)
+      AND NOT EXISTS (SELECT 1 FROM report_events later WHERE later.report_id = e.report_id AND later.id > e.id
+                      AND later.at <= :asOf AND later.to_state <> 'returned')
     ORDER BY e.at`);
+  const lastWrite = raw.prepare<[], { at: string | null }>('SELECT max(updated_at) AS at FROM progress_reports');
   // Reported as of T: not a draft now, and (last) submitted by T — a report first sent before T and resent after
-  // it counts as not yet reported then; the approximation keeps this one indexed scan.
+  // it counts as not yet reported then. One seek per measure in progress_reports_sent.
   const reportedInRange = raw.prepare<Record<string, unknown>, { measureId: number }>(`
-    SELECT DISTINCT r.measure_id AS measureId FROM progress_reports r JOIN measures m ON m.id = r.measure_id
-    JOIN tasks t ON t.id = m.task_id
-    WHERE t.plan_id = :planId AND r.state <> 'draft' AND r.period_start <= :rangeEnd AND r.period_end >= :rangeStart
-      AND coalesce(r.submitted_at, r.created_at) <= :asOf`);
-
+    SELECT m.id AS measureId FROM measures m JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId AND EXISTS (
+      SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id AND r.state <> 'draft'
+        AND r.period_end >= :rangeStart AND r.period_start <= :rangeEnd AND coalesce(r.submitted_at, r.created_at) <= :asOf)`);
   return {
     plan: (planId: number) => plan.get(planId),
     defaultPlanId: () => firstPlan.get()?.id,
@@ -117,6 +129,10 @@ export function createMonitoringRepository(db: Db) {
       return (unitId === undefined ? activity.all(params) : activityOfUnit.all({ ...params, unitId })) as MeasureActivity[];
     },
 
+    /** When each measure of a chapter last had a report approved in the year, as of `asOf`. */
+    lastApproved: (chapterId: number, year: number, asOf: string) =>
+      new Map(lastApproved.all({ chapterId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }).map((r) => [r.measureId, r.lastApprovedAt])),
+
     /** The latest approved value of an indicator for a year, as of `asOf`. */
     latestValue: (indicatorId: number, year: number, asOf: string) =>
       latestValue.get({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
@@ -125,7 +141,10 @@ export function createMonitoringRepository(db: Db) {
     valuesInYear: (indicatorId: number, year: number, asOf: string) =>
       valuesInYear.all({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
 
-    returnedNotResubmitted: (planId: number, asOf: string) => returnedOpen.all({ planId, asOf }),
+    returnedNotResubmitted(planId: number, asOf: string) {
+      const latest = lastWrite.get()?.at;
+      return latest === null || latest === undefined || asOf >= latest ? returnedNow.all({ planId }) : returnedThen.all({ planId, asOf });
+    },
 
     /** Measures with a submitted (or reviewed) report covering part of [rangeStart, rangeEnd], as of `asOf`. */
     reportedIn: (planId: number, rangeStart: string, rangeEnd: string, asOf: string) =>

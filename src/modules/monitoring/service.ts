@@ -128,7 +128,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
     const today = shanghaiDate(asOf);
     return cat.measures.map((measure) => {
       const { status, overdueSince } = measureStatus(measure, cat.dueDates.get(measure.id) ?? [], activity.get(measure.id), year, today);
-      return { measure, status, overdueSince, lastApprovedAt: activity.get(measure.id)?.lastApprovedAt ?? null };
+      return { measure, status, overdueSince };
     });
   }
 
@@ -351,6 +351,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       if (planId === undefined) throw notFound('chapter', chapterId);
       const cat = catalogue(planId);
       const inChapter = statuses(planId, cat, year, asOf).filter((s) => s.measure.chapterId === chapterId);
+      const lastApproved = repository.lastApproved(chapterId, year, asOf.toISOString());
       const taskNos = [...new Set(inChapter.map((s) => s.measure.taskNo))];
       return {
         chapterId,
@@ -363,7 +364,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
             taskId: ofTask[0]!.measure.taskId,
             taskNo,
             ...countStatuses(ofTask.map((s) => s.status)),
-            measures: ofTask.map((s) => ({ measureId: s.measure.id, measureNo: s.measure.no, status: s.status, lastApprovedAt: s.lastApprovedAt })),
+            measures: ofTask.map((s) => ({ measureId: s.measure.id, measureNo: s.measure.no, status: s.status, lastApprovedAt: lastApproved.get(s.measure.id) ?? null })),
           };
         }),
       };

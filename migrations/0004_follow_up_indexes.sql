@@ -1,0 +1,3 @@
+CREATE INDEX `progress_reports_sent` ON `progress_reports` (`measure_id`,`period_end`,`period_start`,`submitted_at`,`created_at`) WHERE "progress_reports"."state" <> 'draft';--> statement-breakpoint
+CREATE INDEX `progress_reports_returned` ON `progress_reports` (`reviewed_at`) WHERE "progress_reports"."state" = 'returned';--> statement-breakpoint
+CREATE INDEX `report_events_returned` ON `report_events` (`at`) WHERE "report_events"."action" = 'returned';
