@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
@@ -49,6 +49,18 @@ export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> & Partial<Pick
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+/** One access-log line per request, when it completes, instead of Fastify's two: half the logging cost. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    // Fastify's serializers turn the request and reply into method, url, address and status.
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
 /**
  * Builds the whole application: opens (and migrates) the database, loads the seed plan if it is missing,
  * and registers every plugin and module explicitly, so this file is the map of the app.
@@ -67,19 +79,12 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false } },
     clientErrorHandler,
-    // One access-log line per request (below) instead of Fastify's two: half the logging cost on every route.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.log.info({ planId: seed.planId, loaded: seed.loaded }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
-    );
   });
   app.addHook('onClose', async () => {
     // Keeps the query planner's statistics current (cheap; SQLite decides what needs analysing).
