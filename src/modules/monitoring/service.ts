@@ -145,15 +145,26 @@ export function createMonitoringService(repository: MonitoringRepository, units:
     });
   }
 
+  type ValueLookup = (indicatorId: number, year: number) => ReturnType<MonitoringRepository['latestValue']>;
+  /** Latest approved values as of one instant; a year's value is also the next year's baseline, so each is read once. */
+  function valuesAsOf(asOf: Date): ValueLookup {
+    const seen = new Map<string, ReturnType<MonitoringRepository['latestValue']>>();
+    return (indicatorId, year) => {
+      const key = `${indicatorId}/${year}`;
+      if (!seen.has(key)) seen.set(key, repository.latestValue(indicatorId, year, asOf.toISOString()));
+      return seen.get(key);
+    };
+  }
+
   function judge(
     indicator: ReturnType<MonitoringRepository['indicators']>[number],
     target: { year: number; comparator: string; value: number },
     previousTarget: { value: number } | undefined,
     asOf: Date,
+    latestValue: ValueLookup,
   ) {
-    const asOfIso = asOf.toISOString();
-    const actual = repository.latestValue(indicator.id, target.year, asOfIso);
-    const previous = repository.latestValue(indicator.id, target.year - 1, asOfIso);
+    const actual = latestValue(indicator.id, target.year);
+    const previous = latestValue(indicator.id, target.year - 1);
     const baselineValue = previous?.value ?? previousTarget?.value;
     const judgement = judgeTarget({
       year: target.year,
@@ -168,11 +179,11 @@ export function createMonitoringService(repository: MonitoringRepository, units:
   }
 
   /** Each indicator judged against its target for `year` (indicators with no target that year are left out). */
-  function indicatorAttainment(planId: number, year: number, asOf: Date) {
+  function indicatorAttainment(planId: number, year: number, asOf: Date, latestValue = valuesAsOf(asOf)) {
     return targetsByIndicator(planId).flatMap(({ indicator, targets }) => {
       const index = targets.findIndex((x) => x.year === year);
       if (index === -1) return [];
-      const judged = judge(indicator, targets[index]!, targets[index - 1], asOf);
+      const judged = judge(indicator, targets[index]!, targets[index - 1], asOf, latestValue);
       return [{ indicatorId: indicator.id, key: indicator.key, name: indicator.name, taskNo: indicator.taskNo, unit: indicator.unit, measureId: indicator.measureId, taskId: indicator.taskId, ...judged }];
     });
   }
@@ -290,8 +301,9 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         }
       }
 
+      const values = valuesAsOf(asOf);
       for (const year of [currentYear - 1, currentYear]) {
-        for (const judged of indicatorAttainment(plan.id, year, asOf)) {
+        for (const judged of indicatorAttainment(plan.id, year, asOf, values)) {
           if (judged.attainment !== 'not_met' && judged.attainment !== 'at_risk') continue;
           const measure = cat.measures.find((m) => m.id === judged.measureId);
           const unitIds = measure ? cat.owners.get(measure.id) ?? [] : cat.leads.get(judged.taskId) ?? [];
@@ -378,6 +390,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       const { indicator, targets } = entry;
       const plan = planOf(planId);
       const years = Array.from({ length: plan.endYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
+      const values = valuesAsOf(asOf);
       return {
         indicatorId,
         name: indicator.name,
@@ -386,7 +399,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         asOf: asOf.toISOString(),
         years: years.map((year) => {
           const index = targets.findIndex((x) => x.year === year);
-          const judged = index === -1 ? null : judge(indicator, targets[index]!, targets[index - 1], asOf);
+          const judged = index === -1 ? null : judge(indicator, targets[index]!, targets[index - 1], asOf, values);
           const reports = repository.valuesInYear(indicatorId, year, asOf.toISOString());
           return {
             year,
