@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { PROGRESS_STATUSES } from '../../db/schema.js';
+import { APPROVED_AS_OF } from '../monitoring/repository.js';
 
 /** One row of the breakdown table: a measure with its task's cells, as printed in the document. */
 export interface BreakdownRow {
@@ -49,8 +50,7 @@ export function createExportRepository(db: Db) {
       FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
       JOIN units u ON u.id = r.unit_id
       WHERE t.plan_id = :planId AND r.period_start <= :yearEnd
-        AND r.state IN ('approved', 'superseded') AND r.reviewed_at <= :asOf
-        AND (r.superseded_at IS NULL OR r.superseded_at > :asOf))
+        AND ${APPROVED_AS_OF})
     WHERE n = 1`);
 
   return {

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
  * as builder calls, and they stay behind this repository like every other query. "Approved as of T" means: approved (or later superseded) at or before T, and not
  * superseded by T — so a past date shows the picture as it stood then.
  */
-const APPROVED_AS_OF = `r.state IN ('approved', 'superseded') AND r.reviewed_at <= :asOf AND (r.superseded_at IS NULL OR r.superseded_at > :asOf)`;
+export const APPROVED_AS_OF = `r.state IN ('approved', 'superseded') AND r.reviewed_at <= :asOf AND (r.superseded_at IS NULL OR r.superseded_at > :asOf)`;
 
 export interface MeasureRow {
   id: number;
