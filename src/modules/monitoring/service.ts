@@ -110,6 +110,9 @@ export function createMonitoringService(repository: MonitoringRepository, units:
     for (const m of milestones) {
       if (m.kind === 'due' && m.dueDate) dueDates.set(m.measureId, [...(dueDates.get(m.measureId) ?? []), m.dueDate]);
     }
+    const byId = new Map(measures.map((m) => [m.id, m]));
+    const milestonesOf = new Map<number, typeof milestones>();
+    for (const m of milestones) milestonesOf.set(m.measureId, [...(milestonesOf.get(m.measureId) ?? []), m]);
     const owners = new Map<number, number[]>();
     for (const o of repository.owners(planId)) owners.set(o.measureId, [...(owners.get(o.measureId) ?? []), o.unitId]);
     const leads = new Map<number, number[]>();
@@ -118,7 +121,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       const map = tu.role === 'lead' ? leads : responsible;
       map.set(tu.taskId, [...(map.get(tu.taskId) ?? []), tu.unitId]);
     }
-    return { measures, milestones, dueDates, owners, leads, responsible };
+    return { measures, byId, milestonesOf, dueDates, owners, leads, responsible };
   }
   type Catalogue = ReturnType<typeof catalogue>;
 
@@ -292,7 +295,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       for (const year of years) {
         for (const m of cat.measures) {
           if (doneSince(m, year)) continue;
-          for (const milestone of cat.milestones.filter((x) => x.measureId === m.id && x.kind === 'due' && x.year === year && x.dueDate! < today)) {
+          for (const milestone of (cat.milestonesOf.get(m.id) ?? []).filter((x) => x.kind === 'due' && x.year === year && x.dueDate! < today)) {
             items.push(measureItem(m, 'overdue_milestone', `年度目标（${milestone.dueDate}）未见完成报告：${milestone.text}`, milestone.dueDate!));
           }
           if (m.deadlineDate?.startsWith(`${year}-`) && m.deadlineDate < today) {
@@ -305,7 +308,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       for (const year of [currentYear - 1, currentYear]) {
         for (const judged of indicatorAttainment(plan.id, year, asOf, values)) {
           if (judged.attainment !== 'not_met' && judged.attainment !== 'at_risk') continue;
-          const measure = cat.measures.find((m) => m.id === judged.measureId);
+          const measure = judged.measureId === null ? undefined : cat.byId.get(judged.measureId);
           const unitIds = measure ? cat.owners.get(measure.id) ?? [] : cat.leads.get(judged.taskId) ?? [];
           items.push({
             kind: judged.attainment === 'not_met' ? 'indicator_not_met' : 'indicator_at_risk',
@@ -323,7 +326,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       }
 
       for (const report of repository.returnedNotResubmitted(plan.id, asOfIso)) {
-        const m = cat.measures.find((x) => x.id === report.measureId)!;
+        const m = cat.byId.get(report.measureId)!;
         const since = shanghaiDate(new Date(report.reviewedAt));
         items.push({
           ...measureItem(m, 'returned_report', `${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`, since, [report.unitId]),
@@ -339,8 +342,8 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         const reported = repository.reportedIn(plan.id, q.start, q.end, asOfIso);
         const year = q.year;
         const hasWork = (m: MeasureRow) =>
-          cat.milestones.some(
-            (x) => x.measureId === m.id && (x.kind === 'due' ? x.year === year : (x.year ?? year) <= year && (m.deadlineDate ?? '9999') >= `${year}-01-01`),
+          (cat.milestonesOf.get(m.id) ?? []).some(
+            (x) => (x.kind === 'due' ? x.year === year : (x.year ?? year) <= year && (m.deadlineDate ?? '9999') >= `${year}-01-01`),
           );
         const completed = new Set(statuses(plan.id, cat, year, asOf).filter((s) => s.status === 'completed').map((s) => s.measure.id));
         for (const m of cat.measures) {

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, or, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { measureOwners, taskUnits, unitAliases, unitMembers, units, UNIT_KINDS } from '../../db/schema.js';
 import { containsParam, groupBy, inJsonIds, likeLiteral, param, whenGiven } from '../../db/sql.js';
@@ -58,20 +59,11 @@ export function createUnitRepository(db: Db) {
     .from(unitMembers)
     .where(eq(unitMembers.memberId, param('id')))
     .prepare();
-  const membersOf = db
-    .select(unitColumns)
-    .from(unitMembers)
-    .innerJoin(units, eq(units.id, unitMembers.memberId))
-    .where(eq(unitMembers.collectiveId, param('id')))
-    .orderBy(asc(units.id))
-    .prepare();
-  const memberOf = db
-    .select(unitColumns)
-    .from(unitMembers)
-    .innerJoin(units, eq(units.id, unitMembers.collectiveId))
-    .where(eq(unitMembers.memberId, param('id')))
-    .orderBy(asc(units.id))
-    .prepare();
+  /** The units on one side of a membership, given the unit on the other: members of a collective, or its collectives. */
+  const linkedUnits = (shown: SQLiteColumn, given: SQLiteColumn) =>
+    db.select(unitColumns).from(unitMembers).innerJoin(units, eq(units.id, shown)).where(eq(given, param('id'))).orderBy(asc(units.id)).prepare();
+  const membersOf = linkedUnits(unitMembers.memberId, unitMembers.collectiveId);
+  const memberOf = linkedUnits(unitMembers.collectiveId, unitMembers.memberId);
   const roleCount = db
     .select({ n: count() })
     .from(taskUnits)
