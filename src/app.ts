@@ -39,10 +39,12 @@ import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
+import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
 
-export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> & Partial<Pick<Config, 'requireAuthForReads'>> & {
+export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
+  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit'>> & {
   /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
   now?: () => Date;
 };
@@ -71,7 +73,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const now = config.now ?? (() => new Date());
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // Keys are secrets wherever they appear: a request's headers, a key being issued, a token in an error.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: '[redacted]' },
+    },
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -103,7 +109,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const reportService = createReportService({ db, reports: createReportRepository(db), units, audit, now });
 
   registerErrorHandling(app);
+  // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
+  const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
+  await registerSecurity(app, security);
   registerAuthentication(app, keys, now);
+  registerKeyRateLimit(app, security);
   addSharedSchemas(app);
   await registerSwagger(app);
 

@@ -8,6 +8,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** When true, reading the plan also needs an API key (any role). */
   requireAuthForReads: boolean;
+  /** Origins allowed to call the API from a browser (CORS); empty means no cross-origin access. */
+  corsOrigins: string[];
+  /** Requests per minute allowed from one client address, and for one API key; 0 switches that limit off. */
+  rateLimit: { perAddress: number; perKey: number };
 }
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -30,6 +34,20 @@ function parseLogLevel(raw: string): Config['logLevel'] {
   return level;
 }
 
+function parseCount(name: string, raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 switches the limit off), got "${raw}"`);
+  return Number(raw);
+}
+
+function parseOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] with nothing after it; a wildcard would defeat the allow-list.
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins like https://host[:port], got "${origin}"`);
+  }
+  return origins;
+}
+
 function parseBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0' || raw === '') return false;
@@ -48,5 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath,
     logLevel: parseLogLevel(env.LOG_LEVEL ?? 'info'),
     requireAuthForReads: parseBoolean('REQUIRE_AUTH_FOR_READS', env.REQUIRE_AUTH_FOR_READS ?? 'false'),
+    corsOrigins: parseOrigins(env.CORS_ORIGINS ?? ''),
+    rateLimit: {
+      perAddress: parseCount('RATE_LIMIT_PER_ADDRESS', env.RATE_LIMIT_PER_ADDRESS ?? '6000'),
+      perKey: parseCount('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY ?? '3000'),
+    },
   };
 }

@@ -8,13 +8,32 @@ t.test('defaults are the documented contract', async (t) => {
     databasePath: 'data/plan-tracker.db',
     logLevel: 'info',
     requireAuthForReads: false,
+    corsOrigins: [],
+    rateLimit: { perAddress: 6000, perKey: 3000 },
   });
 });
 
 t.test('values from the environment', async (t) => {
   t.same(
-    loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_PATH: '/var/lib/plan-tracker/db.sqlite', LOG_LEVEL: 'warn', REQUIRE_AUTH_FOR_READS: 'true' }),
-    { port: 8080, host: '0.0.0.0', databasePath: '/var/lib/plan-tracker/db.sqlite', logLevel: 'warn', requireAuthForReads: true },
+    loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_PATH: '/var/lib/plan-tracker/db.sqlite',
+      LOG_LEVEL: 'warn',
+      REQUIRE_AUTH_FOR_READS: 'true',
+      CORS_ORIGINS: 'https://xy.suihua.gov.cn, http://localhost:5173',
+      RATE_LIMIT_PER_ADDRESS: '0',
+      RATE_LIMIT_PER_KEY: '120',
+    }),
+    {
+      port: 8080,
+      host: '0.0.0.0',
+      databasePath: '/var/lib/plan-tracker/db.sqlite',
+      logLevel: 'warn',
+      requireAuthForReads: true,
+      corsOrigins: ['https://xy.suihua.gov.cn', 'http://localhost:5173'],
+      rateLimit: { perAddress: 0, perKey: 120 },
+    },
   );
 });
 
@@ -27,6 +46,10 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ HOST: ' ' }, /HOST/],
     [{ DATABASE_PATH: '' }, /DATABASE_PATH/],
     [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, /CORS_ORIGINS/],
+    [{ RATE_LIMIT_PER_ADDRESS: 'many' }, /RATE_LIMIT_PER_ADDRESS/],
+    [{ RATE_LIMIT_PER_KEY: '-5' }, /RATE_LIMIT_PER_KEY/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });

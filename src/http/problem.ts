@@ -77,11 +77,11 @@ export function conflict(detail: string): HttpProblem {
 }
 
 /**
- * Response schema entries for the error statuses a route can produce. 401 is on every route: a request that
- * sends an unknown, revoked or expired key is refused wherever it goes.
+ * Response schema entries for the error statuses a route can produce. 401 and 429 are on every route: a request
+ * that sends an unknown, revoked or expired key is refused wherever it goes, and the rate limits cover every route.
  */
 export function problemResponses(...routeStatuses: number[]): Record<number, unknown> {
-  const statuses = [...new Set([...routeStatuses, 401])].sort();
+  const statuses = [...new Set([...routeStatuses, 401, 429])].sort();
   const descriptions: Record<number, string> = {
     400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
     401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
@@ -93,7 +93,7 @@ export function problemResponses(...routeStatuses: number[]): Record<number, unk
     413: 'The request body is too large.',
     415: 'Unsupported content type.',
     422: 'The request is well-formed but cannot be processed.',
-    429: 'Too many requests.',
+    429: 'A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response.',
     503: 'The service is temporarily unavailable.',
   };
   return Object.fromEntries(

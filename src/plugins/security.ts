@@ -1,0 +1,66 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem.js';
+
+export interface SecurityOptions {
+  /** Browser origins allowed to call the API; empty: no CORS headers, so browsers refuse cross-origin calls. */
+  corsOrigins: readonly string[];
+  /** Requests per minute per client address and per API key; 0 switches that limit off. */
+  rateLimit: { perAddress: number; perKey: number };
+}
+
+const WINDOW_MS = 60_000;
+
+function tooManyRequests(_request: FastifyRequest, context: { after: string; max: number }) {
+  return new HttpProblem(
+    429,
+    'rate-limited',
+    'Too many requests',
+    `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`,
+  );
+}
+
+/** Health checks come from load balancers and orchestrators, which must never be throttled into "down". */
+const isHealthCheck = (request: FastifyRequest) => request.url === '/health';
+
+/**
+ * Security headers on every response, CORS for the configured origins only, and the per-address rate limit
+ * (IETF draft `RateLimit-*` headers). Register it before authentication, so guessing keys is throttled too;
+ * the per-key limit follows authentication (`registerKeyRateLimit`).
+ */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  // The API serves JSON; the only HTML is Swagger UI at /docs, whose scripts and styles are served from here.
+  // Intranet deployments often serve plain HTTP: upgrading /docs' assets to https would break Swagger UI there.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  await app.register(cors, {
+    origin: options.corsOrigins.length === 0 ? false : [...options.corsOrigins],
+    methods: ['GET', 'POST', 'PATCH'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, { global: false, enableDraftSpec: true, errorResponseBuilder: tooManyRequests });
+
+  const { perAddress } = options.rateLimit;
+  if (perAddress > 0) {
+    app.addHook('onRequest', app.rateLimit({ max: perAddress, timeWindow: WINDOW_MS, keyGenerator: (request) => `address:${request.ip}`, allowList: isHealthCheck }));
+  }
+}
+
+/** The per-key limit, once the key is known: one script cannot starve the others behind a shared gateway address. */
+export function registerKeyRateLimit(app: FastifyInstance, options: SecurityOptions): void {
+  const { perKey } = options.rateLimit;
+  if (perKey > 0) {
+    app.addHook(
+      'onRequest',
+      app.rateLimit({
+        max: perKey,
+        timeWindow: WINDOW_MS,
+        keyGenerator: (request) => `key:${request.principal?.keyId}`,
+        allowList: (request) => request.principal === null || isHealthCheck(request),
+      }),
+    );
+  }
+}
