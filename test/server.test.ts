@@ -1,33 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 import t from 'tap';
-import { projectRoot } from '../src/db/client.js';
 import { tempDatabasePath } from './helpers/app.js';
-import { childEnv } from './helpers/child-env.js';
-
-/** The real entry point in a child process, as `npm start` runs it (through tsx instead of the build). */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'server.ts')], {
-    cwd: projectRoot,
-    env: childEnv({ LOG_LEVEL: 'info', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => output };
-}
-
-async function waitForListening(server: ReturnType<typeof startServer>): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output());
-    if (match) return match[1]!;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not start:\n${server.output()}`);
-}
+import { startServer, waitForListening } from './helpers/server-process.js';
 
 t.test('starts on the configured database, serves, and exits 0 on SIGTERM', async (t) => {
   const server = startServer({ PORT: '0', DATABASE_PATH: tempDatabasePath(t) });
