@@ -226,16 +226,17 @@ export const progressReports = sqliteTable(
     index('progress_reports_unit').on(t.unitId),
     // Monitoring asks "is there an approved report for this measure (and unit) in this period range, as of then?":
     // these indexes answer it with one seek each, without touching the table, however many reports there are.
+    // Ordered by period end (a period lies within one year, so its end says its year) and carrying the unit and the
+    // period, so "the latest approved value for the year" walks backwards from the year's end and stops at once.
     index('progress_reports_approved_measure')
-      .on(t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
+      .on(t.measureId, t.periodEnd, t.reviewedAt, t.supersededAt, t.status, t.unitId, t.period)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
-    // Follow-ups: "was this measure reported for the last quarter?" and "which reports sit returned?".
+    // Follow-ups: "was this measure reported for the last quarter?".
     index('progress_reports_sent')
       .on(t.measureId, t.periodEnd, t.periodStart, t.submittedAt, t.createdAt)
       .where(sql`${t.state} <> 'draft'`),
-    index('progress_reports_returned').on(t.reviewedAt).where(sql`${t.state} = 'returned'`),
     index('progress_reports_approved_unit')
-      .on(t.unitId, t.measureId, t.periodStart, t.status, t.reviewedAt, t.supersededAt)
+      .on(t.unitId, t.measureId, t.periodEnd, t.status, t.reviewedAt, t.supersededAt)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
   ],
 );
@@ -263,9 +264,32 @@ export const reportEvents = sqliteTable(
     keyId: integer('key_id').references(() => apiKeys.id),
     note: text('note'),
   },
+  (t) => [index('report_events_report').on(t.reportId)],
+);
+
+/**
+ * Every time a report was returned, and when it next left the returned state (resubmitted, approved …): "returned
+ * and not resubmitted as of T" is then two index ranges instead of a walk through every report's history. Kept by
+ * triggers on report_events (migration 0005), so no writer can forget it.
+ */
+export const reportReturns = sqliteTable(
+  'report_returns',
+  {
+    eventId: integer('event_id').primaryKey().references(() => reportEvents.id),
+    reportId: integer('report_id').notNull().references(() => progressReports.id),
+    // Copied from the report (which never changes them) so a follow-up list reads this table alone.
+    measureId: integer('measure_id').notNull(),
+    unitId: integer('unit_id').notNull(),
+    period: text('period').notNull(),
+    returnedAt: text('returned_at').notNull(),
+    note: text('note'),
+    /** Null while the report is still returned. */
+    resolvedAt: text('resolved_at'),
+  },
   (t) => [
-    index('report_events_report').on(t.reportId),
-    index('report_events_returned').on(t.at).where(sql`${t.action} = 'returned'`),
+    index('report_returns_open').on(t.returnedAt).where(sql`${t.resolvedAt} IS NULL`),
+    index('report_returns_open_report').on(t.reportId).where(sql`${t.resolvedAt} IS NULL`),
+    index('report_returns_resolved').on(t.resolvedAt, t.returnedAt).where(sql`${t.resolvedAt} IS NOT NULL`),
   ],
 );
 

@@ -133,3 +133,25 @@ t.test('a year outside the plan is a 400', async (t) => {
     t.equal(res.json().errors[0].field, '/querystring/year');
   }
 });
+
+t.test('a returned report is chased until it is resubmitted, and stays in the list as it stood before', async (t) => {
+  type FollowUps = { items: { kind: string; reportId: number | null; since: string }[] };
+  const returnedAt = '2024-07-02T00:00:00+08:00';
+  const returnedItems = async (asOf: string) =>
+    (await get<FollowUps>(`/api/v1/follow-ups?kind=returned_report&asOf=${encodeURIComponent(asOf)}`)).items.map((i) => i.reportId);
+  t.same(await returnedItems(returnedAt), [returned]);
+
+  clock = new Date('2025-04-01T02:00:00Z');
+  const edited = await app.inject({ method: 'GET', url: `/api/v1/reports/${returned}`, headers: bureau.headers });
+  const patched = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${returned}`, headers: { ...bureau.headers, 'if-match': edited.headers.etag }, payload: { narrative: '已补充台账' } });
+  t.equal(patched.statusCode, 200);
+  t.same(await returnedItems('2025-04-02T00:00:00+08:00'), [returned], 'editing a returned report does not resolve it');
+
+  clock = new Date('2025-05-01T02:00:00Z');
+  const resubmitted = await app.inject({ method: 'POST', url: `/api/v1/reports/${returned}/submit`, headers: bureau.headers });
+  t.equal(resubmitted.statusCode, 200);
+  t.same(await returnedItems('2025-05-02T00:00:00+08:00'), [], 'resubmitted: no longer chased');
+  t.same(await returnedItems('2025-04-30T00:00:00+08:00'), [returned], 'the day before, it still was');
+  t.same(await returnedItems(returnedAt), [returned], 'and on the day it was returned');
+  t.same((await get<FollowUps>('/api/v1/follow-ups?kind=returned_report')).items, [], 'nor now');
+});

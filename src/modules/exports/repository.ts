@@ -40,7 +40,7 @@ export function createExportRepository(db: Db) {
            m.no AS measureNo, m.text AS measureText, m.targets_text AS targetsText, m.deadline_text AS deadlineText
     FROM measures m JOIN tasks t ON t.id = m.task_id JOIN chapters c ON c.id = t.chapter_id
     WHERE t.plan_id = ? ORDER BY t.no, m.position`);
-  // Per measure, the approved report of the latest period starting by the end of the year (then the latest
+  // Per measure, the approved report of the latest period ending by the end of the year (then the latest
   // approval): what stood for that year at asOf. One pass over progress_reports_approved_measure.
   const latestOfPlan = raw.prepare<Record<string, unknown>, LatestReport>(`
     SELECT measureId, reportId, period, unitName, status, narrative, reviewedAt FROM (
@@ -49,7 +49,7 @@ export function createExportRepository(db: Db) {
              row_number() OVER (PARTITION BY r.measure_id ORDER BY r.period_end DESC, r.reviewed_at DESC, r.id DESC) AS n
       FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
       JOIN units u ON u.id = r.unit_id
-      WHERE t.plan_id = :planId AND r.period_start <= :yearEnd
+      WHERE t.plan_id = :planId AND r.period_end <= :yearEnd
         AND ${APPROVED_AS_OF})
     WHERE n = 1`);
 
@@ -57,7 +57,7 @@ export function createExportRepository(db: Db) {
     /** Every measure of the plan in document order (task 序号, then the measure's place in the task). */
     rows: (planId: number) => rowsOfPlan.all(planId),
 
-    /** Per measure: the latest approved report for a period starting by the end of `year`, as of `asOf`. */
+    /** Per measure: the latest approved report for a period within `year` or before, as of `asOf`. */
     latestReports(planId: number, year: number, asOf: string): Map<number, LatestReport> {
       return new Map(latestOfPlan.all({ planId, yearEnd: `${year}-12-31`, asOf }).map((r) => [r.measureId, r]));
     },

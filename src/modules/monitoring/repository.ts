@@ -49,36 +49,48 @@ export function createMonitoringRepository(db: Db) {
     SELECT tu.task_id AS taskId, tu.unit_id AS unitId, tu.role FROM task_units tu JOIN tasks t ON t.id = tu.task_id
     WHERE t.plan_id = ? ORDER BY tu.task_id, tu.role, tu.position`);
 
-  // One row per measure; each EXISTS is a seek in progress_reports_approved_measure (or _unit), whatever the table size.
+  // One row per measure; each EXISTS is a seek in progress_reports_approved_measure (or _unit), whatever the table
+  // size. A period lies within one year, so its end says which year it belongs to.
   const activitySql = (unitCondition: string) => `
     SELECT m.id AS measureId,
       EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition}
-              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS approvedInYear,
+              AND r.period_end BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS approvedInYear,
       EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
-              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS completedInYear,
+              AND r.period_end BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS completedInYear,
       EXISTS (SELECT 1 FROM progress_reports r WHERE r.measure_id = m.id ${unitCondition} AND r.status = 'completed'
-              AND r.period_start < :yearStart AND ${APPROVED_AS_OF}) AS completedBefore
+              AND r.period_end < :yearStart AND ${APPROVED_AS_OF}) AS completedBefore
     FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = :planId ORDER BY m.id`;
   const activity = raw.prepare(activitySql(''));
   // Scans the year's approved reports of one chapter's measures, so it is asked only for a chapter's progress.
   const lastApproved = raw.prepare<Record<string, unknown>, { measureId: number; lastApprovedAt: string | null }>(`
     SELECT m.id AS measureId,
       (SELECT max(r.reviewed_at) FROM progress_reports r WHERE r.measure_id = m.id
-              AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS lastApprovedAt
+              AND r.period_end BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}) AS lastApprovedAt
     FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.chapter_id = :chapterId`);
   const activityOfUnit = raw.prepare(activitySql('AND r.unit_id = :unitId'));
 
   // Driven from the reports of the indicator's task (CROSS JOIN pins that order): the year's approved reports are
   // a range in progress_reports_approved_measure; starting from the indicator's values would visit every one ever stored.
-  const indicatorValuesSql = (order: string) => `
+  type IndicatorValueRow = { value: number; reportId: number; period: string; periodEnd: string; reviewedAt: string; unitId: number };
+  const valuesInYear = raw.prepare<Record<string, unknown>, IndicatorValueRow>(`
     SELECT v.value, r.id AS reportId, r.period, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
     FROM indicators i CROSS JOIN measures m CROSS JOIN progress_reports r CROSS JOIN report_indicator_values v
     WHERE i.id = :indicatorId AND m.task_id = i.task_id AND r.measure_id = m.id AND v.report_id = r.id AND v.indicator_id = i.id
-      AND r.period_start BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
-    ORDER BY ${order}`;
-  type IndicatorValueRow = { value: number; reportId: number; period: string; periodEnd: string; reviewedAt: string; unitId: number };
-  const valuesInYear = raw.prepare<Record<string, unknown>, IndicatorValueRow>(indicatorValuesSql('r.period_end, r.reviewed_at, r.id'));
-  const latestValue = raw.prepare<Record<string, unknown>, IndicatorValueRow>(`${indicatorValuesSql('r.period_end DESC, r.reviewed_at DESC, r.id DESC')} LIMIT 1`);
+      AND r.period_end BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
+    ORDER BY r.period_end, r.reviewed_at, r.id`);
+  // The latest value one measure's reports give: the index is walked backwards from the year's end, so the search
+  // stops at the first approved report carrying the indicator instead of sorting the whole year.
+  const measuresOfIndicator = raw.prepare<[number], { measureId: number }>(
+    'SELECT m.id AS measureId FROM indicators i JOIN measures m ON m.task_id = i.task_id WHERE i.id = ?',
+  );
+  const latestValueOfMeasure = raw.prepare<Record<string, unknown>, IndicatorValueRow>(`
+    SELECT v.value, r.id AS reportId, r.period, r.period_end AS periodEnd, r.reviewed_at AS reviewedAt, r.unit_id AS unitId
+    FROM progress_reports r CROSS JOIN report_indicator_values v
+    WHERE r.measure_id = :measureId AND r.period_end BETWEEN :yearStart AND :yearEnd AND ${APPROVED_AS_OF}
+      AND v.report_id = r.id AND v.indicator_id = :indicatorId
+    ORDER BY r.period_end DESC, r.reviewed_at DESC, r.id DESC LIMIT 1`);
+  const later = (a: IndicatorValueRow, b: IndicatorValueRow) =>
+    a.periodEnd !== b.periodEnd ? a.periodEnd > b.periodEnd : a.reviewedAt !== b.reviewedAt ? a.reviewedAt > b.reviewedAt : a.reportId > b.reportId;
   const indicatorsOfPlan = raw.prepare<[number], { id: number; key: string; taskId: number; taskNo: number; measureId: number | null; name: string; comparator: string; value: number; unit: string; direction: string; targetYear: number | null }>(`
     SELECT i.id, i.key, i.task_id AS taskId, t.no AS taskNo, i.measure_id AS measureId, i.name, i.comparator, i.value, i.unit,
            i.direction, i.target_year AS targetYear
@@ -87,23 +99,16 @@ export function createMonitoringRepository(db: Db) {
     SELECT it.indicator_id AS indicatorId, it.year, it.comparator, it.value FROM indicator_targets it
     JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
 
-  // Returned as of T: the report's last step at or before T left it returned (its history tells, not its current
-  // state); for the present, the current state says the same and an index on it answers at once.
-  const returnedColumns = `r.id, r.measure_id AS measureId, r.unit_id AS unitId, r.period`;
+  // Returned as of T: returned by then and not yet resolved then (report_returns, kept by triggers, says when
+  // each return was resolved). Two index ranges: returns still open, and returns resolved after T.
   type ReturnedRow = { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null };
-  const returnedNow = raw.prepare<Record<string, unknown>, ReturnedRow>(`
-    SELECT ${returnedColumns}, r.reviewed_at AS reviewedAt, r.review_note AS reviewNote
-    FROM progress_reports r JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
-    WHERE t.plan_id = :planId AND r.state = 'returned' ORDER BY r.reviewed_at`);
-  const returnedThen = raw.prepare<Record<string, unknown>, ReturnedRow>(`
-    SELECT ${returnedColumns}, e.at AS reviewedAt, e.note AS reviewNote
-    FROM report_events e JOIN progress_reports r ON r.id = e.report_id
-    JOIN measures m ON m.id = r.measure_id JOIN tasks t ON t.id = m.task_id
-    WHERE t.plan_id = :planId AND e.action = 'returned' AND e.at <= :asOf
-      AND NOT EXISTS (SELECT 1 FROM report_events later WHERE later.report_id = e.report_id AND later.id > e.id
-                      AND later.at <= :asOf AND later.to_state <> 'returned')
-    ORDER BY e.at`);
-  const lastWrite = raw.prepare<[], { at: string | null }>('SELECT max(updated_at) AS at FROM progress_reports');
+  const returnedAsOf = raw.prepare<Record<string, unknown>, ReturnedRow>(`
+    SELECT x.report_id AS id, x.measure_id AS measureId, x.unit_id AS unitId, x.period, x.returned_at AS reviewedAt, x.note AS reviewNote
+    FROM (SELECT * FROM report_returns WHERE resolved_at IS NULL AND returned_at <= :asOf
+          UNION ALL
+          SELECT * FROM report_returns WHERE resolved_at > :asOf AND returned_at <= :asOf) x
+    JOIN measures m ON m.id = x.measure_id JOIN tasks t ON t.id = m.task_id
+    WHERE t.plan_id = :planId ORDER BY x.returned_at`);
   // Reported as of T: not a draft now, and (last) submitted by T — a report first sent before T and resent after
   // it counts as not yet reported then. One seek per measure in progress_reports_sent.
   const reportedInRange = raw.prepare<Record<string, unknown>, { measureId: number }>(`
@@ -134,17 +139,22 @@ export function createMonitoringRepository(db: Db) {
       new Map(lastApproved.all({ chapterId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }).map((r) => [r.measureId, r.lastApprovedAt])),
 
     /** The latest approved value of an indicator for a year, as of `asOf`. */
-    latestValue: (indicatorId: number, year: number, asOf: string) =>
-      latestValue.get({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
+    latestValue(indicatorId: number, year: number, asOf: string): IndicatorValueRow | undefined {
+      const params = { indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf };
+      let latest: IndicatorValueRow | undefined;
+      for (const { measureId } of measuresOfIndicator.all(indicatorId)) {
+        const candidate = latestValueOfMeasure.get({ ...params, measureId });
+        if (candidate && (!latest || later(candidate, latest))) latest = candidate;
+      }
+      return latest;
+    },
 
     /** Every approved value of an indicator for a year, as of `asOf`, oldest period first. */
     valuesInYear: (indicatorId: number, year: number, asOf: string) =>
       valuesInYear.all({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
 
-    returnedNotResubmitted(planId: number, asOf: string) {
-      const latest = lastWrite.get()?.at;
-      return latest === null || latest === undefined || asOf >= latest ? returnedNow.all({ planId }) : returnedThen.all({ planId, asOf });
-    },
+    /** Reports that stood returned at `asOf`, with the return's date and note, oldest return first. */
+    returnedNotResubmitted: (planId: number, asOf: string) => returnedAsOf.all({ planId, asOf }),
 
     /** Measures with a submitted (or reviewed) report covering part of [rangeStart, rangeEnd], as of `asOf`. */
     reportedIn: (planId: number, rangeStart: string, rangeEnd: string, asOf: string) =>
