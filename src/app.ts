@@ -39,6 +39,7 @@ import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
+import { BODY_LIMIT, MAX_PARAM_LENGTH, registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
@@ -83,6 +84,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: routerErrors,
     ajv: { customOptions: { removeAdditional: false } },
     clientErrorHandler,
     logController: new AccessLog(),
@@ -112,6 +116,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);
+  registerRequestLimits(app);
   registerAuthentication(app, keys, now);
   registerKeyRateLimit(app, security);
   addSharedSchemas(app);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../plugins/limits.js';
 
 /** RFC 9457 problem details; every error this API returns has this shape. */
 export const ProblemSchema = Type.Object(
@@ -77,11 +78,12 @@ export function conflict(detail: string): HttpProblem {
 }
 
 /**
- * Response schema entries for the error statuses a route can produce. 401 and 429 are on every route: a request
- * that sends an unknown, revoked or expired key is refused wherever it goes, and the rate limits cover every route.
+ * Response schema entries for the error statuses a route can produce. 401, 414 and 429 are on every route: a request
+ * that sends an unknown, revoked or expired key is refused wherever it goes, as is an overlong URL, and the rate
+ * limits cover every route.
  */
 export function problemResponses(...routeStatuses: number[]): Record<number, unknown> {
-  const statuses = [...new Set([...routeStatuses, 401, 429])].sort();
+  const statuses = [...new Set([...routeStatuses, 401, 414, 429])].sort();
   const descriptions: Record<number, string> = {
     400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
     401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
@@ -91,6 +93,7 @@ export function problemResponses(...routeStatuses: number[]): Record<number, unk
     412: 'The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry.',
     428: 'The request must be conditional: send `If-Match` with the ETag you read.',
     413: 'The request body is too large.',
+    414: `The request URL (path and query string) is longer than ${MAX_URL_BYTES.toLocaleString('en')} bytes, or a path parameter longer than ${MAX_PARAM_LENGTH} characters.`,
     415: 'Unsupported content type.',
     422: 'The request is well-formed but cannot be processed.',
     429: 'A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response.',

@@ -32,7 +32,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
           'Admin only. Returns the token once; only its hash is stored. A reporter key must name its `unit` (id, name or alias); other roles must not.',
         security,
         body: NewApiKeySchema,
-        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 415, 422) },
+        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -98,7 +98,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
         description: 'Admin only. The key stops working at once; revoking a revoked key changes nothing.',
         security,
         params: IdParams,
-        response: { 200: Type.Ref(ApiKeySchema), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref(ApiKeySchema), ...problemResponses(400, 401, 403, 404, 413, 415) },
       },
     },
     async (request) => {

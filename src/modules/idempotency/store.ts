@@ -7,14 +7,36 @@ import { HttpProblem } from '../../http/problem.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,200}$';
 
-/** JSON with object keys sorted, so the same request hashes the same whatever order its fields came in. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+/** Text already rendered, waiting its turn on `stableJson`'s stack. */
+class Rendered {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON with object keys sorted, so the same request hashes the same whatever order its fields came in. It walks
+ * an explicit stack instead of recursing: a body nested 10,000 levels deep (JSON.parse takes it) must not exhaust
+ * the call stack before validation gets to refuse it.
+ */
+function stableJson(root: unknown): string {
+  let json = '';
+  const stack: unknown[] = [root];
+  const pushReversed = (parts: unknown[]) => {
+    for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i]);
+  };
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value instanceof Rendered) {
+      json += value.text;
+    } else if (Array.isArray(value)) {
+      pushReversed([new Rendered('['), ...value.flatMap((item, i) => (i === 0 ? [item] : [new Rendered(','), item])), new Rendered(']')]);
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      pushReversed([new Rendered('{'), ...entries.flatMap(([k, v], i) => [new Rendered(`${i === 0 ? '' : ','}${JSON.stringify(k)}:`), v]), new Rendered('}')]);
+    } else {
+      json += JSON.stringify(value) ?? 'null';
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return json;
 }
 
 export interface StoredResponse {
@@ -45,8 +67,8 @@ export function createIdempotencyStore(db: Db) {
   return {
     /**
      * Runs `work` once per (API key, Idempotency-Key): a repeat of the same request gets the first response
-     * again, a different request under a used key is refused with 422. Call it inside the write's transaction,
-     * so the stored response and the write it describes commit together.
+     * again, a different request under a used key is refused with 422. Only successful responses are kept. Call it
+     * inside the write's transaction, so the stored response and the write it describes commit together.
      */
     once(
       request: { keyId: number; idempotencyKey: string | undefined; route: string; body: unknown; now: Date },
@@ -67,6 +89,8 @@ export function createIdempotencyStore(db: Db) {
         return { status: prior.status, body: JSON.parse(prior.body) as unknown, replayed: true };
       }
       const response = work();
+      // A refused request leaves no trace: retried (after fixing the data) under the same key, it runs again.
+      if (response.status >= 400) return { ...response, replayed: false };
       save.run({
         keyId: request.keyId,
         idempotencyKey: request.idempotencyKey,

@@ -185,7 +185,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
         security,
         params: IdParams,
         headers: IfMatchHeaders(false),
-        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412) },
+        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415) },
       },
     },
     async (request, reply) => sendReport(reply, service.submit(actorOf(request), request.params.id, request.headers['if-match'])),
@@ -204,7 +204,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
         params: IdParams,
         headers: IfMatchHeaders(false),
         body: ReviewSchema,
-        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412, 415) },
+        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415) },
       },
       // The note is optional, so the whole body may be left out: `curl -X POST …/approve` is enough.
       preValidation: async (request) => {
@@ -227,7 +227,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
         params: IdParams,
         headers: IfMatchHeaders(false),
         body: ReturnSchema,
-        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412, 415) },
+        response: { 200: reportResponse, ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415) },
       },
     },
     async (request, reply) =>

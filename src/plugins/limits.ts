@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem.js';
+import { sendProblem } from './errors.js';
+
+/** Request bodies on routes that set no `bodyLimit` of their own (Fastify's default, made explicit). */
+export const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Path plus query string. No filter combination comes near it, and a longer URL is refused before routing,
+ * authentication or query parsing spend any work on it.
+ */
+export const MAX_URL_BYTES = 4096;
+
+/** A path parameter (an id) longer than this is refused by the router (Fastify's default, made explicit). */
+export const MAX_PARAM_LENGTH = 100;
+
+/** Size limits Fastify does not enforce itself: a URL longer than `MAX_URL_BYTES` is answered 414. */
+export function registerRequestLimits(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    const bytes = Buffer.byteLength(request.url);
+    if (bytes > MAX_URL_BYTES) {
+      throw new HttpProblem(414, 'uri-too-long', 'URI too long', `The request URL is ${bytes} bytes; at most ${MAX_URL_BYTES} are accepted.`);
+    }
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: URLs the router refuses before any hook or error handler runs — a path parameter
+ * longer than `MAX_PARAM_LENGTH`, broken percent-encoding — would otherwise get Fastify's own plain JSON.
+ */
+export function routerErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(request, reply, {
+      type: '/problems/uri-too-long',
+      title: 'URI too long',
+      status: 414,
+      detail: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`,
+    });
+  }
+  return sendProblem(request, reply, {
+    type: '/problems/validation',
+    title: 'Invalid request',
+    status: 400,
+    detail: 'The URL is malformed: a path segment has broken percent-encoding.',
+  });
+}
