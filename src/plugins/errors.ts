@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import Database from 'better-sqlite3';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
 
@@ -15,6 +16,41 @@ const STATUS_TITLES: Record<number, string> = {
   500: 'Internal server error',
   503: 'Service unavailable',
 };
+
+/**
+ * Storage conditions that pass — another connection releases its lock, space is freed, the disk recovers — are
+ * the server's trouble, not the client's: 503 with a hint when to retry, never a 500 and never SQLite's own text.
+ * A failed statement rolls its transaction back, so a refused write stored nothing.
+ */
+const STORAGE_PROBLEMS = [
+  {
+    code: /^SQLITE_(BUSY|LOCKED)/,
+    slug: 'database-busy',
+    retryAfterSeconds: 1,
+    level: 'warn',
+    detail: 'The database is busy with another write; nothing was saved. Retry in a moment.',
+  },
+  {
+    code: /^SQLITE_FULL$/,
+    slug: 'storage-full',
+    retryAfterSeconds: 60,
+    level: 'error',
+    detail: 'The database has no space left for this change; nothing was saved. Retry later.',
+  },
+  {
+    code: /^SQLITE_(IOERR|READONLY)/,
+    slug: 'storage-unavailable',
+    retryAfterSeconds: 60,
+    level: 'error',
+    detail: 'The database cannot be written at the moment. Retry later.',
+  },
+] as const;
+
+function storageProblemOf(error: unknown) {
+  if (!(error instanceof Database.SqliteError)) return undefined;
+  const problem = STORAGE_PROBLEMS.find(({ code }) => code.test(error.code));
+  return problem && { ...problem, sqliteCode: error.code };
+}
 
 /** Sends problem+json; extension members (RFC 9457 §3.2) ride along with the standard ones. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit<Problem, 'instance'> & Record<string, unknown>) {
@@ -69,6 +105,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         detail: error.message,
         ...(error.errors ? { errors: error.errors } : {}),
       });
+    }
+    const storage = storageProblemOf(error);
+    if (storage) {
+      // The code is what an operator needs (SQLITE_FULL, SQLITE_BUSY …); the client gets the detail only.
+      request.log[storage.level]({ err: error, sqliteCode: storage.sqliteCode }, 'database unavailable');
+      reply.header('retry-after', String(storage.retryAfterSeconds));
+      return sendProblem(request, reply, { type: `/problems/${storage.slug}`, title: STATUS_TITLES[503]!, status: 503, detail: storage.detail });
     }
     if (error.validation) {
       const errors = validationFields(error);
