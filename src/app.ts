@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
+import { createGroupCommit } from './db/group-commit.js';
 import type { ApiInstance } from './http/app-types.js';
 import { addSharedSchemas } from './http/shared-schemas.js';
 import { createAuditRepository } from './modules/audit/repository.js';
@@ -38,6 +39,7 @@ import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
+import { registerDurableResponses } from './plugins/durability.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
@@ -71,6 +73,7 @@ class AccessLog extends LogController {
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   const seed = loadSeed(db);
+  const groupCommit = createGroupCommit(db.$client);
   const now = config.now ?? (() => new Date());
 
   const app = Fastify({
@@ -97,6 +100,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onClose', async () => {
+    groupCommit.flush();
     // Keeps the query planner's statistics current (cheap; SQLite decides what needs analysing).
     db.$client.pragma('optimize');
     db.$client.close();
@@ -110,9 +114,10 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const monitoring = createMonitoringService(createMonitoringRepository(db), units);
   const keys = createApiKeyRepository(db);
   const audit = createAuditRepository(db);
-  const reportService = createReportService({ db, reports: createReportRepository(db), units, audit, now });
+  const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
 
   registerErrorHandling(app);
+  registerDurableResponses(app, groupCommit);
   // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/client.js';
 import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../../http/problem.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
@@ -21,7 +20,8 @@ export interface Actor {
 }
 
 interface ReportingDeps {
-  db: Db;
+  /** Runs work atomically; nested calls nest (a bulk import wraps single writes). */
+  transaction: <T>(work: () => T) => T;
   reports: ReportRepository;
   units: UnitRepository;
   audit: AuditRepository;
@@ -86,10 +86,7 @@ export function ifMatchHolds(header: string, report: { id: number; version: numb
   });
 }
 
-export function createReportService({ db, reports, units, audit, now }: ReportingDeps) {
-  /** better-sqlite3 transactions nest (as savepoints), so a bulk import can wrap single writes. Built once. */
-  const runInTransaction = db.$client.transaction((work: () => unknown) => work());
-  const transaction = <T>(work: () => T): T => runInTransaction(work) as T;
+export function createReportService({ transaction, reports, units, audit, now }: ReportingDeps) {
 
   function contentOf(row: ReportRow, values: IndicatorValue[]): Content {
     return {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { openDatabase } from '../../../src/db/client.js';
+import { createGroupCommit } from '../../../src/db/group-commit.js';
 import { createAuditRepository } from '../../../src/modules/audit/repository.js';
 import type { Principal } from '../../../src/modules/auth/principal.js';
 import { createApiKeyRepository } from '../../../src/modules/auth/repository.js';
@@ -11,12 +12,16 @@ import { loadSeed } from '../../../src/seed/load-seed.js';
 import { tempDatabasePath } from '../../helpers/app.js';
 
 const db = openDatabase(tempDatabasePath(t));
-t.teardown(() => db.$client.close());
 loadSeed(db);
+const groupCommit = createGroupCommit(db.$client);
+t.teardown(() => {
+  groupCommit.flush();
+  db.$client.close();
+});
 const units = createUnitRepository(db);
 const keys = createApiKeyRepository(db);
 let clock = new Date('2024-10-08T02:00:00Z');
-const service = createReportService({ db, reports: createReportRepository(db), units, audit: createAuditRepository(db), now: () => clock });
+const service = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit: createAuditRepository(db), now: () => clock });
 
 /** A principal backed by a real key row (reports reference the key that wrote them). */
 function principal(role: Principal['role'], unitName?: string): Principal {
