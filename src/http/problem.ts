@@ -78,12 +78,12 @@ export function conflict(detail: string): HttpProblem {
 }
 
 /**
- * Response schema entries for the error statuses a route can produce. 401, 414 and 429 are on every route: a request
- * that sends an unknown, revoked or expired key is refused wherever it goes, as is an overlong URL, and the rate
- * limits cover every route.
+ * Response schema entries for the error statuses a route can produce. 401, 414, 429 and 503 are on every route: a
+ * request that sends an unknown, revoked or expired key is refused wherever it goes, as is an overlong URL, the rate
+ * limits cover every route, and any route may meet a server that is shutting down or a database that cannot answer.
  */
 export function problemResponses(...routeStatuses: number[]): Record<number, unknown> {
-  const statuses = [...new Set([...routeStatuses, 401, 414, 429])].sort();
+  const statuses = [...new Set([...routeStatuses, 401, 414, 429, 503])].sort();
   const descriptions: Record<number, string> = {
     400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
     401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
@@ -97,7 +97,7 @@ export function problemResponses(...routeStatuses: number[]): Record<number, unk
     415: 'Unsupported content type.',
     422: 'The request is well-formed but cannot be processed.',
     429: 'A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response.',
-    503: 'The service is temporarily unavailable.',
+    503: 'The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing.',
   };
   return Object.fromEntries(
     statuses.map((status) => [
