@@ -158,8 +158,8 @@ export function restoreDatabase(backupPath: string, databasePath: string): Datab
   try {
     fs.copyFileSync(backupPath, temporary);
     const summary = sealAndCheck(temporary, backupPath);
-    // Code that does not know the schema (a backup from a newer release) would misread it.
-    if (summary.schema === null) throw new RefusedError(`${backupPath} has a schema this build does not know (a newer plan-tracker wrote it)`, 'invalid');
+    // Code that does not know the schema (a backup from a newer release) would misread it, or re-run migrations on it.
+    if (summary.schema === null) throw new RefusedError(`${backupPath} has a migration this build does not ship (a newer or different build wrote it)`, 'invalid');
     refuseIfInUse(databasePath);
     for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(`${databasePath}${suffix}`, { force: true });
     renameIntoPlace(temporary, databasePath);

@@ -44,7 +44,7 @@ t.test('restore checks the backup and leaves the target byte for byte as it was 
   const sqlite = new Database(newer);
   sqlite.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('from a later release', Date.now() + 86_400_000);
   sqlite.close();
-  t.throws(() => restoreDatabase(newer, databasePath), { reason: 'invalid', message: /has a schema this build does not know/ });
+  t.throws(() => restoreDatabase(newer, databasePath), { reason: 'invalid', message: /has a migration this build does not ship/ });
 
   t.throws(() => restoreDatabase(path.join(directory, 'absent.db'), databasePath), { reason: 'missing', message: /there is no backup at/ });
   t.equal(sha256(databasePath), before);
