@@ -10,20 +10,28 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 /** The project root: src/db and dist/db both sit two levels below it. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const migrationsFolder = path.join(projectRoot, 'migrations');
+/** The migrations this build applies at start-up. */
+export const migrationsFolder = path.join(projectRoot, 'migrations');
 
 /**
  * Opens the embedded SQLite database and brings its schema up to date.
  * WAL + synchronous=FULL: a write that was acknowledged survives a crash or power loss.
  */
-export function openDatabase(databasePath: string): Db {
+export function openDatabase(databasePath: string, options: { migrationsFolder?: string; busyTimeoutMs?: number } = {}): Db {
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
   const sqlite = new Database(databasePath);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // How long a write waits for another connection's lock (a backup, the apikey command) before SQLITE_BUSY.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder });
+  try {
+    // Drizzle applies all pending migrations in one transaction: a failure rolls them all back.
+    migrate(db, { migrationsFolder: options.migrationsFolder ?? migrationsFolder });
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   return db;
 }
