@@ -1,32 +1,25 @@
 /**
  * Load benchmark: the project's task reads and report writes against a minimal baseline server on the same
- * data, then the project's bulk import timed on its own. See bench/README.md. Exits non-zero only when the
- * harness itself fails, never on a missed goal.
+ * data, the project's bulk import timed on its own, then the mixed workload at a fixed rate on the project. See
+ * bench/README.md. Exits non-zero only when the harness itself fails, never on a missed goal.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import { runBulkScenario } from './lib/bulk-scenario.js';
+import { benchDir, buildProject, envInt, projectRoot, resultsDir, runBench, startProject } from './lib/harness.js';
 import { getRequests, measure, type Measurement } from './lib/measure.js';
-import { assertRunning, runCommand, startServer, stopAll, tail, type Server } from './lib/processes.js';
+import { loadMixIds, mixedConfig, runMixedScenario } from './lib/mixed-scenario.js';
+import { assertRunning, startServer, type Server } from './lib/processes.js';
 import { reportSequence } from './lib/report-bodies.js';
-import { formatReport, scenarioResult, writeJson, type ScenarioResult } from './lib/report.js';
+import { mixTargets } from './lib/request-mix.js';
+import { formatMixedReport, formatReport, scenarioResult, writeJson, type ScenarioResult } from './lib/report.js';
 import { checkSameRows, listTaskIds } from './lib/sanity.js';
 import { prepareWriteFixture, type WriteFixture } from './lib/write-fixture.js';
 import { checkWrites, postRequests } from './lib/write-scenario.js';
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(benchDir, '..');
-const resultsFile = path.join(benchDir, 'results', 'latest.json');
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return Number(raw);
-}
+const resultsFile = path.join(resultsDir, 'latest.json');
 
 const LIST_PATH = '/api/v1/tasks?limit=20';
 const BULK = { rows: 5_000, creationRuns: 3, goalMs: 2_000 };
@@ -38,53 +31,32 @@ interface Scenario {
   requests: (server: Server) => autocannon.Request[];
 }
 
-const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-tracker-bench-'));
-let cleaned = false;
-async function cleanup(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
-  await stopAll();
-  fs.rmSync(tempDir, { recursive: true, force: true });
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping servers`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function startServers(): Promise<{ baseline: Server; project: Server; fixture: WriteFixture }> {
+async function startServers(tempDir: string): Promise<{ baseline: Server; project: Server; fixture: WriteFixture }> {
   const databasePath = path.join(tempDir, 'plan-tracker.db');
-  const baselineWritePath = path.join(tempDir, 'baseline-writes.db');
+  const baselineCopyPath = path.join(tempDir, 'baseline-writes.db');
   // The project migrates and seeds the fresh file on start; the keys and the baseline's copy are made afterwards.
-  const project = await startServer({
-    name: 'project',
-    args: ['dist/server.js'],
-    cwd: projectRoot,
-    env: { DATABASE_PATH: databasePath, LOG_LEVEL: 'info' },
-    logFile: path.join(tempDir, 'project.log'),
-  });
-  const fixture = await prepareWriteFixture(project, databasePath, baselineWritePath, BULK.creationRuns);
+  const project = await startProject(tempDir, databasePath);
+  const fixture = await prepareWriteFixture(project, databasePath, { bulkRuns: BULK.creationRuns, baselineCopyPath });
   const baseline = await startServer({
     name: 'baseline',
     args: ['--import', 'tsx', path.join(benchDir, 'baseline-server.ts')],
     cwd: projectRoot,
-    env: { DATABASE_PATH: databasePath, WRITE_DATABASE_PATH: baselineWritePath },
+    env: { DATABASE_PATH: databasePath, WRITE_DATABASE_PATH: baselineCopyPath },
     logFile: path.join(tempDir, 'baseline.log'),
   });
   return { baseline, project, fixture };
 }
 
-async function main(): Promise<void> {
+async function main(tempDir: string): Promise<void> {
   const config = {
     durationSeconds: envInt('BENCH_DURATION', 10),
     connections: envInt('BENCH_CONNECTIONS', 10),
     rounds: envInt('BENCH_ROUNDS', 2),
     warmupSeconds: 2,
   };
-  console.log('building the project…');
-  await runCommand('npm', ['run', '--silent', 'build'], projectRoot);
-  const { baseline, project, fixture } = await startServers();
+  const mixed = mixedConfig('MIXED_SECONDS', 60, 5);
+  await buildProject();
+  const { baseline, project, fixture } = await startServers(tempDir);
 
   const detailPaths = (await listTaskIds(project)).map((id) => `/api/v1/tasks/${id}`);
   // Each server gets its own stream of the same bodies: both create the same reports, each in its own file.
@@ -117,41 +89,35 @@ async function main(): Promise<void> {
       }
     }
   }
-  for (const [server, sequence] of sequences) {
-    if (sequence.repeated > 0) {
-      warnings.push(`write/${server.name}: ${sequence.repeated} of ${sequence.issued} writes reused a (unit, measure, period), so they were not creations; shorten BENCH_DURATION or BENCH_ROUNDS`);
-    }
-  }
-
   const bulk = await runBulkScenario(project, fixture.bulkImporters, fixture.measureIds, BULK.rows, BULK.goalMs);
   assertRunning(project, 'during the bulk imports');
+
+  // The mix's writes continue the project's write stream: restarting it would re-send bodies it already has.
+  console.log(`mixed  project  ${mixed.rate} req/s for ${mixed.seconds} s (after ${mixed.warmupSeconds} s warm-up)…`);
+  const mixedResult = await runMixedScenario(project, mixTargets(await loadMixIds(project, fixture), sequences.get(project)!), mixed);
+  for (const [server, sequence] of sequences) {
+    if (sequence.repeated > 0) {
+      warnings.push(`write/${server.name}: ${sequence.repeated} of ${sequence.issued} writes reused a (unit, measure, period), so they were not creations; shorten BENCH_DURATION, BENCH_ROUNDS or MIXED_SECONDS`);
+    }
+  }
 
   const results: ScenarioResult[] = scenarios.map((s) =>
     scenarioResult(s.name, s.paths, s.minRatio, runs.get(`${s.name}/baseline`)!, runs.get(`${s.name}/project`)!),
   );
   console.log(`\n${formatReport(results, bulk, warnings)}`);
+  console.log(`\n${formatMixedReport(mixedResult, results.filter((r) => r.name === 'list' || r.name === 'write'))}`);
   writeJson(resultsFile, {
     date: new Date().toISOString(),
-    config,
+    config: { ...config, mixed },
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
     projectLogBytes: fs.statSync(project.logFile).size,
     warnings,
     scenarios: results,
     writes: Object.fromEntries([...sequences].map(([server, s]) => [server.name, { issued: s.issued, capacity: s.capacity, repeated: s.repeated }])),
     bulk,
+    mixed: mixedResult,
   });
   console.log(`\nresults written to ${path.relative(projectRoot, resultsFile)}`);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-  for (const log of ['project.log', 'baseline.log']) {
-    const file = path.join(tempDir, log);
-    if (fs.existsSync(file)) console.error(`--- last lines of ${log}\n${tail(file)}`);
-  }
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(main);

@@ -7,6 +7,10 @@ export interface LoadOptions {
   requests: autocannon.Request[];
   connections: number;
   durationSeconds: number;
+  /** A fixed total rate (autocannon `overallRate`); without it every connection sends again as soon as it is answered. */
+  overallRate?: number;
+  /** Sees every response of the measured run (not the warm-up's), e.g. to keep latencies per kind of request. */
+  onResponse?: (statusCode: number, latencyMs: number) => void;
 }
 
 export interface Measurement {
@@ -16,6 +20,11 @@ export interface Measurement {
   requests: number;
   /** Non-2xx responses plus connection errors (autocannon counts timeouts among them). */
   failures: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Seconds the measured run lasted. */
+  durationSeconds: number;
   /** Responses per status code, e.g. { "201": 9000 }: tells creations (201) from updates (200) on the write path. */
   statusCodes: Record<string, number>;
 }
@@ -23,11 +32,19 @@ export interface Measurement {
 export const getRequests = (paths: string[]): autocannon.Request[] => paths.map((path) => ({ method: 'GET', path }));
 
 function fire(options: LoadOptions): Promise<autocannon.Result> {
-  return autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    requests: options.requests,
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        requests: options.requests,
+        ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+      },
+      (error: unknown, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
+    );
+    const { onResponse } = options;
+    if (onResponse) instance.on('response', (_client, statusCode, _bytes, latencyMs) => onResponse(statusCode, latencyMs));
   });
 }
 
@@ -37,10 +54,14 @@ function fire(options: LoadOptions): Promise<autocannon.Result> {
  */
 export const flushDisk = () => execFileSync('sync');
 
-/** One measurement, preceded by an uncounted warm-up so JIT, statement caches and sockets are hot. */
-export async function measure(options: LoadOptions, warmupSeconds: number): Promise<Measurement> {
+/**
+ * One measurement, preceded by an uncounted warm-up so JIT, statement caches and sockets are hot. `afterWarmup`
+ * runs between the two, e.g. to take the first memory sample.
+ */
+export async function measure(options: LoadOptions, warmupSeconds: number, afterWarmup?: () => void): Promise<Measurement> {
   flushDisk();
-  if (warmupSeconds > 0) await fire({ ...options, durationSeconds: warmupSeconds });
+  if (warmupSeconds > 0) await fire({ ...options, durationSeconds: warmupSeconds, onResponse: undefined });
+  afterWarmup?.();
   const result = await fire(options);
   return {
     requestsPerSecond: result.requests.average,
@@ -48,6 +69,10 @@ export async function measure(options: LoadOptions, warmupSeconds: number): Prom
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     failures: result.non2xx + result.errors,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationSeconds: result.duration,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
   };
 }

@@ -3,6 +3,9 @@
  * names a (unit, measure, period) not used before, so every request really creates a report: posting content
  * a report already has is a no-op in the project, which would make it look faster than it is.
  */
+import type { OutgoingRequest } from './request-mix.js';
+
+export const REPORTS_PATH = '/api/v1/reports';
 
 /** A reporter key and the unit it reports for. */
 export interface Reporter {
@@ -75,3 +78,14 @@ export function reportSequence(reporters: readonly Reporter[], measureIds: reado
 }
 
 export type ReportSequence = ReturnType<typeof reportSequence>;
+
+/** The next report write of `sequence` as a request: its key and body. */
+export function nextPost(sequence: ReportSequence): OutgoingRequest {
+  const { token, body } = sequence.next();
+  return {
+    method: 'POST',
+    path: REPORTS_PATH,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  };
+}

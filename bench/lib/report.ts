@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BulkResult } from './bulk-scenario.js';
 import type { Measurement } from './measure.js';
+import { growthPercent, mebibytes, signedPercent } from './memory.js';
+import { mixedGoals, type Figures, type MixedResult } from './mixed-scenario.js';
 
 export interface ServerResult {
   /** Means over the rounds; the individual runs are kept for the JSON. */
   requestsPerSecond: number;
+  p50Ms: number;
   p99Ms: number;
   failures: number;
   runs: Measurement[];
@@ -27,6 +30,7 @@ const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / value
 function summarise(runs: Measurement[]): ServerResult {
   return {
     requestsPerSecond: mean(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: mean(runs.map((r) => r.p50Ms)),
     p99Ms: mean(runs.map((r) => r.p99Ms)),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
     runs,
@@ -47,7 +51,8 @@ function table(rows: string[][]): string {
 }
 
 const flag = (r: ServerResult) => (r.failures > 0 ? ' !' : '');
-const verdict = (met: boolean) => (met ? 'HOLDS' : 'MISSED');
+const verdict = (met: boolean | undefined) => (met === undefined ? 'NOT MEASURED' : met ? 'HOLDS' : 'MISSED');
+const ms = (value: number | null) => (value === null ? '-' : value.toFixed(1));
 
 function loadTable(results: ScenarioResult[]): string {
   return table([
@@ -85,6 +90,89 @@ export function formatReport(results: ScenarioResult[], bulk: BulkResult, warnin
       .map((server) => `! ${r.name}/${server}: ${r[server].failures} non-2xx responses or errors; figures are suspect`),
   );
   return [loadTable(results), '', bulkTable(bulk), ...failures, ...warnings.map((w) => `warning: ${w}`)].join('\n');
+}
+
+/**
+ * The mixed workload beside the flat-out list and write scenarios of the same run. "÷ baseline" is the mix's
+ * read (write) rate over the baseline's flat-out rate on the list (write) scenario.
+ */
+function mixedTable(mixed: MixedResult, comparison: ScenarioResult[]): string {
+  const baselineRate = (name: string) => comparison.find((r) => r.name === name)?.baseline.requestsPerSecond;
+  const [all, reads, writes] = mixed.groups as [Figures, Figures, Figures];
+  const mixedRow = (f: Figures, baseline: number | undefined, unanswered = 0) => [
+    `mixed ${f.name}`,
+    f.requestsPerSecond.toFixed(0),
+    ms(f.p50Ms),
+    ms(f.p99Ms),
+    ms(f.maxMs),
+    String(f.non2xx + unanswered),
+    baseline === undefined ? '-' : (f.requestsPerSecond / baseline).toFixed(2),
+  ];
+  const flatOutRows = comparison.flatMap((r) =>
+    (['baseline', 'project'] as const).map((server) => [
+      `${r.name}, ${server}, flat out`,
+      r[server].requestsPerSecond.toFixed(0),
+      r[server].p50Ms.toFixed(1),
+      r[server].p99Ms.toFixed(1),
+      '-',
+      String(r[server].failures),
+      '-',
+    ]),
+  );
+  return table([
+    ['workload (project unless named)', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', '÷ baseline'],
+    // Errors and timeouts have no answer, so they count towards all requests only.
+    mixedRow(all, undefined, mixed.errors),
+    mixedRow(reads, baselineRate('list')),
+    mixedRow(writes, baselineRate('write')),
+    ...flatOutRows,
+  ]);
+}
+
+function kindsTable(mixed: MixedResult): string {
+  const totalWeight = mixed.kinds.reduce((sum, k) => sum + k.weight, 0);
+  return table([
+    ['mixed, per kind', 'share', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx'],
+    ...mixed.kinds.map((k) => [k.name, `${((k.weight / totalWeight) * 100).toFixed(0)}%`, String(k.requests), ms(k.p50Ms), ms(k.p99Ms), ms(k.maxMs), String(k.non2xx)]),
+  ]);
+}
+
+function memoryLine(mixed: MixedResult): string {
+  const { memory } = mixed;
+  if (memory === undefined) return 'project RSS: not sampled (no /proc on this system)';
+  return `project RSS: ${mebibytes(memory.startBytes)} MiB after warm-up, ${mebibytes(memory.endBytes)} MiB at the end (${signedPercent(
+    memory.growthPercent,
+  )}), peak ${mebibytes(memory.peakBytes)} MiB; ${mixed.series.length} samples every ${mixed.config.memoryIntervalSeconds} s`;
+}
+
+/** The memory series with each interval's answers and p99: growth or latency drift over a long run shows here. */
+export function seriesTable(mixed: MixedResult): string {
+  const start = mixed.series[0]?.rssBytes;
+  return table([
+    ['at s', 'RSS MiB', 'vs start', 'answers since last', 'p99 ms since last'],
+    ...mixed.series.map((p) => [
+      p.atSeconds.toFixed(0),
+      mebibytes(p.rssBytes),
+      start === undefined ? '-' : signedPercent(growthPercent(start, p.rssBytes)),
+      String(p.requests),
+      ms(p.p99Ms),
+    ]),
+  ]);
+}
+
+export function formatMixedReport(mixed: MixedResult, comparison: ScenarioResult[]): string {
+  const { config } = mixed;
+  const outcomes = Object.entries(mixed.writeOutcomes).map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none';
+  return [
+    `mixed workload: ${config.rate} req/s for ${config.seconds} s after ${config.warmupSeconds} s warm-up, ${config.connections} connections`,
+    mixedTable(mixed, comparison),
+    '',
+    kindsTable(mixed),
+    `report writes: ${outcomes}`,
+    memoryLine(mixed),
+    '',
+    table([['mixed goal', 'figure', 'verdict'], ...mixedGoals(mixed).map((g) => [g.goal, g.figure, verdict(g.met)])]),
+  ].join('\n');
 }
 
 export function writeJson(file: string, data: unknown): void {

@@ -12,10 +12,17 @@ export async function getJson(server: Server, path: string): Promise<unknown> {
   return response.json();
 }
 
-function itemsOf(body: unknown, server: Server, path: string): TaskSummary[] {
+function itemsOf<T = TaskSummary>(body: unknown, server: Server, path: string): T[] {
   const items = (body as { items?: unknown }).items;
   if (!Array.isArray(items)) throw new Error(`${server.name}: GET ${path} has no items array`);
-  return items as TaskSummary[];
+  return items as T[];
+}
+
+/** The items of a list endpoint; an empty list stops the run, since the bench needs something to request. */
+export async function listItems<T extends { id: number }>(server: Server, path: string): Promise<T[]> {
+  const items = itemsOf<T>(await getJson(server, path), server, path);
+  if (items.length === 0) throw new Error(`${server.name}: GET ${path} listed nothing`);
+  return items;
 }
 
 /** The task ids the project serves, so the detail scenario hits every one of them. */

@@ -2,7 +2,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { createApiKeyRepository } from '../../src/modules/auth/repository.js';
 import type { Server } from './processes.js';
 import type { Reporter } from './report-bodies.js';
-import { getJson } from './sanity.js';
+import { listItems } from './sanity.js';
 
 export interface WriteFixture {
   /** Reporter keys for the write scenario. */
@@ -12,21 +12,20 @@ export interface WriteFixture {
   measureIds: number[];
 }
 
-async function idsOf<T extends { id: number }>(project: Server, path: string): Promise<T[]> {
-  const { items } = (await getJson(project, path)) as { items: T[] };
-  if (items.length === 0) throw new Error(`GET ${path} listed nothing`);
-  return items;
-}
-
 /**
  * Creates reporter keys for the county governments (a county may report on every measure, because counties
- * are responsible units of every task) straight in the project's database, as `npm run apikey` would, then
- * copies the database for the baseline's writes with VACUUM INTO, so the baseline can authenticate the same
- * tokens against the same schema (indexes, foreign keys) in a file of its own.
+ * are responsible units of every task) straight in the project's database, as `npm run apikey` would; the first
+ * `bulkRuns` counties are kept for the bulk imports. With `baselineCopyPath`, then copies the database there with
+ * VACUUM INTO for the baseline's writes, so the baseline can authenticate the same tokens against the same
+ * schema (indexes, foreign keys) in a file of its own.
  */
-export async function prepareWriteFixture(project: Server, databasePath: string, baselineWritePath: string, bulkRuns: number): Promise<WriteFixture> {
-  const counties = await idsOf<{ id: number; name: string }>(project, '/api/v1/units?kind=county_government&limit=500');
-  const measureIds = (await idsOf(project, '/api/v1/measures?limit=500')).map((m) => m.id);
+export async function prepareWriteFixture(
+  project: Server,
+  databasePath: string,
+  { bulkRuns, baselineCopyPath }: { bulkRuns: number; baselineCopyPath?: string },
+): Promise<WriteFixture> {
+  const counties = await listItems<{ id: number; name: string }>(project, '/api/v1/units?kind=county_government&limit=500');
+  const measureIds = (await listItems(project, '/api/v1/measures?limit=500')).map((m) => m.id);
   if (counties.length <= bulkRuns) throw new Error(`need more than ${bulkRuns} county governments, found ${counties.length}`);
 
   const db = openDatabase(databasePath);
@@ -36,7 +35,7 @@ export async function prepareWriteFixture(project: Server, databasePath: string,
       const { token } = keys.create({ name: `bench ${unit.name}`, role: 'reporter', unitId: unit.id, expiresAt: null }, new Date());
       return { unitId: unit.id, unitName: unit.name, token };
     });
-    db.$client.prepare('VACUUM INTO ?').run(baselineWritePath);
+    if (baselineCopyPath !== undefined) db.$client.prepare('VACUUM INTO ?').run(baselineCopyPath);
     return { writers: reporters.slice(bulkRuns), bulkImporters: reporters.slice(0, bulkRuns), measureIds };
   } finally {
     db.$client.close();

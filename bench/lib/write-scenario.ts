@@ -1,25 +1,10 @@
 import type autocannon from 'autocannon';
 import type { Server } from './processes.js';
-import type { ReportSequence } from './report-bodies.js';
-
-export const REPORTS_PATH = '/api/v1/reports';
+import { nextPost, REPORTS_PATH, type ReportSequence } from './report-bodies.js';
 
 /** A single POST that autocannon rebuilds before every send, taking the next key and body from `sequence`. */
 export function postRequests(sequence: ReportSequence): autocannon.Request[] {
-  return [
-    {
-      method: 'POST',
-      path: REPORTS_PATH,
-      setupRequest: (request) => {
-        const { token, body } = sequence.next();
-        return {
-          ...request,
-          headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify(body),
-        };
-      },
-    },
-  ];
+  return [{ method: 'POST', path: REPORTS_PATH, setupRequest: (request) => ({ ...request, ...nextPost(sequence) }) }];
 }
 
 async function postOne(server: Server, sequence: ReportSequence) {
