@@ -43,13 +43,16 @@ import { registerDurableResponses } from './plugins/durability.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
+import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { loadSeed } from './seed/load-seed.js';
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
-  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit'>> & {
+  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs'>> & {
   /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
   now?: () => Date;
+  /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
+  onDatabaseOpen?: (connection: Db['$client']) => void;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -71,7 +74,8 @@ class AccessLog extends LogController {
  * and registers every plugin and module explicitly, so this file is the map of the app.
  */
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
-  const db: Db = openDatabase(config.databasePath);
+  const db: Db = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
+  config.onDatabaseOpen?.(db.$client);
   const seed = loadSeed(db);
   const groupCommit = createGroupCommit(db.$client);
   const now = config.now ?? (() => new Date());
@@ -92,6 +96,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     frameworkErrors: routerErrors,
     ajv: { customOptions: { removeAdditional: false } },
     clientErrorHandler,
+    // Our shutdown plugin answers requests that arrive while closing, with problem+json.
+    return503OnClosing: false,
     logController: new AccessLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -118,6 +124,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerDurableResponses(app, groupCommit);
+  registerShutdownRefusal(app);
   // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);

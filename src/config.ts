@@ -12,6 +12,8 @@ export interface Config {
   corsOrigins: string[];
   /** Requests per minute allowed from one client address, and for one API key; 0 switches that limit off. */
   rateLimit: { perAddress: number; perKey: number };
+  /** How long a write waits for another connection's write lock before it is answered with 503. */
+  databaseBusyTimeoutMs: number;
 }
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,8 +36,8 @@ function parseLogLevel(raw: string): Config['logLevel'] {
   return level;
 }
 
-function parseCount(name: string, raw: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 switches the limit off), got "${raw}"`);
+function parseCount(name: string, raw: string, zeroMeans: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 ${zeroMeans}), got "${raw}"`);
   return Number(raw);
 }
 
@@ -68,8 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requireAuthForReads: parseBoolean('REQUIRE_AUTH_FOR_READS', env.REQUIRE_AUTH_FOR_READS ?? 'false'),
     corsOrigins: parseOrigins(env.CORS_ORIGINS ?? ''),
     rateLimit: {
-      perAddress: parseCount('RATE_LIMIT_PER_ADDRESS', env.RATE_LIMIT_PER_ADDRESS ?? '6000'),
-      perKey: parseCount('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY ?? '3000'),
+      perAddress: parseCount('RATE_LIMIT_PER_ADDRESS', env.RATE_LIMIT_PER_ADDRESS ?? '6000', 'switches the limit off'),
+      perKey: parseCount('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY ?? '3000', 'switches the limit off'),
     },
+    databaseBusyTimeoutMs: parseCount('DATABASE_BUSY_TIMEOUT_MS', env.DATABASE_BUSY_TIMEOUT_MS ?? '5000', 'fails a write at once'),
   };
 }

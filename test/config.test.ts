@@ -10,6 +10,7 @@ t.test('defaults are the documented contract', async (t) => {
     requireAuthForReads: false,
     corsOrigins: [],
     rateLimit: { perAddress: 6000, perKey: 3000 },
+    databaseBusyTimeoutMs: 5000,
   });
 });
 
@@ -24,6 +25,7 @@ t.test('values from the environment', async (t) => {
       CORS_ORIGINS: 'https://xy.suihua.gov.cn, http://localhost:5173',
       RATE_LIMIT_PER_ADDRESS: '0',
       RATE_LIMIT_PER_KEY: '120',
+      DATABASE_BUSY_TIMEOUT_MS: '250',
     }),
     {
       port: 8080,
@@ -33,6 +35,7 @@ t.test('values from the environment', async (t) => {
       requireAuthForReads: true,
       corsOrigins: ['https://xy.suihua.gov.cn', 'http://localhost:5173'],
       rateLimit: { perAddress: 0, perKey: 120 },
+      databaseBusyTimeoutMs: 250,
     },
   );
 });
@@ -50,6 +53,7 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ CORS_ORIGINS: 'https://a.example/path' }, /CORS_ORIGINS/],
     [{ RATE_LIMIT_PER_ADDRESS: 'many' }, /RATE_LIMIT_PER_ADDRESS/],
     [{ RATE_LIMIT_PER_KEY: '-5' }, /RATE_LIMIT_PER_KEY/],
+    [{ DATABASE_BUSY_TIMEOUT_MS: '5s' }, /DATABASE_BUSY_TIMEOUT_MS/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });
