@@ -111,19 +111,22 @@ t.test('a backup taken while reports keep arriving restores every report acknowl
   t.same(acknowledged.filter(({ id, body }) => !storedAsPosted(live.get(id), body)), [], 'the live database still has every report, including those after the backup');
 });
 
-t.test('command errors: usage, an existing file without --force, a file that is not a plan-tracker database', async (t) => {
+t.test('command errors: usage, an existing file without --force, a file that is not a plan-tracker database; --force overwrites', async (t) => {
   const databasePath = seededDatabase(t);
   const directory = path.dirname(databasePath);
   const existing = path.join(directory, 'existing.db');
   fs.writeFileSync(existing, 'last week’s backup');
+  const replaced = path.join(directory, 'replaced.db');
+  fs.writeFileSync(replaced, 'last month’s backup');
   const [notPlanTracker] = unsoundFiles(directory, databasePath);
   const before = sha256(databasePath);
 
-  const [noFile, twoFiles, unknownFlag, overwrite, restoreNoFile, restoreOther] = await Promise.all([
+  const [noFile, twoFiles, unknownFlag, overwrite, forced, restoreNoFile, restoreOther] = await Promise.all([
     runCommand(t, 'backup', [], databasePath),
     runCommand(t, 'backup', ['a.db', 'b.db'], databasePath),
     runCommand(t, 'backup', ['--overwrite', 'a.db'], databasePath),
     runCommand(t, 'backup', [existing], databasePath),
+    runCommand(t, 'backup', [replaced, '--force'], databasePath),
     runCommand(t, 'restore', [], databasePath),
     runCommand(t, 'restore', [notPlanTracker!.file], databasePath),
   ]);
@@ -134,6 +137,8 @@ t.test('command errors: usage, an existing file without --force, a file that is 
   t.equal(overwrite.code, 73, 'EX_CANTCREAT');
   t.match(overwrite.stderr, /^backup: .*existing\.db already exists; pass --force to overwrite it$/m);
   t.equal(fs.readFileSync(existing, 'utf8'), 'last week’s backup', 'the existing file is untouched');
+  t.equal(forced.code, 0, forced.stderr);
+  t.same(integrity(replaced), ['ok'], '--force replaces it with a backup');
   t.equal(restoreNoFile.code, 64, 'EX_USAGE');
   t.match(restoreNoFile.stderr, /^usage: restore <file> +\(stop the server first\)/m);
   t.equal(restoreOther.code, 65, 'EX_DATAERR');
