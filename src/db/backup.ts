@@ -103,6 +103,9 @@ function renameIntoPlace(temporary: string, target: string): void {
  */
 export async function backupDatabase(databasePath: string, backupPath: string, { force = false } = {}): Promise<DatabaseFileSummary> {
   if (!fs.existsSync(databasePath)) throw new RefusedError(`there is no database at ${databasePath} (DATABASE_PATH)`, 'missing');
+  if (fs.existsSync(backupPath) && fs.realpathSync(backupPath) === fs.realpathSync(databasePath)) {
+    throw new RefusedError(`${backupPath} is the database itself; name another file`, 'exists'); // even --force must not replace it under the server
+  }
   if (!force && fs.existsSync(backupPath)) throw new RefusedError(`${backupPath} already exists; pass --force to overwrite it`, 'exists');
   if (!fs.existsSync(path.dirname(path.resolve(backupPath)))) throw new RefusedError(`the directory of ${backupPath} does not exist`, 'missing');
   const temporary = temporaryBeside(backupPath);

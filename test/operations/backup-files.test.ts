@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { backupDatabase, RefusedError, restoreDatabase } from '../../src/db/backup.js';
 import { openDatabase } from '../../src/db/client.js';
+import { rows } from '../helpers/db.js';
 import { integrity, seededDatabase, sha256, taskCount, unsoundFiles } from './databases.js';
 
 t.test('a backup is one checked, self-contained file, and replaces an existing file only when forced', async (t) => {
@@ -16,7 +17,7 @@ t.test('a backup is one checked, self-contained file, and replaces an existing f
   t.match(summary, { path: backupPath, bytes: fs.statSync(backupPath).size, schema: /^\d{4}_\w+$/, tasks: 75, reports: 0 });
   t.equal(summary.pages * 4096, summary.bytes);
   t.same(integrity(backupPath), ['ok']);
-  t.equal(new Database(backupPath, { readonly: true }).pragma('journal_mode', { simple: true }), 'delete', 'no -wal needed beside it');
+  t.same(rows(backupPath, 'PRAGMA journal_mode'), [{ journal_mode: 'delete' }], 'no -wal needed beside it');
   t.same(fs.readdirSync(directory).sort(), ['backup.db', 'plan-tracker.db'], 'no temporary file, and no -wal or -shm left beside the database');
 
   fs.writeFileSync(backupPath, 'last week’s backup');
@@ -24,6 +25,10 @@ t.test('a backup is one checked, self-contained file, and replaces an existing f
   t.equal(fs.readFileSync(backupPath, 'utf8'), 'last week’s backup');
   await backupDatabase(databasePath, backupPath, { force: true });
   t.equal(taskCount(backupPath), 75, 'forced: now a backup of the database');
+
+  const liveBefore = sha256(databasePath);
+  await t.rejects(backupDatabase(databasePath, path.join(directory, '.', 'plan-tracker.db'), { force: true }), { reason: 'exists', message: /is the database itself/ });
+  t.equal(sha256(databasePath), liveBefore, 'not even --force writes a backup over the database it copies');
 
   await t.rejects(backupDatabase(path.join(directory, 'absent.db'), path.join(directory, 'b.db')), { reason: 'missing', message: /there is no database at/ });
   await t.rejects(backupDatabase(databasePath, path.join(directory, 'no-such-dir', 'b.db')), { reason: 'missing', message: /directory .* does not exist/ });
