@@ -1,58 +1,92 @@
 import type Database from 'better-sqlite3';
 
 export interface GroupCommit {
-  /** Runs `work` atomically (a savepoint of the open group); a failure rolls back `work` alone. */
+  /** Runs `work` atomically (a savepoint of the current group); a failure rolls back `work` alone. */
   transaction<T>(work: () => T): T;
-  /** Settles once everything written so far is committed to disk; rejects if that commit failed. */
-  durable(): Promise<void>;
-  /** Commits the open group now (at shutdown). */
+  /**
+   * The outcome of the current turn's group, which this turn's writes join: settles once they are committed to
+   * disk, rejects with the error if they were not (nothing of the group is then stored).
+   */
+  settled(): Promise<void>;
+  /** Commits the current group now (at shutdown). */
   flush(): void;
+}
+
+interface Group {
+  state: 'idle' | 'begun' | 'settled';
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function newGroup(): Group {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A group nobody waits on (its writes all failed) must not crash the process when it rejects.
+  done.catch(() => {});
+  return { state: 'idle', done, resolve, reject };
 }
 
 /**
  * Group commit: the writes handled in one turn of the event loop share one transaction and one fsync'd COMMIT
- * (synchronous=FULL), instead of one fsync each. The first write of a turn opens the group; it is committed
- * once the turn's requests have been handled (setImmediate). Each write is a savepoint, so one failing write
- * rolls back only itself. Nothing is acknowledged before the commit: responses wait for `durable()`.
+ * (synchronous=FULL), instead of one fsync each. The turn's group begins with its first write and is committed
+ * once the turn's requests have been handled (setImmediate). Each write is a savepoint, so a failing write rolls
+ * back only itself — unless SQLite rolls back the whole transaction (disk full, I/O error), which fails the
+ * whole group. Nothing may be acknowledged before `settled()` resolves.
  */
 export function createGroupCommit(sqlite: Database.Database): GroupCommit {
-  let group: { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  let current: Group | undefined;
   // Inside the group's BEGIN, better-sqlite3 runs this as a SAVEPOINT (and nested calls as nested savepoints).
   const savepoint = sqlite.transaction((work: () => unknown) => work());
 
-  function commit(): void {
-    const current = group;
-    if (!current) return;
-    group = undefined;
+  function settle(group: Group): void {
+    if (current === group) current = undefined;
+    if (group.state === 'settled') return;
+    const begun = group.state === 'begun';
+    group.state = 'settled';
+    if (!begun) return group.resolve();
     try {
       sqlite.exec('COMMIT');
-      current.resolve();
+      group.resolve();
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-      current.reject(error);
+      group.reject(error);
     }
   }
 
-  function open(): void {
-    sqlite.exec('BEGIN IMMEDIATE');
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // A group whose writes all failed has nobody waiting on it; its rejection must not crash the process.
-    done.catch(() => {});
-    group = { done, resolve, reject };
-    setImmediate(commit);
+  function join(): Group {
+    if (!current) {
+      const group = newGroup();
+      current = group;
+      setImmediate(() => settle(group));
+    }
+    return current;
   }
 
   return {
     transaction<T>(work: () => T): T {
-      if (!group) open();
-      return savepoint(work) as T;
+      const group = join();
+      if (group.state === 'idle') {
+        sqlite.exec('BEGIN IMMEDIATE'); // SQLITE_BUSY here leaves the group idle for the next write to retry
+        group.state = 'begun';
+      }
+      try {
+        return savepoint(work) as T;
+      } catch (error) {
+        if (!sqlite.inTransaction) {
+          // SQLite rolled back the whole transaction: the group's earlier writes are gone too.
+          current = undefined;
+          group.state = 'settled';
+          group.reject(error);
+        }
+        throw error;
+      }
     },
-    durable: () => group?.done ?? Promise.resolve(),
-    flush: commit,
+    settled: () => join().done,
+    flush: () => current && settle(current),
   };
 }

@@ -9,6 +9,7 @@ const STATUS_TITLES: Record<number, string> = {
   405: 'Method not allowed',
   406: 'Not acceptable',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable request',
   429: 'Too many requests',
@@ -50,6 +51,19 @@ function storageProblemOf(error: unknown) {
   if (!(error instanceof Database.SqliteError)) return undefined;
   const problem = STORAGE_PROBLEMS.find(({ code }) => code.test(error.code));
   return problem && { ...problem, sqliteCode: error.code };
+}
+
+/**
+ * The 503 problem for a group commit that failed: classified like a failed statement, and any other cause
+ * (the COMMIT itself refused) told as storage that cannot be written. Nothing of the group was stored.
+ */
+export function failedCommitProblem(error: unknown, instance: string) {
+  const storage = storageProblemOf(error) ?? { ...STORAGE_PROBLEMS[2], sqliteCode: (error as { code?: string }).code };
+  return {
+    retryAfterSeconds: storage.retryAfterSeconds,
+    sqliteCode: storage.sqliteCode,
+    body: { type: `/problems/${storage.slug}`, title: STATUS_TITLES[503]!, status: 503, detail: storage.detail, instance },
+  };
 }
 
 /** Sends problem+json; extension members (RFC 9457 §3.2) ride along with the standard ones. */

@@ -20,19 +20,19 @@ function databases(t: Test) {
   return { writer, stored };
 }
 
-t.test('writes of one turn share one commit, and are on disk once durable() settles', async (t) => {
+t.test('writes of one turn share one commit, and are on disk once settled() resolves', async (t) => {
   const { writer, stored } = databases(t);
   const group = createGroupCommit(writer);
   const insert = writer.prepare('INSERT INTO notes (text) VALUES (?)');
   group.transaction(() => insert.run('first'));
   group.transaction(() => insert.run('second'));
   t.same(stored(), [], 'not visible to other connections before the commit');
-  await group.durable();
+  await group.settled();
   t.same(stored(), ['first', 'second']);
   t.notOk(writer.inTransaction, 'the group is closed');
 
   group.transaction(() => insert.run('next turn'));
-  await group.durable();
+  await group.settled();
   t.same(stored(), ['first', 'second', 'next turn'], 'a later turn opens a new group');
 });
 
@@ -48,7 +48,7 @@ t.test('a failing write rolls back alone; the rest of its group is committed', a
     }),
   );
   group.transaction(() => insert.run('also kept'));
-  await group.durable();
+  await group.settled();
   t.same(stored(), ['kept', 'also kept']);
 });
 
@@ -67,24 +67,41 @@ t.test('writes nest: an inner failure caught by the outer write undoes only the 
       // a bulk import keeps going after a bad row when it is not atomic
     }
   });
-  await group.durable();
+  await group.settled();
   t.same(stored(), ['outer']);
 });
 
-t.test('when the commit fails, durable() rejects and nothing of the group is stored', async (t) => {
+t.test('when the commit fails, settled() rejects and nothing of the group is stored', async (t) => {
   const { writer, stored } = databases(t);
   // A deferred foreign key is checked at COMMIT: a real commit-time failure, as a full disk would give.
   writer.exec('CREATE TABLE parents (id INTEGER PRIMARY KEY); CREATE TABLE children (parent INTEGER REFERENCES parents(id) DEFERRABLE INITIALLY DEFERRED)');
   const group = createGroupCommit(writer);
   group.transaction(() => writer.prepare('INSERT INTO notes (text) VALUES (?)').run('lost with its group'));
   group.transaction(() => writer.prepare('INSERT INTO children (parent) VALUES (42)').run());
-  await t.rejects(group.durable(), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+  await t.rejects(group.settled(), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
   t.same(stored(), []);
   t.notOk(writer.inTransaction, 'rolled back');
 
   group.transaction(() => writer.prepare('INSERT INTO notes (text) VALUES (?)').run('after the failure'));
-  await group.durable();
+  await group.settled();
   t.same(stored(), ['after the failure'], 'the next group works');
+});
+
+t.test('when SQLite rolls back the whole group (disk full), every write of it fails and later writes start afresh', async (t) => {
+  const { writer, stored } = databases(t);
+  const group = createGroupCommit(writer);
+  const insert = writer.prepare('INSERT INTO notes (text) VALUES (?)');
+  const pages = writer.pragma('page_count', { simple: true }) as number;
+  writer.pragma(`max_page_count = ${pages + 1}`);
+  group.transaction(() => insert.run('small, but in the group that fails'));
+  const outcome = group.settled();
+  t.throws(() => group.transaction(() => insert.run('x'.repeat(100_000))), { code: 'SQLITE_FULL' });
+  await t.rejects(outcome, { code: 'SQLITE_FULL' }, 'the earlier write of the group is not acknowledged');
+
+  writer.pragma(`max_page_count = ${pages + 1000}`);
+  group.transaction(() => insert.run('written after the failure, in the same turn'));
+  await group.settled();
+  t.same(stored(), ['written after the failure, in the same turn']);
 });
 
 t.test('flush() commits the open group at once (shutdown)', async (t) => {
@@ -93,5 +110,5 @@ t.test('flush() commits the open group at once (shutdown)', async (t) => {
   group.transaction(() => writer.prepare('INSERT INTO notes (text) VALUES (?)').run('flushed'));
   group.flush();
   t.same(stored(), ['flushed']);
-  await group.durable();
+  await group.settled();
 });
