@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../plugins/limits.js';
+import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from './limits.js';
 
 /** RFC 9457 problem details; every error this API returns has this shape. */
 export const ProblemSchema = Type.Object(

@@ -1,18 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem.js';
+import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../http/limits.js';
 import { sendProblem } from './errors.js';
-
-/** Request bodies on routes that set no `bodyLimit` of their own (Fastify's default, made explicit). */
-export const BODY_LIMIT = 1024 * 1024;
-
-/**
- * Path plus query string. No filter combination comes near it, and a longer URL is refused before routing,
- * authentication or query parsing spend any work on it.
- */
-export const MAX_URL_BYTES = 4096;
-
-/** A path parameter (an id) longer than this is refused by the router (Fastify's default, made explicit). */
-export const MAX_PARAM_LENGTH = 100;
 
 /** Size limits Fastify does not enforce itself: a URL longer than `MAX_URL_BYTES` is answered 414. */
 export function registerRequestLimits(app: FastifyInstance): void {

@@ -13,7 +13,7 @@ import { MAX_LIMIT } from '../../src/http/pagination.js';
 import { BULK_BODY_LIMIT } from '../../src/modules/reports/bulk-routes.js';
 import { BULK_MAX_ROWS } from '../../src/modules/reports/bulk.js';
 import { REPORT_BODY_LIMIT } from '../../src/modules/reports/routes.js';
-import { BODY_LIMIT, MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../../src/plugins/limits.js';
+import { BODY_LIMIT, MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../../src/http/limits.js';
 import { buildTestAppWithDatabase } from '../helpers/app.js';
 import { writeFingerprint } from '../helpers/db.js';
 import { issueKey } from '../helpers/keys.js';
