@@ -1,13 +1,13 @@
 /**
  * The mixed workload: 90% reads over the catalogue, reports and monitoring endpoints and 10% report writes, sent
- * to the project at a fixed rate, with latencies kept per kind of request and the server's memory sampled from
- * outside. `npm run bench` runs it for a minute, `npm run bench:soak` for ten.
+ * to the project at a fixed rate, with latencies kept per kind of request and the server's memory and CPU
+ * sampled from outside. `npm run bench` runs it for a minute, `npm run bench:soak` for ten.
  */
 import type autocannon from 'autocannon';
 import { envInt } from './harness.js';
 import { summariseLatencies, type LatencySummary } from './latencies.js';
 import { measure } from './measure.js';
-import { sampleMemory, signedPercent, type MemorySample, type MemorySummary } from './memory.js';
+import { cpuPercent, sampleUsage, signedPercent, type UsageSample, type UsageSummary } from './server-usage.js';
 import { assertRunning, type Server } from './processes.js';
 import { groupShares, weightedCycle, type MixIds, type MixTarget, type RequestGroup } from './request-mix.js';
 import { listItems, listTaskIds } from './sanity.js';
@@ -19,7 +19,8 @@ export interface MixedConfig {
   seconds: number;
   warmupSeconds: number;
   connections: number;
-  memoryIntervalSeconds: number;
+  /** How often the server's memory and CPU are sampled. */
+  sampleIntervalSeconds: number;
 }
 
 export const MIXED_GOALS = {
@@ -32,13 +33,13 @@ export const MIXED_GOALS = {
 };
 
 /** The mixed workload's settings from the environment; `secondsVariable` tells the one-minute run from the soak. */
-export function mixedConfig(secondsVariable: 'MIXED_SECONDS' | 'SOAK_SECONDS', defaultSeconds: number, memoryIntervalSeconds: number): MixedConfig {
+export function mixedConfig(secondsVariable: 'MIXED_SECONDS' | 'SOAK_SECONDS', defaultSeconds: number, sampleIntervalSeconds: number): MixedConfig {
   return {
     rate: envInt('MIXED_RATE', MIXED_GOALS.goalRate),
     seconds: envInt(secondsVariable, defaultSeconds),
     warmupSeconds: envInt('MIXED_WARMUP', 10),
     connections: envInt('MIXED_CONNECTIONS', 10),
-    memoryIntervalSeconds,
+    sampleIntervalSeconds,
   };
 }
 
@@ -67,10 +68,12 @@ export interface KindFigures extends Figures {
   statusCodes: Record<string, number>;
 }
 
-/** A memory sample with the answers received since the previous one, to see latency drift in a long run. */
-export interface SeriesPoint extends MemorySample {
+/** A usage sample with what happened since the previous one, to see drift in a long run. */
+export interface SeriesPoint extends UsageSample {
   requests: number;
   p99Ms: number | null;
+  /** The server's CPU since the previous sample, in percent of one core; null for the first. */
+  cpuPercent: number | null;
 }
 
 export interface MixedResult {
@@ -85,7 +88,8 @@ export interface MixedResult {
   timeouts: number;
   /** X-Report-Outcome of the writes: created, updated or unchanged. */
   writeOutcomes: Record<string, number>;
-  memory: MemorySummary | undefined;
+  /** The server's RSS and CPU from the end of the warm-up to the end of the run. */
+  usage: UsageSummary | undefined;
   series: SeriesPoint[];
 }
 
@@ -96,7 +100,7 @@ interface Answer {
 
 /**
  * Runs the mix against the project: an uncounted warm-up at the same rate, then the measured run, with memory
- * sampled from the end of the warm-up to the end of the run. `onSample` sees each series point as it is taken.
+ * and CPU sampled from the end of the warm-up to the end of the run. `onSample` sees each series point as it is taken.
  */
 export async function runMixedScenario(project: Server, targets: MixTarget[], config: MixedConfig, onSample?: (point: SeriesPoint) => void): Promise<MixedResult> {
   // One global cycle, not one per connection: the mix's proportions hold for what is sent, whichever connection sends it.
@@ -133,19 +137,25 @@ export async function runMixedScenario(project: Server, targets: MixTarget[], co
   };
 
   const series: SeriesPoint[] = [];
-  const toPoint = (sample: MemorySample) => {
-    const point = { ...sample, requests: sinceLastSample.length, p99Ms: summariseLatencies(sinceLastSample).p99Ms };
+  const toPoint = (sample: UsageSample) => {
+    const previous = series.at(-1);
+    const point = {
+      ...sample,
+      requests: sinceLastSample.length,
+      p99Ms: summariseLatencies(sinceLastSample).p99Ms,
+      cpuPercent: previous === undefined ? null : cpuPercent(previous, sample),
+    };
     sinceLastSample = [];
     series.push(point);
     onSample?.(point);
   };
-  let sampler: ReturnType<typeof sampleMemory> | undefined;
+  let sampler: ReturnType<typeof sampleUsage> | undefined;
   const measurement = await measure(
     { url: project.url, requests: [request], connections: config.connections, durationSeconds: config.seconds, overallRate: config.rate, onResponse: record },
     config.warmupSeconds,
-    () => (sampler = sampleMemory(project.child.pid!, config.memoryIntervalSeconds, toPoint)),
+    () => (sampler = sampleUsage(project.child.pid!, config.sampleIntervalSeconds, toPoint)),
   );
-  const memory = sampler!.stop();
+  const usage = sampler!.stop();
   assertRunning(project, 'during the mixed workload');
 
   const duration = measurement.durationSeconds;
@@ -171,7 +181,7 @@ export async function runMixedScenario(project: Server, targets: MixTarget[], co
     errors: measurement.errors,
     timeouts: measurement.timeouts,
     writeOutcomes,
-    memory,
+    usage,
     series,
   };
 }
@@ -186,7 +196,7 @@ export interface GoalCheck {
 export function mixedGoals(result: MixedResult): GoalCheck[] {
   const all = result.groups[0]!;
   const { rate } = result.config;
-  const { memory } = result;
+  const { usage } = result;
   return [
     {
       goal: 'no non-2xx, errors or timeouts',
@@ -205,8 +215,8 @@ export function mixedGoals(result: MixedResult): GoalCheck[] {
     },
     {
       goal: `RSS growth <= ${MIXED_GOALS.maxMemoryGrowthPercent}% after warm-up`,
-      figure: memory === undefined ? 'not sampled (no /proc)' : signedPercent(memory.growthPercent),
-      met: memory === undefined ? undefined : memory.growthPercent <= MIXED_GOALS.maxMemoryGrowthPercent,
+      figure: usage === undefined ? 'not sampled (no /proc)' : signedPercent(usage.growthPercent),
+      met: usage === undefined ? undefined : usage.growthPercent <= MIXED_GOALS.maxMemoryGrowthPercent,
     },
   ];
 }

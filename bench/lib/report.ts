@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BulkResult } from './bulk-scenario.js';
 import type { Measurement } from './measure.js';
-import { growthPercent, mebibytes, signedPercent } from './memory.js';
+import { growthPercent, mebibytes, signedPercent } from './server-usage.js';
 import { mixedGoals, type Figures, type MixedResult } from './mixed-scenario.js';
 
 export interface ServerResult {
@@ -137,25 +137,30 @@ function kindsTable(mixed: MixedResult): string {
   ]);
 }
 
-function memoryLine(mixed: MixedResult): string {
-  const { memory } = mixed;
-  if (memory === undefined) return 'project RSS: not sampled (no /proc on this system)';
-  return `project RSS: ${mebibytes(memory.startBytes)} MiB after warm-up, ${mebibytes(memory.endBytes)} MiB at the end (${signedPercent(
-    memory.growthPercent,
-  )}), peak ${mebibytes(memory.peakBytes)} MiB; ${mixed.series.length} samples every ${mixed.config.memoryIntervalSeconds} s`;
+function usageLines(mixed: MixedResult): string[] {
+  const { usage } = mixed;
+  if (usage === undefined) return ['project RSS and CPU: not sampled (no /proc on this system)'];
+  return [
+    `project RSS: ${mebibytes(usage.startBytes)} MiB after warm-up, ${mebibytes(usage.endBytes)} MiB at the end (${signedPercent(
+      usage.growthPercent,
+    )}), peak ${mebibytes(usage.peakBytes)} MiB; ${mixed.series.length} samples every ${mixed.config.sampleIntervalSeconds} s`,
+    // Close to 100% the server is saturated (one thread answers); well below it while the rate is missed, it was starved.
+    `project CPU: ${usage.cpuPercent.toFixed(0)}% of one core during the measured run`,
+  ];
 }
 
-/** The memory series with each interval's answers and p99: growth or latency drift over a long run shows here. */
+/** The usage series with each interval's answers, p99 and CPU: growth or drift over a long run shows here. */
 export function seriesTable(mixed: MixedResult): string {
   const start = mixed.series[0]?.rssBytes;
   return table([
-    ['at s', 'RSS MiB', 'vs start', 'answers since last', 'p99 ms since last'],
+    ['at s', 'RSS MiB', 'vs start', 'answers since last', 'p99 ms since last', 'CPU % since last'],
     ...mixed.series.map((p) => [
       p.atSeconds.toFixed(0),
       mebibytes(p.rssBytes),
       start === undefined ? '-' : signedPercent(growthPercent(start, p.rssBytes)),
       String(p.requests),
       ms(p.p99Ms),
+      p.cpuPercent === null ? '-' : p.cpuPercent.toFixed(0),
     ]),
   ]);
 }
@@ -169,7 +174,7 @@ export function formatMixedReport(mixed: MixedResult, comparison: ScenarioResult
     '',
     kindsTable(mixed),
     `report writes: ${outcomes}`,
-    memoryLine(mixed),
+    ...usageLines(mixed),
     '',
     table([['mixed goal', 'figure', 'verdict'], ...mixedGoals(mixed).map((g) => [g.goal, g.figure, verdict(g.met)])]),
   ].join('\n');
