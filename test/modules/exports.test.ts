@@ -194,7 +194,7 @@ t.test('follow-ups: the service’s rows with Chinese headers and kinds', async 
     missing_report: '未按期报告',
   };
   const expectedRows = (unitId?: number) =>
-    monitoring.followUps(undefined, clock, unitId).map((f) => [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String));
+    monitoring.followUps(undefined, clock, { unitId }).items.map((f) => [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String));
 
   const all = expectedRows();
   t.ok(all.some((r) => r[0] === '退回未重报'), 'the returned report is there');
@@ -212,7 +212,7 @@ t.test('follow-ups: the service’s rows with Chinese headers and kinds', async 
   t.ok(mine.rows.length < text.rows.length);
   const asOf = '2023-02-01T00:00:00+08:00';
   const past = await csv(`/api/v1/exports/follow-ups.csv?asOf=${encodeURIComponent(asOf)}`);
-  t.equal(past.rows.length - 1, monitoring.followUps(undefined, new Date(asOf)).length, 'asOf is passed on');
+  t.equal(past.rows.length - 1, monitoring.followUps(undefined, new Date(asOf)).total, 'asOf is passed on');
 });
 
 t.test('bad queries are 400 problem+json; an unknown plan is 404', async (t) => {

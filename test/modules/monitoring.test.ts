@@ -155,3 +155,31 @@ t.test('a returned report is chased until it is resubmitted, and stays in the li
   t.same(await returnedItems(returnedAt), [returned], 'and on the day it was returned');
   t.same((await get<FollowUps>('/api/v1/follow-ups?kind=returned_report')).items, [], 'nor now');
 });
+
+t.test('follow-ups are paged in the order of the whole list, across kinds, with filters', async (t) => {
+  type FollowUps = { items: { kind: string; reportId: number | null; measureId: number | null; since: string }[]; total: number };
+  // Returned reports of two units on three days, so the window crosses kinds and ties on a day.
+  const civilMeasures = (await get<{ items: { id: number }[] }>('/api/v1/measures?unit=市民政局&limit=500')).items;
+  for (const [i, day] of ['2025-06-02', '2025-06-02', '2025-06-09'].entries()) {
+    clock = new Date(`${day}T02:00:00Z`);
+    await report(civil, { measureId: civilMeasures[i]!.id, period: '2025-Q1', status: 'in_progress' }, 'return');
+  }
+  clock = new Date('2025-06-20T02:00:00Z');
+  await report(bureau, { measureId: indicator.measureId, period: '2025-Q1', status: 'in_progress' }, 'return');
+
+  const asOf = encodeURIComponent('2025-07-01T00:00:00+08:00');
+  for (const filter of ['', '&kind=returned_report', `&unit=${encodeURIComponent('市民政局')}`, '&kind=missing_report']) {
+    const whole = await get<FollowUps>(`/api/v1/follow-ups?limit=500&asOf=${asOf}${filter}`);
+    t.equal(whole.items.length, whole.total, `the whole list${filter}`);
+    if (filter !== '&kind=missing_report') t.ok(whole.items.filter((i) => i.kind === 'returned_report').length >= 3, `returned reports listed${filter}`);
+    const sinces = whole.items.filter((i) => i.kind === 'returned_report').map((i) => i.since);
+    t.same(sinces, [...sinces].sort(), 'returned reports: the oldest first');
+    for (const limit of [1, 3, 7]) {
+      for (let offset = 0; offset <= whole.total + 1; offset += limit) {
+        const page = await get<FollowUps>(`/api/v1/follow-ups?limit=${limit}&offset=${offset}&asOf=${asOf}${filter}`);
+        t.equal(page.total, whole.total);
+        t.same(page.items, whole.items.slice(offset, offset + limit), `limit ${limit} offset ${offset}${filter}`);
+      }
+    }
+  }
+});

@@ -174,7 +174,7 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
     /** The follow-ups (督办事项) as of `asOf`, worst first, of one unit (and its collectives) when given. */
     followUps(query: { plan?: number | undefined; asOf: Date; unitId?: number | undefined }) {
       const plan = monitoring.planOf(query.plan);
-      const rows: Row[] = monitoring.followUps(plan.id, query.asOf, query.unitId).map((item) => ({
+      const rows: Row[] = monitoring.followUps(plan.id, query.asOf, { unitId: query.unitId }).items.map((item) => ({
         cells: [
           FOLLOW_UP_WORDS[item.kind],
           item.title,

@@ -100,15 +100,24 @@ export function createMonitoringRepository(db: Db) {
     JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
 
   // Returned as of T: returned by then and not yet resolved then (report_returns, kept by triggers, says when
-  // each return was resolved). Two index ranges: returns still open, and returns resolved after T.
-  type ReturnedRow = { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null };
-  const returnedAsOf = raw.prepare<Record<string, unknown>, ReturnedRow>(`
-    SELECT x.report_id AS id, x.measure_id AS measureId, x.unit_id AS unitId, x.period, x.returned_at AS reviewedAt, x.note AS reviewNote
+  // each return was resolved). Two index ranges: returns still open, and returns resolved after T. Counted and
+  // paged in SQL, oldest return first (by its date in Asia/Shanghai, then measure): there can be thousands.
+  type ReturnedRow = { id: number; measureId: number; unitId: number; period: string; reviewedAt: string; reviewNote: string | null; since: string };
+  const returnedSql = (select: string, tail = '') => `
+    SELECT ${select}
     FROM (SELECT * FROM report_returns WHERE resolved_at IS NULL AND returned_at <= :asOf
           UNION ALL
           SELECT * FROM report_returns WHERE resolved_at > :asOf AND returned_at <= :asOf) x
     JOIN measures m ON m.id = x.measure_id JOIN tasks t ON t.id = m.task_id
-    WHERE t.plan_id = :planId ORDER BY x.returned_at`);
+    WHERE t.plan_id = :planId AND (:unitIds IS NULL OR x.unit_id IN (SELECT value FROM json_each(:unitIds)))${tail}`;
+  const returnedCount = raw.prepare<Record<string, unknown>, { n: number }>(returnedSql('count(*) AS n'));
+  const returnedPage = raw.prepare<Record<string, unknown>, ReturnedRow>(
+    returnedSql(
+      `x.report_id AS id, x.measure_id AS measureId, x.unit_id AS unitId, x.period, x.returned_at AS reviewedAt,
+       x.note AS reviewNote, date(x.returned_at, '+8 hours') AS since`,
+      ' ORDER BY since, x.measure_id, x.returned_at LIMIT :limit OFFSET :offset',
+    ),
+  );
   // Reported as of T: not a draft now, and (last) submitted by T — a report first sent before T and resent after
   // it counts as not yet reported then. One seek per measure in progress_reports_sent.
   const reportedInRange = raw.prepare<Record<string, unknown>, { measureId: number }>(`
@@ -153,8 +162,13 @@ export function createMonitoringRepository(db: Db) {
     valuesInYear: (indicatorId: number, year: number, asOf: string) =>
       valuesInYear.all({ indicatorId, yearStart: `${year}-01-01`, yearEnd: `${year}-12-31`, asOf }),
 
-    /** Reports that stood returned at `asOf`, with the return's date and note, oldest return first. */
-    returnedNotResubmitted: (planId: number, asOf: string) => returnedAsOf.all({ planId, asOf }),
+    /** How many reports stood returned at `asOf` (of the given units, if any). */
+    returnedCount: (planId: number, asOf: string, unitIds?: number[]) =>
+      returnedCount.get({ planId, asOf, unitIds: unitIds ? JSON.stringify(unitIds) : null })!.n,
+
+    /** Reports that stood returned at `asOf`, with the return's date (`since`, Asia/Shanghai) and note, oldest first. */
+    returnedPage: (planId: number, asOf: string, page: { limit: number; offset: number }, unitIds?: number[]) =>
+      returnedPage.all({ planId, asOf, unitIds: unitIds ? JSON.stringify(unitIds) : null, ...page }),
 
     /** Measures with a submitted (or reviewed) report covering part of [rangeStart, rangeEnd], as of `asOf`. */
     reportedIn: (planId: number, rangeStart: string, rangeEnd: string, asOf: string) =>

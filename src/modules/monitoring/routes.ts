@@ -108,7 +108,7 @@ export function registerMonitoringRoutes(app: ApiInstance, { monitoring, unitRes
         operationId: 'listFollowUps',
         summary: 'What to chase (督办)',
         description:
-          'Every deadline or milestone passed without a completed report, every indicator not met or at risk, every returned report not resubmitted, and every measure with no report for the last closed quarter — each with its units, how long it has been outstanding and a link. Worst first: by kind (in the order of `kind`’s values), then longest outstanding. Filter by `unit` (id, name or alias; includes its collectives) and `kind`.',
+          'Every deadline or milestone passed without a completed report, every indicator not met or at risk, every returned report not resubmitted, and every measure with no report for the last closed quarter — each with its units, how long it has been outstanding and a link. Worst first: by kind (in the order of `kind`’s values), then longest outstanding (earliest `since`), then by measure. Filter by `unit` (id, name or alias; includes its collectives) and `kind`.',
         querystring: FollowUpQuery,
         response: { 200: FollowUpPageSchema, ...problemResponses(400, 404) },
       },
@@ -117,8 +117,8 @@ export function registerMonitoringRoutes(app: ApiInstance, { monitoring, unitRes
       const { limit, offset, unit, kind, ...rest } = request.query;
       const { plan, asOf } = when(rest);
       const unitId = unitResolver.unitFilter('unit', unit)?.[0];
-      const items = monitoring.followUps(plan.id, asOf, unitId).filter((item) => kind === undefined || item.kind === kind);
-      return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
+      const { items, total } = monitoring.followUps(plan.id, asOf, { unitId, kind, page: { limit, offset } });
+      return { items, total, limit, offset };
     },
   );
 }

@@ -3,6 +3,8 @@ import type { UnitRef, UnitRepository } from '../units/repository.js';
 import { judgeTarget, type Attainment, type Comparator, type Direction } from './evaluation.js';
 import type { MeasureActivity, MeasureRow, MonitoringRepository } from './repository.js';
 
+type ReturnedReport = ReturnType<MonitoringRepository['returnedPage']>[number];
+
 export const MEASURE_STATUSES = ['completed', 'on_track', 'overdue', 'not_reported'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 export type StatusCounts = Record<MeasureStatus, number> & { total: number; shareCompleted: number };
@@ -70,6 +72,19 @@ export const FOLLOW_UP_KINDS = [
   'missing_report',
 ] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export interface FollowUpQuery {
+  /** Only items of this unit or of a collective it belongs to. */
+  unitId?: number | undefined;
+  kind?: FollowUpKind | undefined;
+  /** A window of the list; without it, the whole list. */
+  page?: { limit: number; offset: number } | undefined;
+}
+
+const rank = (kind: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(kind);
+/** Worst first: by kind (in FOLLOW_UP_KINDS order), then outstanding longest (earliest `since`), then by measure. */
+const worstFirst = (a: FollowUp, b: FollowUp) =>
+  rank(a.kind) - rank(b.kind) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) || (a.measureId ?? 0) - (b.measureId ?? 0);
 
 export interface FollowUp {
   kind: FollowUpKind;
@@ -267,7 +282,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
      * indicators not met or at risk, returned reports not resubmitted, and measures with no report for the last
      * closed quarter — each with its units, how long it has been outstanding and a link to the item.
      */
-    followUps(planId: number | undefined, asOf: Date, unitId?: number): FollowUp[] {
+    followUps(planId: number | undefined, asOf: Date, query: FollowUpQuery = {}): { items: FollowUp[]; total: number } {
       const plan = planOf(planId);
       const cat = catalogue(plan.id);
       const today = shanghaiDate(asOf);
@@ -325,15 +340,11 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         }
       }
 
-      for (const report of repository.returnedNotResubmitted(plan.id, asOfIso)) {
-        const m = cat.byId.get(report.measureId)!;
-        const since = shanghaiDate(new Date(report.reviewedAt));
-        items.push({
-          ...measureItem(m, 'returned_report', `${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`, since, [report.unitId]),
-          reportId: report.id,
-          link: `/api/v1/reports/${report.id}`,
-        });
-      }
+      const returnedItem = (report: ReturnedReport): FollowUp => ({
+        ...measureItem(cat.byId.get(report.measureId)!, 'returned_report', `${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`, report.since, [report.unitId]),
+        reportId: report.id,
+        link: `/api/v1/reports/${report.id}`,
+      });
 
       const quarter = lastClosedQuarter(today);
       if (quarter.year >= plan.startYear) {
@@ -353,11 +364,27 @@ export function createMonitoringService(repository: MonitoringRepository, units:
         }
       }
 
+      // Returned reports can run to thousands: they are counted and paged in SQL, in the list's order, and only
+      // the page's are built; the other kinds are a few hundred at most and are built, filtered and sorted here.
+      const { unitId, kind, page } = query;
       const shares = unitId === undefined ? undefined : units.withCollectives(unitId);
-      const rank = (kind: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(kind);
-      return items
-        .filter((item) => shares === undefined || item.units.some((u) => shares.includes(u.id)))
-        .sort((a, b) => rank(a.kind) - rank(b.kind) || b.daysOutstanding - a.daysOutstanding || (a.measureId ?? 0) - (b.measureId ?? 0));
+      const listed = items
+        .filter((item) => (kind === undefined || item.kind === kind) && (shares === undefined || item.units.some((u) => shares.includes(u.id))))
+        .sort(worstFirst);
+      const before = listed.filter((item) => rank(item.kind) < rank('returned_report'));
+      const after = listed.filter((item) => rank(item.kind) > rank('returned_report'));
+      const returnedTotal = kind === undefined || kind === 'returned_report' ? repository.returnedCount(plan.id, asOfIso, shares) : 0;
+      const total = before.length + returnedTotal + after.length;
+      const { limit, offset } = page ?? { limit: total, offset: 0 };
+      const window = before.slice(offset, offset + limit);
+      const returnedOffset = Math.max(0, offset - before.length);
+      const returnedLimit = Math.min(limit - window.length, returnedTotal - returnedOffset);
+      if (returnedLimit > 0) {
+        window.push(...repository.returnedPage(plan.id, asOfIso, { limit: returnedLimit, offset: returnedOffset }, shares).map(returnedItem));
+      }
+      const afterOffset = Math.max(0, offset - before.length - returnedTotal);
+      window.push(...after.slice(afterOffset, afterOffset + limit - window.length));
+      return { items: window, total };
     },
 
     /** A chapter's tasks for a year: each task's measure statuses, and the chapter's totals. */
