@@ -217,13 +217,23 @@ export const progressReports = sqliteTable(
     supersededAt: text('superseded_at'),
   },
   (t) => [
-    index('progress_reports_key').on(t.measureId, t.unitId, t.period),
+    // Reports by measure (and task, a few measures) or period, with what the list filters and counts on, so those
+    // lists sort and count index entries only. Period before unit: "a period" is then one seek per measure.
+    index('progress_reports_key').on(t.measureId, t.period, t.unitId, t.state, t.updatedAt),
     // The invariant the service relies on: at most one open report per measure, unit and period.
     uniqueIndex('progress_reports_one_open')
       .on(t.measureId, t.unitId, t.period)
       .where(sql`${t.state} IN ('draft', 'submitted', 'returned')`),
+    // The change order (updatedAt, id) of the reports list and its cursor: of all reports, of one unit's, and of the
+    // open ones (a few thousand however many are approved), where "submitted" or "returned" would otherwise be rare.
     index('progress_reports_updated').on(t.updatedAt, t.id),
-    index('progress_reports_unit').on(t.unitId),
+    index('progress_reports_unit').on(t.unitId, t.updatedAt, t.id),
+    index('progress_reports_open_updated')
+      .on(t.updatedAt, t.id)
+      .where(sql`${t.state} IN ('draft', 'submitted', 'returned')`),
+    // Counts by state, and of other units' drafts (hidden from most readers). Kept narrow: the smallest index is
+    // what SQLite walks to count all reports, and a narrow one stays in its cache.
+    index('progress_reports_state').on(t.state, t.unitId),
     // Monitoring asks "is there an approved report for this measure (and unit) in this period range, as of then?":
     // these indexes answer it with one seek each, without touching the table, however many reports there are.
     // Ordered by period end (a period lies within one year, so its end says its year) and carrying the unit and the

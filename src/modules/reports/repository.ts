@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   indicators,
@@ -6,13 +6,14 @@ import {
   measures,
   plans,
   progressReports as reports,
+  REPORT_STATES,
   reportEvents,
   reportIndicatorValues as values,
   taskUnits,
   tasks,
   units,
 } from '../../db/schema.js';
-import { groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
+import { groupBy, inJsonIds, param } from '../../db/sql.js';
 
 export type ReportRow = typeof reports.$inferSelect;
 export type NewReportRow = typeof reports.$inferInsert;
@@ -52,6 +53,37 @@ export interface ListCursor {
   updatedAt: string;
   id: number;
 }
+
+const OPEN_STATES = ['draft', 'submitted', 'returned'] as const;
+const LIST_FILTERS = ['measure', 'task', 'unitId', 'period', 'state', 'updatedSince'] as const satisfies (keyof ReportFilters)[];
+
+/** What a list statement's SQL depends on: which filters are given, the state asked for, who sees drafts, a cursor. */
+interface ListShape {
+  filters: (typeof LIST_FILTERS)[number][];
+  state: ReportRow['state'] | undefined;
+  allDrafts: boolean;
+  after: boolean;
+  /** Whether the conditions are for a page (in change order) rather than a count. */
+  statePage?: boolean;
+}
+
+/**
+ * Each filter's condition. The state is a validated enum, written as a literal so SQLite can tell which reports
+ * (and which partial indexes) it names.
+ */
+const filterCondition: Record<ListShape['filters'][number], (shape: ListShape) => SQL> = {
+  measure: () => eq(reports.measureId, param('measure')),
+  task: () => sql`${reports.measureId} IN (SELECT ${measures.id} FROM ${measures} WHERE ${measures.taskId} = ${param('task')})`,
+  unitId: () => eq(reports.unitId, param('unitId')),
+  period: () => eq(reports.period, param('period')),
+  state: ({ state, statePage }) => {
+    // The state index is narrow, for counting; a page walks the change order instead (`+` keeps SQLite off that index).
+    const named = sql`${sql.raw(statePage ? '+' : '')}${reports.state} = ${sql.raw(`'${REPORT_STATES.find((known) => known === state)!}'`)}`;
+    // Open reports are few: naming the condition of progress_reports_open_updated lets SQLite walk them in change order.
+    return OPEN_STATES.some((open) => open === state) ? sql`${named} AND ${reports.state} IN ('draft', 'submitted', 'returned')` : named;
+  },
+  updatedSince: () => gte(reports.updatedAt, param('updatedSince')),
+};
 
 const reportWithUnit = {
   report: reports,
@@ -134,31 +166,45 @@ export function createReportRepository(db: Db) {
     .orderBy(asc(reportEvents.id))
     .prepare();
 
-  const listFilter = and(
-    whenGiven('measure', eq(reports.measureId, param('measure'))),
-    whenGiven('task', eq(measures.taskId, param('task'))),
-    whenGiven('unitId', eq(reports.unitId, param('unitId'))),
-    whenGiven('period', eq(reports.period, param('period'))),
-    whenGiven('state', eq(reports.state, param('state'))),
-    whenGiven('updatedSince', sql`${reports.updatedAt} >= ${param('updatedSince')}`),
-    sql`(${param('allDrafts')} = 1 OR ${reports.state} <> 'draft' OR ${reports.unitId} = ${param('draftUnitId')})`,
-  );
-  const afterCursor = whenGiven(
-    'afterAt',
-    sql`(${reports.updatedAt} > ${param('afterAt')} OR (${reports.updatedAt} = ${param('afterAt')} AND ${reports.id} > ${param('afterId')}))`,
-  );
-  const listPage = selectReports()
-    .where(and(listFilter, afterCursor))
-    .orderBy(asc(reports.updatedAt), asc(reports.id))
-    .limit(param('limit'))
-    .offset(param('offset'))
-    .prepare();
-  const listTotal = db
-    .select({ n: count() })
-    .from(reports)
-    .innerJoin(measures, eq(measures.id, reports.measureId))
-    .where(listFilter)
-    .prepare();
+  /** Report lists, one statement per combination of given filters (prepared when first asked for). */
+  const listStatements = new Map<string, ReturnType<typeof prepareList>>();
+  function prepareList(given: ListShape) {
+    const bySomeMeasure = given.filters.some((name) => name === 'measure' || name === 'task');
+    const conditions = (shape: ListShape) =>
+      and(
+        ...shape.filters.map((name) => filterCondition[name](shape)),
+        // Every report has a measure, so "any measure" lets a period be found with one seek per measure.
+        shape.filters.includes('period') && !bySomeMeasure ? sql`${reports.measureId} IN (SELECT ${measures.id} FROM ${measures})` : undefined,
+      );
+    const matching = conditions(given);
+    const hidesDrafts = !given.allDrafts && (given.state === undefined || given.state === 'draft');
+    const visible =
+      !hidesDrafts ? undefined
+      : given.state === 'draft' ? eq(reports.unitId, param('draftUnitId'))
+      : sql`(${reports.state} <> 'draft' OR ${reports.unitId} = ${param('draftUnitId')})`;
+    // The page's ids come from the indexes alone; only the page's own rows are read.
+    const pageIds = db
+      .select({ id: reports.id })
+      .from(reports)
+      .where(and(conditions({ ...given, statePage: true }), visible, given.after ? sql`(${reports.updatedAt}, ${reports.id}) > (${param('afterAt')}, ${param('afterId')})` : undefined))
+      .orderBy(asc(reports.updatedAt), asc(reports.id))
+      .limit(param('limit'))
+      .offset(param('offset'));
+    const page = selectReports().where(inArray(reports.id, pageIds)).orderBy(asc(reports.updatedAt), asc(reports.id)).prepare();
+    // Counting the visible reports directly would visit every match; other units' drafts are few, so count them apart.
+    const countOf = (where: SQL | undefined) => db.select({ n: count() }).from(reports).where(where).prepare();
+    const matches = countOf(matching);
+    // Of a measure's or a period's reports, progress_reports_key has the state and unit: better than all drafts.
+    const hiddenDrafts = hidesDrafts ? countOf(and(matching, sql`${sql.raw(bySomeMeasure || given.filters.includes('period') ? '+' : '')}${reports.state} = 'draft'`, sql`${reports.unitId} IS NOT ${param('draftUnitId')}`)) : undefined;
+    const total = (params: Record<string, unknown>) => matches.get(params)!.n - (hiddenDrafts?.get(params)!.n ?? 0);
+    return { page, total };
+  }
+  function listStatement(shape: ListShape) {
+    const key = JSON.stringify(shape);
+    let statements = listStatements.get(key);
+    if (!statements) listStatements.set(key, (statements = prepareList(shape)));
+    return statements;
+  }
 
   const measureContext = db
     .select({
@@ -216,24 +262,20 @@ export function createReportRepository(db: Db) {
     events: (reportId: number) => eventsOf.all({ reportId }),
 
     list(filters: ReportFilters, drafts: DraftVisibility, page: { limit: number; offset: number; after?: ListCursor | undefined }) {
+      const given = LIST_FILTERS.filter((name) => filters[name] !== undefined);
+      const statements = listStatement({ filters: given, state: filters.state, allDrafts: drafts.all, after: page.after !== undefined });
       const params = {
-        measure: filters.measure ?? null,
-        task: filters.task ?? null,
-        unitId: filters.unitId ?? null,
-        period: filters.period ?? null,
-        state: filters.state ?? null,
-        updatedSince: filters.updatedSince ?? null,
-        allDrafts: drafts.all ? 1 : 0,
+        ...Object.fromEntries(given.filter((name) => name !== 'state').map((name) => [name, filters[name]])),
         draftUnitId: drafts.all ? null : drafts.unitId,
       };
-      const rows = listPage.all({
+      const rows = statements.page.all({
         ...params,
-        afterAt: page.after?.updatedAt ?? null,
-        afterId: page.after?.id ?? null,
+        afterAt: page.after?.updatedAt,
+        afterId: page.after?.id,
         limit: page.limit + 1,
         offset: page.offset,
       });
-      return { rows: rows.slice(0, page.limit), total: listTotal.get(params)!.n, hasMore: rows.length > page.limit };
+      return { rows: rows.slice(0, page.limit), total: statements.total(params), hasMore: rows.length > page.limit };
     },
 
     /**
