@@ -39,6 +39,7 @@ import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
+import { registerCatalogueCache, type CatalogueCacheBounds } from './plugins/catalogue-cache.js';
 import { registerDurableResponses } from './plugins/durability.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH } from './http/limits.js';
@@ -54,6 +55,8 @@ export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
   now?: () => Date;
   /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
   onDatabaseOpen?: (connection: Db['$client']) => void;
+  /** Bounds of the in-memory plan-catalogue answers; tests pass small ones to see eviction. */
+  catalogueCache?: CatalogueCacheBounds;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -141,12 +144,15 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await registerSwagger(app);
 
   registerHealthRoutes(app, db);
+  // The plan catalogue never changes while the server runs (no write API): its answers are kept in memory.
   await app.register(
     async (scope) => {
       const catalogue = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
       if (config.requireAuthForReads) {
         catalogue.addHook('onRequest', allow(ANY_ROLE));
       }
+      // After the authorisation hook: a cached answer is only given to a caller who may read it.
+      registerCatalogueCache(catalogue, config.catalogueCache);
       registerPlanRoutes(catalogue, createPlanRepository(db));
       registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver });
       registerMeasureRoutes(catalogue, measures, unitResolver);
@@ -154,8 +160,18 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);
       registerSearchRoutes(catalogue, createSearchRepository(db));
-      registerExportRoutes(catalogue, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
-      registerMonitoringRoutes(catalogue, { monitoring, unitResolver, now });
+    },
+    { prefix: '/api/v1' },
+  );
+  // Monitoring and exports judge the plan against reports and the clock: answered afresh every time.
+  await app.register(
+    async (scope) => {
+      const monitoringAndExports = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
+      if (config.requireAuthForReads) {
+        monitoringAndExports.addHook('onRequest', allow(ANY_ROLE));
+      }
+      registerExportRoutes(monitoringAndExports, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
+      registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+
+/** How much the catalogue cache may hold: whichever bound is reached first evicts the least recently used answers. */
+export interface CatalogueCacheBounds {
+  maxEntries: number;
+  /** UTF-8 bytes of the bodies plus the length of their URLs (V8 may hold up to twice that: text with Chinese takes two bytes a character). */
+  maxBytes: number;
+}
+
+/** Room for every record and the common list pages of several plans; arbitrary `q=` searches cannot grow memory past it. */
+export const DEFAULT_CATALOGUE_CACHE: CatalogueCacheBounds = { maxEntries: 2_000, maxBytes: 32 * 1024 * 1024 };
+
+interface CachedAnswer {
+  payload: string;
+  contentType: string;
+  etag: string;
+}
+
+/**
+ * Clients may keep an answer but must ask again before reusing it: the catalogue is immutable only while this
+ * process runs, and a restart may load another seed. A shared cache does not store an answer to a request with
+ * `Authorization` at all (RFC 9111 §3.5: `no-cache` is not one of the directives that allow it), so under
+ * `REQUIRE_AUTH_FOR_READS` no proxy hands the catalogue to a caller this server would refuse.
+ */
+const CACHE_CONTROL = 'no-cache';
+
+/** `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; `*` matches any answer. */
+function clientHoldsCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** Sends the validators; true when the client's copy is current, and the reply has become a bodiless 304. */
+function revalidate(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): boolean {
+  reply.header('etag', answer.etag).header('cache-control', CACHE_CONTROL);
+  if (!clientHoldsCurrent(request.headers['if-none-match'], answer.etag)) return false;
+  reply.code(304).removeHeader('content-type');
+  return true;
+}
+
+/**
+ * Answers repeated GETs of the plan catalogue from memory, with a strong ETag and 304 for conditional GETs. The
+ * catalogue is loaded at start-up and has no write API, so an answer stays true for the life of the process.
+ *
+ * Register it on the catalogue scope only (never where answers depend on reports or the clock), after the scope's
+ * authorisation hook: hooks run in the order they were added, so a refused caller never reaches the cache. One
+ * entry, keyed by the URL as sent, serves every caller — the catalogue's answers do not depend on who asks; roles
+ * only gate access. A hit skips validation, the handler and serialisation; the app-wide hooks (request id, helmet,
+ * CORS, rate limits) still run, since they come first (onRequest) or around every answer (onSend).
+ */
+export function registerCatalogueCache(scope: FastifyInstance, bounds: CatalogueCacheBounds = DEFAULT_CATALOGUE_CACHE): void {
+  const answers = new LRUCache<string, CachedAnswer>({
+    max: bounds.maxEntries,
+    maxSize: bounds.maxBytes,
+    sizeCalculation: (answer, url) => Buffer.byteLength(answer.payload) + url.length,
+  });
+  const answeredFromMemory = new WeakSet<FastifyRequest>();
+
+  scope.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET') return;
+    const answer = answers.get(request.url);
+    if (!answer) return;
+    answeredFromMemory.add(request);
+    if (revalidate(request, reply, answer)) return reply.send();
+    return reply.type(answer.contentType).send(answer.payload);
+  });
+
+  // Runs after the app-wide onSend hooks: a response withdrawn there (a failed commit becomes 503) is not kept.
+  scope.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' || reply.statusCode !== 200 || answeredFromMemory.has(request) || typeof payload !== 'string') return payload;
+    const contentType = String(reply.getHeader('content-type'));
+    if (!contentType.includes('json')) return payload;
+    const answer = { payload, contentType, etag: `"${createHash('sha256').update(payload).digest('base64url')}"` };
+    answers.set(request.url, answer);
+    return revalidate(request, reply, answer) ? null : payload;
+  });
+}
