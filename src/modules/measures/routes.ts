@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { notFound, problemResponses } from '../../http/problem.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
@@ -17,7 +18,7 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         description:
           'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (owner: id, name or alias), `year` (work falls in that year) and `q` (text).',
         querystring: MeasureListQuery,
-        response: { 200: MeasurePageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(MeasurePageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -36,7 +37,7 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         summary: 'Get a measure',
         description: 'One implementation measure with its owners, milestones and deadline.',
         params: IdParams,
-        response: { 200: Type.Ref(MeasureSchema), ...problemResponses(400, 404) },
+        response: { ...revalidatedResponses(Type.Ref(MeasureSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {

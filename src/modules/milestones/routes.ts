@@ -1,4 +1,5 @@
 import type { ApiInstance } from '../../http/app-types.js';
+import { revalidatedResponses } from '../../http/caching.js';
 import { problemResponses } from '../../http/problem.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import type { MilestoneRepository } from './repository.js';
@@ -15,7 +16,7 @@ export function registerMilestoneRoutes(app: ApiInstance, milestones: MilestoneR
         description:
           'Annual targets of every measure, in document order. Filter by `year` (the milestone’s year), `unit` (owner of the measure: id, name or alias), `task` (id) and `kind` (due | ongoing | annual).',
         querystring: MilestoneListQuery,
-        response: { 200: MilestonePageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(MilestonePageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {

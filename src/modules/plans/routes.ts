@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { notFound, problemResponses } from '../../http/problem.js';
 import type { PlanRepository } from './repository.js';
@@ -15,7 +16,7 @@ export function registerPlanRoutes(app: ApiInstance, plans: PlanRepository): voi
         summary: 'List plans',
         description: 'Every breakdown table the system holds, with counts of its chapters, tasks, measures, milestones and indicators.',
         querystring: PlanListQuery,
-        response: { 200: PlanPageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(PlanPageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -33,7 +34,7 @@ export function registerPlanRoutes(app: ApiInstance, plans: PlanRepository): voi
         summary: 'Get a plan',
         description: 'One breakdown table with its period, source and counts.',
         params: IdParams,
-        response: { 200: Type.Ref(PlanSchema), ...problemResponses(400, 404) },
+        response: { ...revalidatedResponses(Type.Ref(PlanSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {
@@ -52,7 +53,7 @@ export function registerPlanRoutes(app: ApiInstance, plans: PlanRepository): voi
         summary: 'List chapters',
         description: 'Chapters (规划章节) in document order with their number of tasks; filter by `plan`. Use a chapter id as the `chapter` filter of `GET /tasks`.',
         querystring: ChapterListQuery,
-        response: { 200: ChapterPageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(ChapterPageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { invalidField, notFound, problemResponses } from '../../http/problem.js';
 import type { IndicatorRepository } from '../indicators/repository.js';
@@ -26,7 +27,7 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         description:
           'Tasks of the breakdown table ordered by 序号, each with chapter, lead and responsible units, deadline and number of measures. Filters combine with AND: `plan`, `chapter`, `unit` (+ `role`), `deadlineYear`, `q`. `role` without `unit` is a 400.',
         querystring: TaskListQuery,
-        response: { 200: TaskPageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(TaskPageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -47,7 +48,7 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         description:
           'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states.',
         params: IdParams,
-        response: { 200: Type.Ref(TaskDetailSchema), ...problemResponses(400, 404) },
+        response: { ...revalidatedResponses(Type.Ref(TaskDetailSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { notFound, problemResponses } from '../../http/problem.js';
 import type { UnitRepository } from './repository.js';
@@ -16,7 +17,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         description:
           'Every unit named in the plan: departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
         querystring: UnitListQuery,
-        response: { 200: UnitPageSchema, ...problemResponses(400) },
+        response: { ...revalidatedResponses(UnitPageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -35,7 +36,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         description:
           'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns.',
         params: IdParams,
-        response: { 200: Type.Ref(UnitDetailSchema), ...problemResponses(400, 404) },
+        response: { ...revalidatedResponses(Type.Ref(UnitDetailSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {
