@@ -183,9 +183,14 @@ export function createReportRepository(db: Db) {
       : given.state === 'draft' ? eq(reports.unitId, param('draftUnitId'))
       : sql`(${reports.state} <> 'draft' OR ${reports.unitId} = ${param('draftUnitId')})`;
     // The page's ids come from the indexes alone; only the page's own rows are read.
+    // Submitted or returned reports, with no narrower filter, are a few among the open ones: walk those in change
+    // order. Left to itself, SQLite prefers the narrow state index and sorts every report in that state.
+    const onlyByState = given.filters.every((name) => name === 'state' || name === 'updatedSince');
+    const inChangeOrder =
+      onlyByState && (given.state === 'submitted' || given.state === 'returned') ? sql`${reports} INDEXED BY progress_reports_open_updated` : reports;
     const pageIds = db
-      .select({ id: reports.id })
-      .from(reports)
+      .select({ id: sql<number>`${reports.id}` })
+      .from(inChangeOrder)
       .where(and(conditions({ ...given, statePage: true }), visible, given.after ? sql`(${reports.updatedAt}, ${reports.id}) > (${param('afterAt')}, ${param('afterId')})` : undefined))
       .orderBy(asc(reports.updatedAt), asc(reports.id))
       .limit(param('limit'))
