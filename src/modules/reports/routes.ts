@@ -118,10 +118,12 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
     },
     async (request) => {
       const { principal } = actorOf(request);
-      const { limit, offset, after, unit, ...filters } = request.query;
+      const { limit, offset, after, unit, updatedSince, ...filters } = request.query;
       const unitId = unit === undefined ? undefined : units.resolve(unit)?.id;
       if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', `names no known unit: "${unit}"`);
-      const page = service.list(principal, { ...filters, unitId }, {
+      // Stored instants are UTC ISO strings and compare as text: an instant given with another offset is normalised.
+      const since = updatedSince === undefined ? undefined : new Date(updatedSince).toISOString();
+      const page = service.list(principal, { ...filters, unitId, updatedSince: since }, {
         limit,
         offset,
         after: after === undefined ? undefined : decodeCursor(after, '/querystring/after'),

@@ -234,6 +234,10 @@ t.test('listing: filters, change-order cursor, updatedSince and draft privacy', 
   const since = (await app.inject({ url: `/api/v1/reports?updatedSince=${encodeURIComponent(latest.updatedAt)}`, headers: coordinator.headers })).json();
   t.ok(since.items.every((r: Report & { updatedAt: string }) => r.updatedAt >= latest.updatedAt));
   t.ok(since.items.some((r: Report) => r.id === latest.id));
+  // The same instant written in Beijing time: stored instants are UTC, so the filter must compare instants, not text.
+  const beijing = new Date(Date.parse(latest.updatedAt) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+  const sinceBeijing = (await app.inject({ url: `/api/v1/reports?updatedSince=${encodeURIComponent(beijing)}`, headers: coordinator.headers })).json();
+  t.same(sinceBeijing.items.map((r: Report) => r.id), since.items.map((r: Report) => r.id), 'an offset other than Z means the same instant');
 
   const drafts = (await app.inject({ url: '/api/v1/reports?state=draft&limit=500', headers: other.headers })).json();
   t.equal(drafts.total, 0, 'another unit sees none of 市民政局’s drafts');
