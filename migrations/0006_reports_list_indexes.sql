@@ -1,5 +1,3 @@
--- A draft of this migration was applied to some development files; it left a wider progress_reports_state.
-DROP INDEX IF EXISTS `progress_reports_state`;--> statement-breakpoint
 DROP INDEX `progress_reports_key`;--> statement-breakpoint
 DROP INDEX `progress_reports_unit`;--> statement-breakpoint
 CREATE INDEX `progress_reports_open_updated` ON `progress_reports` (`updated_at`,`id`) WHERE "progress_reports"."state" IN ('draft', 'submitted', 'returned');--> statement-breakpoint
