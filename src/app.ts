@@ -114,9 +114,12 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Keeps the query planner's statistics current as reports accumulate (SQLite's advice for long-lived connections:
+  // PRAGMA optimize now and then; cheap, SQLite decides what needs analysing, analysis_limit bounds it).
+  const plannerStatistics = setInterval(() => db.$client.pragma('optimize'), 60 * 60 * 1000).unref();
   app.addHook('onClose', async () => {
+    clearInterval(plannerStatistics);
     groupCommit.flush();
-    // Keeps the query planner's statistics current (cheap; SQLite decides what needs analysing).
     db.$client.pragma('optimize');
     db.$client.close();
   });

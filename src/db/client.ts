@@ -33,5 +33,9 @@ export function openDatabase(databasePath: string, options: { migrationsFolder?:
     sqlite.close();
     throw error;
   }
+  // Planner statistics in step with the schema: an index a migration adds has none, and with the other indexes'
+  // statistics present SQLite may then pick a plan a hundred times slower. Bounded (analysis_limit): ~0.2 s at 1M reports.
+  sqlite.pragma('analysis_limit = 1000');
+  sqlite.pragma('optimize = 0x10002');
   return db;
 }
