@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 export interface Page<T> {
@@ -23,4 +24,15 @@ export function readClient(app: FastifyInstance) {
     }
   }
   return { get, all };
+}
+
+/** Sends bytes on a fresh TCP connection and resolves with everything the server answered before closing it. */
+export function sendRaw(port: number, request: string | Buffer): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { projectRoot } from '../../src/db/client.js';
@@ -16,6 +16,7 @@ import { REPORT_BODY_LIMIT } from '../../src/modules/reports/routes.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../../src/http/limits.js';
 import { buildTestAppWithDatabase } from '../helpers/app.js';
 import { writeFingerprint } from '../helpers/db.js';
+import { sendRaw } from '../helpers/http.js';
 import { issueKey } from '../helpers/keys.js';
 
 interface Contract {
@@ -115,16 +116,8 @@ t.test(`bulk import: at most ${BULK_MAX_ROWS} rows → 400`, async (t) => {
 
 t.test(`headers over Node's ${http.maxHeaderSize} bytes → 431 on a real socket`, async (t) => {
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as net.AddressInfo;
-  const raw = (request: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
-      let answer = '';
-      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
-      socket.on('end', () => resolve(answer));
-      socket.on('error', reject);
-    });
-  const withHeader = (bytes: number) => raw(`GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Pad: ${'a'.repeat(bytes)}\r\n\r\n`);
+  const { port } = app.server.address() as AddressInfo;
+  const withHeader = (bytes: number) => sendRaw(port, `GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Pad: ${'a'.repeat(bytes)}\r\n\r\n`);
 
   t.match(await withHeader(http.maxHeaderSize / 2), /^HTTP\/1\.1 200 /, 'headers well under the limit are served');
   const tooLarge = await withHeader(http.maxHeaderSize);
@@ -133,7 +126,7 @@ t.test(`headers over Node's ${http.maxHeaderSize} bytes → 431 on a real socket
   t.match(JSON.parse(tooLarge.split('\r\n\r\n')[1]!), { status: 431, title: 'Request header fields too large' });
 
   // Between the URL limit and the header limit the URL reaches the app and is refused there.
-  const longUrl = await raw(`GET /health?pad=${'x'.repeat(MAX_URL_BYTES)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  const longUrl = await sendRaw(port, `GET /health?pad=${'x'.repeat(MAX_URL_BYTES)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
   t.match(longUrl, /^HTTP\/1\.1 414 /);
   t.match(longUrl, /content-type: application\/problem\+json/i);
 });

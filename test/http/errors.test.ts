@@ -1,7 +1,7 @@
-import net from 'node:net';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { buildTestApp, tempDatabasePath } from '../helpers/app.js';
+import { sendRaw } from '../helpers/http.js';
 
 const app = await buildTestApp(t);
 
@@ -85,18 +85,10 @@ t.test('requests the HTTP parser refuses are answered with problem+json too', as
   t.teardown(() => server.close());
   await server.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.server.address() as { port: number };
-  const raw = (request: Buffer) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
-      let answer = '';
-      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
-      socket.on('end', () => resolve(answer));
-      socket.on('error', reject);
-    });
-  const unencoded = await raw(Buffer.from('GET /api/v1/reports?unit=市民政局 HTTP/1.1\r\nHost: x\r\n\r\n', 'utf8'));
+  const unencoded = await sendRaw(port, Buffer.from('GET /api/v1/reports?unit=市民政局 HTTP/1.1\r\nHost: x\r\n\r\n', 'utf8'));
   t.match(unencoded, /^HTTP\/1\.1 400 /);
   t.match(unencoded, /Content-Type: application\/problem\+json/);
   t.match(JSON.parse(unencoded.split('\r\n\r\n')[1]!), { status: 400, detail: /percent-encode/ });
-  const hugeHeader = await raw(Buffer.from(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+  const hugeHeader = await sendRaw(port, Buffer.from(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
   t.match(hugeHeader, /^HTTP\/1\.1 431 /);
 });
