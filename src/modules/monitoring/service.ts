@@ -109,6 +109,18 @@ export function lastClosedQuarter(today: string): { label: string; year: number;
   return { label: `${y}-Q${q}`, year: y, start: `${y}-${String(endMonth - 2).padStart(2, '0')}-01`, end };
 }
 
+/**
+ * A plan's catalogue (measures, milestones, units, indicators and their targets) is loaded from the seed at start
+ * and has no write API, so what is built from it is built once per plan, not once per request.
+ */
+function oncePerPlan<T>(build: (planId: number) => T): (planId: number) => T {
+  const built = new Map<number, T>();
+  return (planId) => {
+    if (!built.has(planId)) built.set(planId, build(planId));
+    return built.get(planId)!;
+  };
+}
+
 export function createMonitoringService(repository: MonitoringRepository, units: UnitRepository) {
   function planOf(planId: number | undefined) {
     const id = planId ?? repository.defaultPlanId();
@@ -118,7 +130,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
   }
 
   /** The catalogue of a plan, grouped the way the roll-ups need it. */
-  function catalogue(planId: number) {
+  const catalogue = oncePerPlan((planId: number) => {
     const measures = repository.measures(planId);
     const milestones = repository.milestones(planId);
     const dueDates = new Map<number, string[]>();
@@ -137,7 +149,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       map.set(tu.taskId, [...(map.get(tu.taskId) ?? []), tu.unitId]);
     }
     return { measures, byId, milestonesOf, dueDates, owners, leads, responsible };
-  }
+  });
   type Catalogue = ReturnType<typeof catalogue>;
 
   /** Every measure's status for the year as of `asOf`, from all units' reports or from one unit's. */
@@ -151,7 +163,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
   }
 
   /** Yearly targets of an indicator: the rows the document gives, plus the final target in its year. */
-  function targetsByIndicator(planId: number) {
+  const targetsByIndicator = oncePerPlan((planId: number) => {
     const indicators = repository.indicators(planId);
     const rows = repository.targets(planId);
     return indicators.map((indicator) => {
@@ -161,7 +173,7 @@ export function createMonitoringService(repository: MonitoringRepository, units:
       }
       return { indicator, targets: targets.sort((a, b) => a.year - b.year) };
     });
-  }
+  });
 
   type ValueLookup = (indicatorId: number, year: number) => ReturnType<MonitoringRepository['latestValue']>;
   /** Latest approved values as of one instant; a year's value is also the next year's baseline, so each is read once. */
