@@ -140,7 +140,7 @@ export function createReportRepository(db: Db) {
       updatedAt: param('updatedAt'),
       createdByKeyId: param('createdByKeyId'),
     })
-    .returning({ id: reports.id })
+    .returning()
     .prepare();
   const deleteValues = db.delete(values).where(eq(values.reportId, param('reportId'))).prepare();
   const insertValue = db
@@ -238,8 +238,9 @@ export function createReportRepository(db: Db) {
     findOpen: (key: { measureId: number; unitId: number; period: string }) => openFor.get(key),
     findApproved: (key: { measureId: number; unitId: number; period: string }) => approvedFor.get(key),
 
-    insert(row: NewReport): number {
-      return insertReport.get(row)!.id;
+    /** Inserts a report and returns it as stored (ids and defaults filled in). */
+    insert(row: NewReport): ReportRow {
+      return insertReport.get(row)!;
     },
 
     update(id: number, fields: Partial<NewReportRow>): void {

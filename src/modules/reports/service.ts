@@ -98,9 +98,10 @@ export function createReportService({ transaction, reports, units, audit, now }:
     };
   }
 
-  function view(row: ReportWithUnit) {
+  /** A report as the API shows it; `values` when the caller already has them, in indicator order. */
+  function view(row: ReportWithUnit, values = reports.valuesOf([row.report.id]).get(row.report.id) ?? []) {
     const { report } = row;
-    const content = contentOf(report, reports.valuesOf([report.id]).get(report.id) ?? []);
+    const content = contentOf(report, values);
     return {
       id: report.id,
       measureId: report.measureId,
@@ -243,6 +244,8 @@ export function createReportService({ transaction, reports, units, audit, now }:
       }
       let outcome: WriteOutcome = 'unchanged';
       let id: number;
+      // A new report is shown from what was just stored, without reading it back.
+      let created: { row: ReportWithUnit; values: IndicatorValue[] } | undefined;
       const current = open ?? reports.findApproved(key);
       if (current && sameContent(contentOf(current, reports.valuesOf([current.id]).get(current.id) ?? []), content)) {
         id = current.id;
@@ -255,7 +258,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
         record(actor, 'report.update', id, before, view(load(id)));
         outcome = 'updated';
       } else {
-        id = reports.insert({
+        const stored = reports.insert({
           ...key,
           periodStart: target.period.start,
           periodEnd: target.period.end,
@@ -266,12 +269,15 @@ export function createReportService({ transaction, reports, units, audit, now }:
           updatedAt: at,
           createdByKeyId: actor.principal.keyId,
         });
+        id = stored.id;
         reports.replaceValues(id, content.indicatorValues, true);
         reports.addEvent({ reportId: id, action: 'created', toState: 'draft', at, keyId: actor.principal.keyId });
         outcome = 'created';
+        const values = [...content.indicatorValues].sort((a, b) => a.indicatorId - b.indicatorId);
+        created = { row: { report: stored, taskId: target.context.taskId, unit: target.unit }, values };
       }
-      const row = load(id);
-      const report = view(row);
+      const row = created?.row ?? load(id);
+      const report = created ? view(created.row, created.values) : view(row);
       if (outcome === 'created') record(actor, 'report.create', id, null, report);
       if (input.submit && OPEN_STATES.includes(row.report.state)) {
         return { outcome: outcome === 'unchanged' ? 'updated' : outcome, report: submitRow(actor, row, report) };
@@ -337,7 +343,9 @@ export function createReportService({ transaction, reports, units, audit, now }:
           ? ({ all: true } as const)
           : ({ all: false, unitId: principal.role === 'reporter' ? principal.unitId : null } as const);
       const result = reports.list(filters, drafts, page);
-      return { ...result, items: result.rows.map(view) };
+      // One query for the page's indicator values, not one per report.
+      const values = reports.valuesOf(result.rows.map((row) => row.report.id));
+      return { ...result, items: result.rows.map((row) => view(row, values.get(row.report.id) ?? [])) };
     },
 
     history(principal: Principal, id: number) {

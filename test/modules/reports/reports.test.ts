@@ -271,3 +271,15 @@ t.test('review rules: state machine conflicts', async (t) => {
   const missing = await app.inject({ method: 'POST', url: '/api/v1/reports/999999/approve', headers: coordinator.headers });
   t.equal(missing.statusCode, 404);
 });
+
+t.test('a created report is answered exactly as it reads back', async (t) => {
+  t.ok(indicators.length >= 2, 'the task has two indicators to give in reverse order');
+  const values = indicators.slice(0, 2).map((indicator, i) => ({ indicatorId: indicator.id, value: 90 + i })).reverse();
+  const created = await post({ measureId: task4Measure.id, period: freshPeriod(), status: 'completed', narrative: '已完成', percentComplete: 100, indicatorValues: values });
+  t.equal(created.statusCode, 201);
+  const read = await app.inject({ url: `/api/v1/reports/${created.json().id}`, headers: reporter.headers });
+  t.same(created.json(), read.json(), 'POST answers with the report as stored, indicator values in indicator order');
+  t.equal(created.headers.etag, read.headers.etag);
+  const listed = (await app.inject({ url: `/api/v1/reports?measure=${task4Measure.id}&limit=500`, headers: reporter.headers })).json().items as Report[];
+  t.same(listed.find((r) => r.id === created.json().id), read.json(), 'and as the list shows it');
+});
