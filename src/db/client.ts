@@ -23,10 +23,6 @@ export function openDatabase(databasePath: string, options: { migrationsFolder?:
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  // Checkpoint the WAL every ~40 MiB instead of SQLite's 4 MiB: the pages many writes touch (index roots, the
-  // audit tail) are copied back to the database once instead of again and again, inside fewer commits (+8–9%
-  // write throughput measured); the WAL file is reset after each checkpoint, and replaying it at start is quick.
-  sqlite.pragma('wal_autocheckpoint = 10000');
   // How long a write waits for another connection's lock (a backup, the apikey command) before SQLITE_BUSY.
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   const db = drizzle(sqlite, { schema });
