@@ -47,6 +47,7 @@ import { registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
 import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
+import { ajvOptions, registerStrictUrlIntegers } from './plugins/validation.js';
 import { loadSeed } from './seed/load-seed.js';
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
@@ -103,7 +104,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: routerErrors,
-    ajv: { customOptions: { removeAdditional: false } },
+    ajv: ajvOptions,
     clientErrorHandler,
     // Our shutdown plugin answers requests that arrive while closing, with problem+json.
     return503OnClosing: false,
@@ -141,6 +142,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);
   registerRequestLimits(app);
+  registerStrictUrlIntegers(app);
   registerAuthentication(app, keys, now);
   registerKeyRateLimit(app, security);
   addSharedSchemas(app);

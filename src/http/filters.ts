@@ -14,3 +14,13 @@ export function unitFilter(description: string) {
 export function yearFilter(description: string) {
   return Type.Integer({ minimum: 1900, maximum: 2100, description });
 }
+
+/**
+ * An instant in a query parameter: a date-time with offset, or a plain date as a user writes it (read in
+ * Asia/Shanghai by `parseInstant`; `meaning` says which instant of the day it stands for).
+ */
+export function instantFilter(description: string, meaning: string) {
+  return Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
+    description: `${description} A date-time with offset (\`2024-06-30T18:00:00+08:00\`) or a date (\`2024-06-30\`: ${meaning}, Asia/Shanghai).`,
+  });
+}

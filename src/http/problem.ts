@@ -56,8 +56,13 @@ export function notFound(what: string, id: number | string): HttpProblem {
   return new HttpProblem(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
 }
 
+/** A validation problem naming every offending field; `detail` lists them for a reader. */
+export function invalidFields(errors: ProblemField[]): HttpProblem {
+  return new HttpProblem(400, 'validation', 'Invalid request', errors.map((e) => `${e.field.slice(1)} ${e.message}`).join('; '), errors);
+}
+
 export function invalidField(field: string, message: string): HttpProblem {
-  return new HttpProblem(400, 'validation', 'Invalid request', `${field.slice(1)} ${message}`, [{ field, message }]);
+  return invalidFields([{ field, message }]);
 }
 
 /** Well-formed, but it names something that does not exist or does not fit (unknown measure, period outside the plan …). */

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CALENDAR_YEARS } from '../http/calendar.js';
 import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -74,15 +75,44 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     .send({ ...problem, instance: request.url });
 }
 
+/** Formats in words a clerk can act on, instead of Ajv's `must match format "date-time"`. */
+const FORMAT_WORDS: Record<string, string> = {
+  'date-time': 'a date-time with offset (2024-06-30T18:00:00+08:00)',
+  date: 'a date (2024-06-30)',
+  uri: 'an absolute URL',
+};
+const CALENDAR_RULE = `, a day that exists and a time of 00:00:00–23:59:59, in the years ${CALENDAR_YEARS.min}–${CALENDAR_YEARS.max}`;
+
+type AjvIssue = NonNullable<FastifyError['validation']>[number];
+
+const formatOf = (issue: AjvIssue) => (issue.params as { format?: string }).format;
+
+/** One message for the ways a value may be written (one format, or a choice of formats); Ajv's otherwise. */
+function messageOf(issues: AjvIssue[]): string {
+  const formats = issues.map(formatOf);
+  if (formats.some((format) => format === undefined || !FORMAT_WORDS[format])) return issues[0]?.message ?? 'is invalid';
+  const calendar = formats.some((format) => format === 'date' || format === 'date-time');
+  return `must be ${formats.map((format) => FORMAT_WORDS[format!]).join(' or ')}${calendar ? CALENDAR_RULE : ''}`;
+}
+
 function validationFields(error: FastifyError): ProblemField[] {
-  return (error.validation ?? []).map((issue) => {
+  const fields = (error.validation ?? []).map((issue) => {
     // Ajv reports a missing or unknown property on the parent; name the property itself.
     const property =
       (issue.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
       (issue.params as { additionalProperty?: string }).additionalProperty;
     const pointer = `/${error.validationContext ?? 'request'}${issue.instancePath}${property ? `/${property}` : ''}`;
-    return { field: pointer, message: issue.message ?? 'is invalid' };
+    return { field: pointer, issue };
   });
+  // A value that matches none of a choice (a date-time or a date) is one problem: name the choices once.
+  const choices = new Set(fields.filter(({ issue }) => issue.keyword === 'anyOf').map(({ field }) => field));
+  return [
+    ...[...choices].map((field) => ({
+      field,
+      message: messageOf(fields.filter((f) => f.field === field && f.issue.keyword !== 'anyOf').map(({ issue }) => issue)),
+    })),
+    ...fields.filter(({ field }) => !choices.has(field)).map(({ field, issue }) => ({ field, message: messageOf([issue]) })),
+  ];
 }
 
 /**

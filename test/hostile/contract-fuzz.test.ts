@@ -76,6 +76,8 @@ const EXPANSIONS: Record<string, () => Buffer> = {
   '⟪deep-array⟫': () => Buffer.from('['.repeat(NESTING) + ']'.repeat(NESTING)),
   '⟪deep-object⟫': () => Buffer.from('{"a":'.repeat(NESTING) + '1' + '}'.repeat(NESTING)),
   '⟪bad-utf8⟫': () => Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80, 0xc0, 0xaf]),
+  // JSON number tokens JSON.stringify cannot write: JSON.parse reads them as Infinity, -0 or a rounded integer.
+  ...Object.fromEntries(['1e400', '-1e400', '1e-400', '-0', '1E+2', '9007199254740993', '4.0'].map((token) => [`⟪number ${token}⟫`, () => Buffer.from(token)])),
 };
 const MARKER = new RegExp(`"?(${Object.keys(EXPANSIONS).join('|')})"?`, 'g');
 
@@ -87,7 +89,8 @@ function expand(text: string): Buffer {
     parts.push(Buffer.from(text.slice(last, match.index)));
     const quoted = match[0].startsWith('"') && match[0].endsWith('"');
     const inner = EXPANSIONS[match[1]!]!();
-    parts.push(quoted && !match[1]!.startsWith('⟪deep') ? Buffer.concat([Buffer.from('"'), inner, Buffer.from('"')]) : inner);
+    const bare = match[1]!.startsWith('⟪deep') || match[1]!.startsWith('⟪number');
+    parts.push(quoted && !bare ? Buffer.concat([Buffer.from('"'), inner, Buffer.from('"')]) : inner);
     last = match.index + match[0].length;
   }
   parts.push(Buffer.from(text.slice(last)));
@@ -107,16 +110,33 @@ const HOSTILE_STRINGS = [
 /** Already percent-encoded URL text, sent as is: encodings a client library would never produce. */
 const RAW_URL_TEXT = ['%2e%2e%2f', '..%2f..%2fetc%2fpasswd', '%', '%zz', '%00', '%ED%A0%80', '%C0%AF', '%FF', '%u0041', '%252e', '+', ';', '=', '&&', '..'];
 
+/**
+ * Format edges: values a parameter's type or format admits on paper and a careless reading breaks on — calendar and
+ * clock edges (leap seconds, 24:00, 29 February, year 0000 and 9999), extreme offsets, and integers written as
+ * exponents, hex, with signs, spaces or fractions, or too large for a double. (Found 500s and wrong answers: 23:59:60
+ * reached `Date`, `limit=1e400` became Infinity, `/tasks/1e1` was task 10.)
+ */
+const DATE_EDGES = ['2024-06-30', '2024-02-29', '2023-02-29', '2024-02-30', '0000-01-01', '9999-12-31', '1899-12-31', '2101-01-01', '2024-6-30', '20240630'];
+const DATE_TIME_EDGES = [
+  '2024-06-30T23:59:60Z', '2016-12-31T23:59:60+08:00', '2024-06-30T24:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59',
+  '2024-02-29T12:00:00+23:59', '2023-02-29T12:00:00Z', '2024-06-30t12:00:00z', '2024-06-30 12:00:00Z', '2024-06-30T12:00:00.123456789+08:00',
+  '2024-06-30T12:00:00+08', '2024-06-30T12:00Z', '1969-12-31T23:59:59.999Z', '+275760-09-13T00:00:00Z', '2024-06-30T12:00:00-00:00',
+];
+const INTEGER_EDGES = ['1e1', '1E1', '1e400', '-1e400', '1e-400', '0x10', '0b1', '0o7', '010', '1.0', '1.', '.5', '+1', ' 1', '1 ', '１', '٣', 'Infinity', '-Infinity', 'NaN', '9007199254740993', '-0', `${'0'.repeat(20)}1`, '1_000', '2147483648', '-2147483649'];
+const formatEdge = fc.constantFrom(...DATE_EDGES, ...DATE_TIME_EDGES, ...INTEGER_EDGES);
+
 const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 30 }));
 const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.constantFrom(1e308, -1e-308, -1, 0, 1.5, 2 ** 53 + 2, true, false, null, [], {}, [[[]]]),
+  formatEdge,
+  fc.constantFrom(...Object.keys(EXPANSIONS).filter((marker) => marker.startsWith('⟪number'))),
   fc.constantFrom(JSON.parse('{"__proto__":{"admin":true}}'), { constructor: { prototype: { admin: true } } }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
 type UrlValue = string | { raw: string };
-const hostileUrlValue: fc.Arbitrary<UrlValue> = fc.oneof(hostileString, fc.constantFrom(...RAW_URL_TEXT).map((raw) => ({ raw })));
+const hostileUrlValue: fc.Arbitrary<UrlValue> = fc.oneof(hostileString, formatEdge, fc.constantFrom(...RAW_URL_TEXT).map((raw) => ({ raw })));
 /** Header values travel as latin1 on the wire; anything else cannot arrive. */
 const hostileHeader = fc.oneof(
   fc.constantFrom(...HOSTILE_STRINGS.filter((s) => /^[\x20-\x7E\x80-\xFF]*$/.test(s))),
@@ -198,6 +218,7 @@ function valueOf(given: Schema, name?: string): fc.Arbitrary<unknown> {
   switch (schema.type) {
     case 'string': {
       if (schema.format === 'date-time') return isoInstant;
+      if (schema.format === 'date') return isoInstant.map((instant) => instant.slice(0, 10));
       if (schema.format === 'uri') return fc.webUrl({ validSchemes: ['https', 'http'] });
       const min = schema.minLength ?? 0;
       const max = Math.min(schema.maxLength ?? 40, 40);
@@ -449,6 +470,34 @@ t.test('what the fuzz found stays fixed', async (t) => {
       route: '/api/v1/reports/{id}',
       method: 'GET',
       request: reporterRequest({ params: { id: { raw: '%zz' } } }),
+      status: 400,
+    },
+    ...[
+      { url: ['/api/v1/dashboard', 'asOf', '2024-06-30T23:59:60Z'], why: 'a leap second passed the date-time format and broke Date: 500' },
+      { url: ['/api/v1/audit-events', 'since', '2016-12-31T23:59:60+08:00'], why: 'the same in an audit filter' },
+      { url: ['/api/v1/tasks', 'limit', '1e400'], why: 'Ajv coerced it to Infinity: 500' },
+      { url: ['/api/v1/tasks', 'offset', 'Infinity'], why: 'Infinity passed as an integer: 500' },
+      { url: ['/api/v1/reports', 'limit', '1e1'], why: 'an exponent was read as 10' },
+    ].map(({ url: [route, name, value], why }) => ({
+      what: `${name}=${value} (${why})`,
+      route: route!,
+      method: 'GET',
+      // The audit trail is for coordinators: a reporter is refused before its query is read.
+      request: { ...reporterRequest({ query: [[name!, value!]] }), caller: 'coordinator' as const },
+      status: 400,
+    })),
+    {
+      what: 'an id written as an exponent (/tasks/1e1 answered task 10)',
+      route: '/api/v1/tasks/{id}',
+      method: 'GET',
+      request: reporterRequest({ params: { id: '1e1' } }),
+      status: 400,
+    },
+    {
+      what: 'a JSON number too large for a double in a report (1e400 is Infinity once parsed)',
+      route: '/api/v1/reports',
+      method: 'POST',
+      request: reporterRequest({ body: { contentType: 'application/json', text: `{"measureId":${ownMeasures[0]!.id},"period":"2024","status":"in_progress","percentComplete":"⟪number 1e400⟫"}` } }),
       status: 400,
     },
     {

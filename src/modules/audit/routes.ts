@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
-import { textFilter, unitFilter } from '../../http/filters.js';
+import { instantFilter, textFilter, unitFilter } from '../../http/filters.js';
+import { parseInstant } from '../../http/calendar.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/pagination.js';
 import { invalidField, problemResponses } from '../../http/problem.js';
 import { allow } from '../../plugins/auth.js';
@@ -48,8 +49,8 @@ const AuditQuery = Type.Object(
     entityId: Type.Optional(Type.Integer({ minimum: 1 })),
     keyId: Type.Optional(Type.Integer({ minimum: 1, description: 'Events by this API key.' })),
     unit: Type.Optional(unitFilter('Events by keys of this unit.')),
-    since: Type.Optional(Type.String({ format: 'date-time', description: 'At or after this instant.' })),
-    until: Type.Optional(Type.String({ format: 'date-time', description: 'Before this instant.' })),
+    since: Type.Optional(instantFilter('At or after this instant.', 'the start of that day')),
+    until: Type.Optional(instantFilter('Before this instant.', 'before that day is over')),
     after: Type.Optional(Type.Integer({ minimum: 0, description: 'Cursor: events with a larger id (the `nextCursor` of the previous page).' })),
     limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
   },
@@ -91,8 +92,8 @@ export function registerAuditRoutes(app: ApiInstance, { audit, units }: { audit:
         {
           ...filters,
           unitId,
-          since: since === undefined ? undefined : new Date(since).toISOString(),
-          until: until === undefined ? undefined : new Date(until).toISOString(),
+          since: since === undefined ? undefined : parseInstant(since, 'day-start').toISOString(),
+          until: until === undefined ? undefined : parseInstant(until, 'after-day').toISOString(),
         },
         { after: after ?? 0, limit },
       );

@@ -1,3 +1,4 @@
+import { parseInstant } from '../../http/calendar.js';
 import type { FastifyReply } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { invalidField, problemResponses } from '../../http/problem.js';
@@ -86,7 +87,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
         const { plan, year, asOf, unit, role, ...filters } = request.query;
         if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
         const unitIds = unitResolver.unitFilter('unit', unit);
-        const at = asOf === undefined ? now() : new Date(asOf);
+        const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
         const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role } });
         return send(reply, format, result.table, { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` }, at);
       },
@@ -117,7 +118,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
       async (request, reply) => {
         const { plan, asOf, unit } = request.query;
         const unitId = unitResolver.unitFilter('unit', unit)?.[0];
-        const at = asOf === undefined ? now() : new Date(asOf);
+        const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
         const result = service.followUps({ plan, asOf: at, unitId });
         return send(reply, format, result.table, { ascii: `follow-ups-${result.date}`, chinese: `督办事项-${result.date}` }, at);
       },

@@ -1,15 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { unitFilter, yearFilter } from '../../http/filters.js';
+import { instantFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { TaskListQuery } from '../tasks/schemas.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 
 const plan = Type.Integer({ minimum: 1, description: 'Plan id; default the first plan.' });
-const asOf = Type.String({
-  format: 'date-time',
-  description: 'The picture as it stood at this instant (ISO 8601 with offset, e.g. `2024-07-01T00:00:00+08:00`); default now. Only reports approved by then count.',
-});
+const asOf = instantFilter('The picture as it stood at this instant; default now. Only reports approved by then count.', 'the end of that day');
 
 // The `/tasks` filters, with the same names, schemas and meaning (paging aside: an export holds every row).
 const { limit: _limit, offset: _offset, plan: _plan, ...taskFilters } = TaskListQuery.properties;

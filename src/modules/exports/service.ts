@@ -1,7 +1,8 @@
 import type { PROGRESS_STATUSES } from '../../db/schema.js';
 import { invalidField } from '../../http/problem.js';
 import type { Attainment } from '../monitoring/evaluation.js';
-import { shanghaiDate, type FollowUpKind, type MeasureStatus, type MonitoringService } from '../monitoring/service.js';
+import { shanghaiDate, shanghaiYear } from '../../http/calendar.js';
+import type { FollowUpKind, MeasureStatus, MonitoringService } from '../monitoring/service.js';
 import type { TaskFilters, TaskRepository } from '../tasks/repository.js';
 import type { ExportRepository, LatestReport } from './repository.js';
 import type { Column, Row, Table, Tone } from './table.js';
@@ -134,7 +135,7 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
       if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
         throw invalidField('/querystring/year', `must be within the plan’s years ${plan.startYear}–${plan.endYear}`);
       }
-      const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, Number(shanghaiDate(query.asOf).slice(0, 4))));
+      const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(query.asOf)));
       const selected = taskIds({ ...query.filters, plan: plan.id });
       const statuses = new Map(
         monitoring.statuses(plan.id, monitoring.catalogue(plan.id), year, query.asOf).map((s) => [s.measure.id, s.status]),

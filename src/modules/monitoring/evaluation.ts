@@ -1,3 +1,4 @@
+import { startOfShanghaiYear } from '../../http/calendar.js';
 import type { COMPARATORS, DIRECTIONS } from '../../db/schema.js';
 
 export type Comparator = (typeof COMPARATORS)[number];
@@ -50,12 +51,10 @@ export function satisfies(actual: number, comparator: Comparator, target: number
   }
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** How much of calendar year `year` (Asia/Shanghai) has passed at `asOf`, from 0 to 1. */
 export function yearElapsed(year: number, asOf: Date): number {
-  const start = Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS;
-  const end = Date.UTC(year + 1, 0, 1) - SHANGHAI_OFFSET_MS;
+  const start = startOfShanghaiYear(year);
+  const end = startOfShanghaiYear(year + 1);
   return Math.min(1, Math.max(0, (asOf.getTime() - start) / (end - start)));
 }
 

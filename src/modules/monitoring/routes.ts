@@ -1,9 +1,10 @@
 import type { ApiInstance } from '../../http/app-types.js';
+import { parseInstant, shanghaiYear } from '../../http/calendar.js';
 import { IdParams } from '../../http/params.js';
 import { invalidField, problemResponses } from '../../http/problem.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { ChapterProgressSchema, DashboardSchema, FollowUpPageSchema, FollowUpQuery, MonitoringQuery, ScorecardSchema, SeriesSchema, YearAsOfQuery, AsOfQuery } from './schemas.js';
-import { shanghaiDate, type MonitoringService } from './service.js';
+import type { MonitoringService } from './service.js';
 
 interface MonitoringRouteDeps {
   monitoring: MonitoringService;
@@ -16,12 +17,12 @@ const tags = ['monitoring'];
 export function registerMonitoringRoutes(app: ApiInstance, { monitoring, unitResolver, now }: MonitoringRouteDeps): void {
   /** asOf defaults to now; the year to asOf's year, kept within the plan's years. */
   function when(query: { plan?: number | undefined; year?: number | undefined; asOf?: string | undefined }) {
-    const asOf = query.asOf === undefined ? now() : new Date(query.asOf);
+    const asOf = query.asOf === undefined ? now() : parseInstant(query.asOf, 'day-end');
     const plan = monitoring.planOf(query.plan);
     if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
       throw invalidField('/querystring/year', `falls outside the plan's years ${plan.startYear}–${plan.endYear}`);
     }
-    const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, Number(shanghaiDate(asOf).slice(0, 4))));
+    const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(asOf)));
     return { asOf, plan, year };
   }
 

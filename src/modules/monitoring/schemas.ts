@@ -1,15 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../../http/enum.js';
-import { unitFilter, yearFilter } from '../../http/filters.js';
+import { instantFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { ATTAINMENTS } from './evaluation.js';
 import { FOLLOW_UP_KINDS, MEASURE_STATUSES } from './service.js';
 
-const asOf = Type.String({
-  format: 'date-time',
-  description: 'See the picture as it stood at this instant (ISO 8601 with offset); default now. Only reports approved by then count.',
-});
+const asOf = instantFilter('See the picture as it stood at this instant; default now. Only reports approved by then count.', 'the end of that day');
 const year = yearFilter('The year judged; default the current year (Asia/Shanghai), within the plan’s years.');
 
 export const MonitoringQuery = Type.Object(

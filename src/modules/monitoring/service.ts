@@ -1,3 +1,4 @@
+import { endOfShanghaiDay, shanghaiDate } from '../../http/calendar.js';
 import { notFound } from '../../http/problem.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import { judgeTarget, type Attainment, type Comparator, type Direction } from './evaluation.js';
@@ -11,15 +12,9 @@ export type StatusCounts = Record<MeasureStatus, number> & { total: number; shar
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The calendar date at `at` in Asia/Shanghai, where the plan's deadlines fall. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
 /** Whole days from the end of `date` (Asia/Shanghai) to `asOf`. */
 function daysSince(date: string, asOf: Date): number {
-  const endOfDay = Date.parse(`${date}T24:00:00+08:00`);
-  return Math.max(0, Math.floor((asOf.getTime() - endOfDay) / DAY_MS));
+  return Math.max(0, Math.floor((asOf.getTime() - endOfShanghaiDay(date)) / DAY_MS));
 }
 
 export function countStatuses(statuses: MeasureStatus[]): StatusCounts {

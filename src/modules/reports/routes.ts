@@ -1,3 +1,4 @@
+import { parseInstant } from '../../http/calendar.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
@@ -122,7 +123,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
       const unitId = unit === undefined ? undefined : units.resolve(unit)?.id;
       if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', `names no known unit: "${unit}"`);
       // Stored instants are UTC ISO strings and compare as text: an instant given with another offset is normalised.
-      const since = updatedSince === undefined ? undefined : new Date(updatedSince).toISOString();
+      const since = updatedSince === undefined ? undefined : parseInstant(updatedSince, 'day-start').toISOString();
       const page = service.list(principal, { ...filters, unitId, updatedSince: since }, {
         limit,
         offset,

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PROGRESS_STATUSES, REPORT_ACTIONS, REPORT_STATES } from '../../db/schema.js';
-import { textFilter, unitFilter } from '../../http/filters.js';
+import { instantFilter, textFilter, unitFilter } from '../../http/filters.js';
 import { listQuery } from '../../http/pagination.js';
+import { idSchema } from '../../http/params.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { PERIOD_PATTERN } from './period.js';
 import { StringEnum } from '../../http/enum.js';
@@ -45,7 +46,7 @@ const EvidenceSchema = Type.Object(
 
 const IndicatorValueSchema = Type.Object(
   {
-    indicatorId: Type.Integer({ minimum: 1, description: 'An indicator of the measure’s task (see `GET /indicators?task=`).' }),
+    indicatorId: idSchema('An indicator of the measure’s task (see `GET /indicators?task=`).'),
     value: Type.Number({ description: 'The value reached, in the indicator’s own unit (%, ‱, 户 …).' }),
   },
   { additionalProperties: false },
@@ -76,7 +77,7 @@ const reportInputExample = {
 
 export const ReportInputSchema = Type.Object(
   {
-    measureId: Type.Integer({ minimum: 1, description: 'The measure reported on.' }),
+    measureId: idSchema('The measure reported on.'),
     unit: Type.Optional(
       unitFilter('The reporting unit. A reporter key may leave it out (its own unit); an admin must name it.'),
     ),
@@ -213,9 +214,7 @@ export const ReportListQuery = listQuery({
     unit: Type.Optional(unitFilter('The reporting unit (exactly this unit).')),
     period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN, description: 'Exactly this period.' })),
     state: Type.Optional(stateSchema),
-    updatedSince: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Only reports changed at or after this instant (ISO 8601 with offset).' }),
-    ),
+    updatedSince: Type.Optional(instantFilter('Only reports changed at or after this instant.', 'the start of that day')),
     after: Type.Optional(
       textFilter(200, 'Cursor: the `nextCursor` of the previous page. Pages follow the change order (updatedAt, id).'),
     ),
