@@ -6,14 +6,19 @@ import { RefusedError } from '../db/backup.js';
 export class UsageError extends Error {}
 
 /** sysexits.h codes, so scripts can tell a refusal's reason from its exit status. */
-const EXIT_CODES: Record<RefusedError['reason'] | 'usage' | 'config', number> = {
+const EXIT_CODES: Record<RefusedError['reason'] | 'usage' | 'config' | 'io', number> = {
   usage: 64, // EX_USAGE
   invalid: 65, // EX_DATAERR: not a (sound) plan-tracker database
   missing: 66, // EX_NOINPUT
   exists: 73, // EX_CANTCREAT: would overwrite a file without --force
+  unwritable: 73, // EX_CANTCREAT: the target is a directory, or its directory is unusable
   'in-use': 75, // EX_TEMPFAIL: stop the server and run it again
   config: 78, // EX_CONFIG
+  io: 74, // EX_IOERR: the file system or SQLite failed midway (disk full, a file removed under us …)
 };
+
+/** An error from the operating system (it names its system call) or from SQLite: the environment failed, not our code. */
+const isEnvironmentError = (error: unknown) => typeof (error as { syscall?: unknown }).syscall === 'string' || (error as Error).name === 'SqliteError';
 
 /** The one file argument and the flags a command accepts; anything else is a usage error. */
 export function parseFileArgument<const Flags extends string>(argv: string[], flags: readonly Flags[]) {
@@ -39,6 +44,9 @@ export async function runCommand(name: string, usage: string, main: (argv: strin
     } else if (error instanceof RefusedError || error instanceof ConfigError) {
       console.error(message);
       process.exitCode = EXIT_CODES[error instanceof RefusedError ? error.reason : 'config'];
+    } else if (isEnvironmentError(error)) {
+      console.error(message); // one line for the operator, as for a refusal; a stack trace would only hide it
+      process.exitCode = EXIT_CODES.io;
     } else {
       throw error;
     }

@@ -14,7 +14,7 @@ export class RefusedError extends Error {
   override name = 'RefusedError';
   constructor(
     message: string,
-    readonly reason: 'missing' | 'exists' | 'invalid' | 'in-use',
+    readonly reason: 'missing' | 'exists' | 'unwritable' | 'invalid' | 'in-use',
   ) {
     super(message);
   }
@@ -76,6 +76,81 @@ function sealAndCheck(file: string, label: string): Omit<DatabaseFileSummary, 'p
   }
 }
 
+/** The file's status (through symlinks), or undefined when there is none to read (missing, or under a non-directory). */
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+const isDirectory = (file: string) => statOf(file)?.isDirectory() === true;
+
+/** `file` with symlinks, `.` and `..` resolved; when it does not exist (yet), its directory is resolved instead. */
+function canonical(file: string): string {
+  const absolute = path.resolve(file);
+  for (const resolve of [() => fs.realpathSync(absolute), () => path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute))]) {
+    try {
+      return resolve();
+    } catch {
+      // not there: try the next, coarser resolution
+    }
+  }
+  return absolute;
+}
+
+/** The files SQLite keeps for the database at `databasePath`, and what each one is. */
+const LIVE_FILES = [
+  { suffix: '', is: 'the live database itself' },
+  { suffix: '-wal', is: "the live database's -wal file" },
+  { suffix: '-shm', is: "the live database's -shm file" },
+  { suffix: '-journal', is: "the live database's -journal file" },
+];
+
+/**
+ * What `file` is among the live database's files, if it is one under any spelling: a relative or absolute path,
+ * through symlinks (its own or its directory's, or DATABASE_PATH's), or as a hard link (same device and inode).
+ */
+function liveFileNamed(file: string, databasePath: string): string | undefined {
+  const target = canonical(file);
+  const identity = statOf(file);
+  // SQLite names the companions after the path it opened; take both that and the file it resolves to.
+  const names = new Set([path.resolve(databasePath), canonical(databasePath)]);
+  for (const { suffix, is } of LIVE_FILES) {
+    for (const name of names) {
+      const live = `${name}${suffix}`;
+      if (canonical(live) === target) return is;
+      const liveIdentity = identity && statOf(live);
+      if (liveIdentity && liveIdentity.dev === identity.dev && liveIdentity.ino === identity.ino) return is;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses, in one line, a target no file can be renamed onto: a directory, or a path whose directory is missing
+ * (created first when `createDirectory`: a fresh volume has none yet), is not a directory, or is read-only to us.
+ */
+function refuseUnwritableTarget(target: string, { createDirectory = false } = {}): void {
+  if (isDirectory(target)) throw new RefusedError(`${target} is a directory: name a file in it`, 'unwritable');
+  const directory = path.dirname(path.resolve(target));
+  if (!fs.existsSync(directory)) {
+    if (!createDirectory) throw new RefusedError(`the directory of ${target} does not exist`, 'missing');
+    try {
+      fs.mkdirSync(directory, { recursive: true });
+    } catch (error) {
+      throw new RefusedError(`cannot create the directory of ${target}: ${(error as Error).message}`, 'unwritable');
+    }
+  }
+  if (!isDirectory(directory)) throw new RefusedError(`${directory} is not a directory`, 'unwritable');
+  try {
+    fs.accessSync(directory, fs.constants.W_OK);
+  } catch {
+    throw new RefusedError(`cannot write in ${directory}`, 'unwritable');
+  }
+}
+
 /** A file beside `target`, so the final rename stays on one file system and is atomic. */
 const temporaryBeside = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
 
@@ -103,21 +178,21 @@ function renameIntoPlace(temporary: string, target: string): void {
  */
 export async function backupDatabase(databasePath: string, backupPath: string, { force = false } = {}): Promise<DatabaseFileSummary> {
   if (!fs.existsSync(databasePath)) throw new RefusedError(`there is no database at ${databasePath} (DATABASE_PATH)`, 'missing');
-  if (fs.existsSync(backupPath) && fs.realpathSync(backupPath) === fs.realpathSync(databasePath)) {
-    throw new RefusedError(`${backupPath} is the database itself; name another file`, 'exists'); // even --force must not replace it under the server
-  }
+  const live = liveFileNamed(backupPath, databasePath);
+  // Even --force must not replace a file the server is using: replacing its -wal loses what it committed there.
+  if (live) throw new RefusedError(`${backupPath} is ${live}; name another file`, 'exists');
+  refuseUnwritableTarget(backupPath);
   if (!force && fs.existsSync(backupPath)) throw new RefusedError(`${backupPath} already exists; pass --force to overwrite it`, 'exists');
-  if (!fs.existsSync(path.dirname(path.resolve(backupPath)))) throw new RefusedError(`the directory of ${backupPath} does not exist`, 'missing');
   const temporary = temporaryBeside(backupPath);
   try {
     // Not through openDatabase: a backup must not migrate or otherwise change the live database. Not a read-only
     // connection either: only a writable one removes the -wal and -shm it created when the server is not running.
-    const live = new Database(databasePath, { fileMustExist: true });
+    const source = new Database(databasePath, { fileMustExist: true });
     try {
-      live.pragma('query_only = ON');
-      await live.backup(temporary, { progress: () => ALL_PAGES });
+      source.pragma('query_only = ON');
+      await source.backup(temporary, { progress: () => ALL_PAGES });
     } finally {
-      live.close();
+      source.close();
     }
     const summary = sealAndCheck(temporary, 'the backup');
     renameIntoPlace(temporary, backupPath);
@@ -156,7 +231,11 @@ function refuseIfInUse(databasePath: string): void {
  */
 export function restoreDatabase(backupPath: string, databasePath: string): DatabaseFileSummary {
   if (!fs.existsSync(backupPath)) throw new RefusedError(`there is no backup at ${backupPath}`, 'missing');
-  fs.mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+  if (isDirectory(backupPath)) throw new RefusedError(`${backupPath} is a directory, not a backup file`, 'missing');
+  // The database itself would be copied without the transactions its -wal holds, and that -wal then deleted.
+  const live = liveFileNamed(backupPath, databasePath);
+  if (live) throw new RefusedError(`${backupPath} is ${live}, not a backup`, 'invalid');
+  refuseUnwritableTarget(databasePath, { createDirectory: true });
   const temporary = temporaryBeside(databasePath);
   try {
     fs.copyFileSync(backupPath, temporary);

@@ -5,12 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { PERIODS, reportBody, type ReportBody } from '../../bench/lib/report-bodies.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase, projectRoot } from '../../src/db/client.js';
 import { tempDatabasePath } from '../helpers/app.js';
 import { rows } from '../helpers/db.js';
 import { issueKey } from '../helpers/keys.js';
 import { startServer, waitForListening } from '../helpers/server-process.js';
-import { runCommand } from './commands.js';
+import { otherUserIfRoot, runCommand } from './commands.js';
 import { integrity, seededDatabase, sha256, unsoundFiles } from './databases.js';
 
 /** The unit with the most measures, so the stream of reports does not run out of (measure, period) pairs. */
@@ -144,4 +144,100 @@ t.test('command errors: usage, an existing file without --force, a file that is 
   t.equal(restoreOther.code, 65, 'EX_DATAERR');
   t.match(restoreOther.stderr, notPlanTracker!.reason);
   t.equal(sha256(databasePath), before, 'the database is byte for byte what it was');
+});
+
+/** One line on stderr, no stack trace: what an operator reads when a command refuses. */
+const ONE_LINE = /^[^\n]+\n$/;
+
+t.test('backup never writes over the live database or its -wal, -shm or -journal, however the path is spelled', async (t) => {
+  const databasePath = seededDatabase(t);
+  const directory = path.dirname(databasePath);
+  // The server is running: its connection keeps the -wal (with a committed write not yet in the file) and the -shm.
+  const server = openDatabase(databasePath);
+  t.teardown(() => server.$client.close());
+  server.$client.pragma('wal_autocheckpoint = 0');
+  server.$client.prepare("INSERT INTO units (name, kind) VALUES ('后加单位', 'city_department')").run();
+  fs.mkdirSync(path.join(directory, 'sub'));
+  fs.symlinkSync(directory, path.join(directory, 'alias'));
+  fs.symlinkSync(`${databasePath}-wal`, path.join(directory, 'wal-link.db'));
+  fs.linkSync(databasePath, path.join(directory, 'hard-link.db'));
+  fs.linkSync(`${databasePath}-wal`, path.join(directory, 'wal-hard-link.db'));
+  const liveFiles = () => ['', '-wal', '-shm'].map((suffix) => sha256(`${databasePath}${suffix}`));
+  const before = liveFiles();
+
+  const aliasedDatabase = path.join(directory, 'alias', 'plan-tracker.db');
+  const cases = [
+    { target: `${databasePath}-wal`, is: /is the live database's -wal file/ },
+    { target: path.relative(projectRoot, `${databasePath}-shm`), is: /is the live database's -shm file/ },
+    { target: `${directory}/sub/../plan-tracker.db-wal`, is: /is the live database's -wal file/ },
+    { target: `${directory}/./plan-tracker.db-journal`, is: /is the live database's -journal file/ },
+    { target: path.join(directory, 'alias', 'plan-tracker.db-wal'), is: /is the live database's -wal file/ },
+    { target: path.join(directory, 'wal-link.db'), is: /is the live database's -wal file/ },
+    { target: path.join(directory, 'hard-link.db'), is: /is the live database itself/ },
+    { target: path.join(directory, 'wal-hard-link.db'), is: /is the live database's -wal file/ },
+    // DATABASE_PATH spelled through a symlinked directory, the target plainly.
+    { target: `${databasePath}-wal`, is: /is the live database's -wal file/, database: aliasedDatabase },
+    { target: path.join(directory, 'plan-tracker.db'), is: /is the live database itself/, database: aliasedDatabase },
+  ];
+  const results = await Promise.all(cases.map(({ target, database }) => runCommand(t, 'backup', [target, '--force'], database ?? databasePath)));
+  results.forEach((result, i) => {
+    const { target, is, database } = cases[i]!;
+    const name = `${target}${database ? ` (DATABASE_PATH ${database})` : ''}`;
+    t.equal(result.code, 73, `${name}: EX_CANTCREAT`);
+    t.match(result.stderr, ONE_LINE, `${name}: one line`);
+    t.match(result.stderr.trimEnd(), new RegExp(`^backup: .+ ${is.source}; name another file$`), name);
+  });
+  t.same(liveFiles(), before, 'the database, its -wal and its -shm are byte for byte what they were');
+  t.notOk(fs.existsSync(`${databasePath}-journal`), 'no -journal was created beside it');
+  t.equal(server.$client.prepare("SELECT count(*) FROM units WHERE name = '后加单位'").pluck().get(), 1, 'the write in the -wal is still there');
+  t.equal(sha256(path.join(directory, 'hard-link.db')), before[0], 'the hard link still is the database');
+});
+
+t.test('backup and restore refuse a directory, a missing or unusable directory and the live files in one line', async (t) => {
+  const databasePath = seededDatabase(t);
+  const directory = path.dirname(databasePath);
+  const backupPath = path.join(directory, 'backup.db');
+  t.equal((await runCommand(t, 'backup', [backupPath], databasePath)).code, 0, 'setup: a good backup');
+  const notes = path.join(directory, 'notes.txt');
+  fs.writeFileSync(notes, 'not a directory');
+  fs.writeFileSync(`${databasePath}-wal`, 'the log of a server that crashed');
+  const before = sha256(databasePath);
+
+  // Root may write anywhere: the read-only directory is tried as an ordinary user, who may use the database.
+  const readOnly = path.join(directory, 'read-only');
+  fs.mkdirSync(readOnly, { mode: 0o555 });
+  const user = otherUserIfRoot(t);
+  for (const file of [directory, databasePath, `${databasePath}-wal`, backupPath]) fs.chmodSync(file, 0o777);
+  const unreadable = path.join(directory, 'unreadable.db');
+  fs.copyFileSync(backupPath, unreadable);
+  fs.chmodSync(unreadable, 0o000);
+
+  const cases = [
+    { command: 'backup', args: [directory], code: 73, is: /^backup: .* is a directory: name a file in it$/ },
+    { command: 'backup', args: [directory, '--force'], code: 73, is: /^backup: .* is a directory: name a file in it$/ },
+    { command: 'backup', args: [path.join(notes, 'b.db')], code: 73, is: /^backup: .*notes\.txt is not a directory$/ },
+    { command: 'backup', args: [path.join(directory, 'absent', 'b.db')], code: 66, is: /^backup: the directory of .* does not exist$/ },
+    { command: 'backup', args: [path.join(readOnly, 'b.db')], code: 73, is: /^backup: cannot write in .*read-only$/, user },
+    // Failing midway, past every check (here SQLite cannot open the database): one line too, EX_IOERR.
+    { command: 'backup', args: [path.join(directory, 'b.db')], database: unreadable, code: 74, is: /^backup: unable to open database file$/, user },
+    { command: 'restore', args: [directory], code: 66, is: /^restore: .* is a directory, not a backup file$/ },
+    { command: 'restore', args: [`${databasePath}-wal`], code: 65, is: /^restore: .* is the live database's -wal file, not a backup$/ },
+    { command: 'restore', args: [databasePath], code: 65, is: /^restore: .* is the live database itself, not a backup$/ },
+    { command: 'restore', args: [backupPath], database: directory, code: 73, is: /^restore: .* is a directory: name a file in it$/ },
+    { command: 'restore', args: [backupPath], database: path.join(notes, 'plan-tracker.db'), code: 73, is: /^restore: .*notes\.txt is not a directory$/ },
+    { command: 'restore', args: [backupPath], database: path.join(readOnly, 'plan-tracker.db'), code: 73, is: /^restore: cannot write in .*read-only$/, user },
+  ] as const;
+  const results = await Promise.all(
+    cases.map((c) => runCommand(t, c.command, [...c.args], 'database' in c ? c.database : databasePath, 'user' in c ? c.user : undefined)),
+  );
+  results.forEach((result, i) => {
+    const { command, args, code, is } = cases[i]!;
+    const name = `${command} ${args.join(' ')}`;
+    t.equal(result.code, code, name);
+    t.match(result.stderr, ONE_LINE, `${name}: one line`);
+    t.match(result.stderr.trimEnd(), is, name);
+  });
+  t.equal(sha256(databasePath), before, 'the database is byte for byte what it was');
+  t.equal(fs.readFileSync(`${databasePath}-wal`, 'utf8'), 'the log of a server that crashed', 'and its -wal is still there');
+  t.same(fs.readdirSync(readOnly), [], 'nothing was written in the read-only directory');
 });
