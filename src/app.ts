@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from './config.js';
+import { HTTP_TIMEOUT_DEFAULTS, type Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { createGroupCommit } from './db/group-commit.js';
 import type { ApiInstance } from './http/app-types.js';
@@ -43,7 +43,7 @@ import { registerCatalogueCache, type CatalogueCacheBounds } from './plugins/cat
 import { registerDurableResponses } from './plugins/durability.js';
 import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH } from './http/limits.js';
-import { registerRequestLimits, routerErrors } from './plugins/limits.js';
+import { connectionLimits, registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
 import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
@@ -51,7 +51,7 @@ import { ajvOptions, registerStrictUrlIntegers } from './plugins/validation.js';
 import { loadSeed } from './seed/load-seed.js';
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
-  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs'>> & {
+  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts'>> & {
   /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
   now?: () => Date;
   /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
@@ -89,6 +89,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const seed = loadSeed(db);
   const groupCommit = createGroupCommit(db.$client);
   const now = config.now ?? (() => new Date());
+  const timeouts = config.httpTimeouts ?? HTTP_TIMEOUT_DEFAULTS;
 
   const app = Fastify({
     logger: {
@@ -101,6 +102,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    ...connectionLimits(timeouts),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: routerErrors,
@@ -137,7 +139,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerDurableResponses(app, groupCommit);
-  registerShutdownRefusal(app);
+  registerShutdownRefusal(app, timeouts.shutdownDrainMs);
   // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);

@@ -14,7 +14,29 @@ export interface Config {
   rateLimit: { perAddress: number; perKey: number };
   /** How long a write waits for another connection's write lock before it is answered with 503. */
   databaseBusyTimeoutMs: number;
+  /** How long a client may take over its connection (see `HTTP_TIMEOUT_DEFAULTS`). */
+  httpTimeouts: HttpTimeouts;
 }
+
+/** Limits on slow or silent clients, in milliseconds; none may be 0 (a silent client would hold its connection forever). */
+export interface HttpTimeouts {
+  /** From connecting (or the previous response) to the end of the request headers. */
+  headersMs: number;
+  /** From connecting to the end of the whole request, body included; then 408. */
+  requestMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveMs: number;
+  /** A connection on which nothing moves either way for this long is closed (a client that stops reading an answer). */
+  idleMs: number;
+  /** On shutdown, how long open connections may still bring a request (answered 503) before they are closed. */
+  shutdownDrainMs: number;
+}
+
+/**
+ * Headers within 10 s and a whole request within 60 s (a 32 MiB import at 5 Mbit/s); keep-alive 65 s, longer than the
+ * 60 s idle timeout of nginx and most load balancers in front, so the proxy, not the server, closes an idle connection.
+ */
+export const HTTP_TIMEOUT_DEFAULTS: HttpTimeouts = { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000, idleMs: 120_000, shutdownDrainMs: 2_000 };
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -41,6 +63,12 @@ function parseCount(name: string, raw: string, zeroMeans: string): number {
   return Number(raw);
 }
 
+function parseMilliseconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw new ConfigError(`${name} must be a whole number of milliseconds above 0, got "${raw}"`);
+  return Number(raw);
+}
+
 function parseOrigins(raw: string): string[] {
   const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
   for (const origin of origins) {
@@ -62,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (host.trim() === '') throw new ConfigError('HOST must not be empty');
   const databasePath = env.DATABASE_PATH ?? path.join('data', 'plan-tracker.db');
   if (databasePath.trim() === '') throw new ConfigError('DATABASE_PATH must not be empty');
-  return {
+  const config: Config = {
     port: parsePort(env.PORT ?? '3000'),
     host,
     databasePath,
@@ -74,5 +102,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perKey: parseCount('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY ?? '3000', 'switches the limit off'),
     },
     databaseBusyTimeoutMs: parseCount('DATABASE_BUSY_TIMEOUT_MS', env.DATABASE_BUSY_TIMEOUT_MS ?? '5000', 'fails a write at once'),
+    httpTimeouts: {
+      headersMs: parseMilliseconds('HTTP_HEADERS_TIMEOUT_MS', env.HTTP_HEADERS_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.headersMs),
+      requestMs: parseMilliseconds('HTTP_REQUEST_TIMEOUT_MS', env.HTTP_REQUEST_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.requestMs),
+      keepAliveMs: parseMilliseconds('HTTP_KEEP_ALIVE_TIMEOUT_MS', env.HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.keepAliveMs),
+      idleMs: parseMilliseconds('HTTP_IDLE_TIMEOUT_MS', env.HTTP_IDLE_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.idleMs),
+      shutdownDrainMs: parseMilliseconds('SHUTDOWN_DRAIN_MS', env.SHUTDOWN_DRAIN_MS, HTTP_TIMEOUT_DEFAULTS.shutdownDrainMs),
+    },
   };
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
+  if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  return config;
 }

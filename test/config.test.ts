@@ -11,6 +11,7 @@ t.test('defaults are the documented contract', async (t) => {
     corsOrigins: [],
     rateLimit: { perAddress: 6000, perKey: 3000 },
     databaseBusyTimeoutMs: 5000,
+    httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000, idleMs: 120_000, shutdownDrainMs: 2_000 },
   });
 });
 
@@ -26,6 +27,11 @@ t.test('values from the environment', async (t) => {
       RATE_LIMIT_PER_ADDRESS: '0',
       RATE_LIMIT_PER_KEY: '120',
       DATABASE_BUSY_TIMEOUT_MS: '250',
+      HTTP_HEADERS_TIMEOUT_MS: '5000',
+      HTTP_REQUEST_TIMEOUT_MS: '30000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+      HTTP_IDLE_TIMEOUT_MS: '90000',
+      SHUTDOWN_DRAIN_MS: '1',
     }),
     {
       port: 8080,
@@ -36,6 +42,7 @@ t.test('values from the environment', async (t) => {
       corsOrigins: ['https://xy.suihua.gov.cn', 'http://localhost:5173'],
       rateLimit: { perAddress: 0, perKey: 120 },
       databaseBusyTimeoutMs: 250,
+      httpTimeouts: { headersMs: 5000, requestMs: 30_000, keepAliveMs: 5000, idleMs: 90_000, shutdownDrainMs: 1 },
     },
   );
 });
@@ -48,6 +55,10 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ HOST: ' ' }, /HOST/],
     [{ DATABASE_PATH: '' }, /DATABASE_PATH/],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, /HTTP_REQUEST_TIMEOUT_MS/],
+    [{ HTTP_IDLE_TIMEOUT_MS: '1e3' }, /HTTP_IDLE_TIMEOUT_MS/],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '-5' }, /HTTP_KEEP_ALIVE_TIMEOUT_MS/],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '70000' }, /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/],
     [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS/],
     [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
     [{ CORS_ORIGINS: 'https://a.example/path' }, /CORS_ORIGINS/],

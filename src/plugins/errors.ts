@@ -9,6 +9,7 @@ const STATUS_TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
+  408: 'Request timeout',
   413: 'Payload too large',
   414: 'URI too long',
   415: 'Unsupported media type',
@@ -115,23 +116,26 @@ function validationFields(error: FastifyError): ProblemField[] {
   ];
 }
 
+const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+const CLIENT_ERROR_DETAIL: Record<number, string> = {
+  400: 'The HTTP request is malformed (a URL must be ASCII: percent-encode other characters).',
+  408: 'The request did not arrive in time (its headers or body stopped coming); send it again.',
+  431: 'The request headers are too large.',
+};
+
 /**
- * Requests Node's HTTP parser refuses (malformed request line, raw non-ASCII in the URL, oversized headers) never
- * reach Fastify's handlers; answer them with problem+json too, on the raw socket.
+ * Requests Node's HTTP parser refuses (malformed request line, raw non-ASCII in the URL, oversized headers) or cuts off
+ * (headers or body not complete within their timeout) never reach Fastify's handlers; answer them with problem+json
+ * too, on the raw socket.
  */
-export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) return;
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({
-    type: `/problems/http-${status}`,
-    title: STATUS_TITLES[status],
-    status,
-    detail:
-      status === 431
-        ? 'The request headers are too large.'
-        : 'The HTTP request is malformed (a URL must be ASCII: percent-encode other characters).',
-    instance: '',
-  });
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
+  // A response already under way cannot be replaced by another (a timeout while the client reads an answer).
+  if (!socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+  const body = JSON.stringify({ type: `/problems/http-${status}`, title: STATUS_TITLES[status], status, detail: CLIENT_ERROR_DETAIL[status], instance: '' });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TITLES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerOptions } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { HttpTimeouts } from '../config.js';
 import { HttpProblem } from '../http/problem.js';
 import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../http/limits.js';
 import { sendProblem } from './errors.js';
@@ -32,4 +34,20 @@ export function routerErrors(error: FastifyError, request: FastifyRequest, reply
     status: 400,
     detail: 'The URL is malformed: a path segment has broken percent-encoding.',
   });
+}
+
+/**
+ * Fastify and Node leave a silent client its connection for ever by default (request and socket timeouts 0). Node
+ * answers a request that is not complete in time with 408 (src/plugins/errors.ts words it); it checks open
+ * connections every `connectionsCheckingInterval`, so that runs often enough for the shortest limit.
+ */
+export function connectionLimits(
+  timeouts: HttpTimeouts,
+): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> & { http: ServerOptions } {
+  return {
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersMs / 4)) },
+  };
 }
