@@ -13,7 +13,7 @@ t.test('percentiles are nearest-rank over numerically sorted latencies', async (
 
 t.test('no answers give no percentiles rather than zeros', async (t) => {
   t.same(summariseLatencies([]), { requests: 0, p50Ms: null, p99Ms: null, maxMs: null });
-  t.throws(() => percentile([], 0.5));
+  t.throws(() => percentile([], 0.5), { message: 'no values' });
 });
 
 t.test('memory growth and CPU run from the first sample to the last, with the peak in between', async (t) => {

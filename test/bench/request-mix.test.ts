@@ -23,14 +23,14 @@ t.test('a weighted cycle holds every target exactly its weight, spread out rathe
 });
 
 t.test('a weighted cycle refuses weights that are not positive integers', async (t) => {
-  t.throws(() => weightedCycle([{ weight: 0 }]));
-  t.throws(() => weightedCycle([{ weight: 1.5 }]));
+  t.throws(() => weightedCycle([{ weight: 0 }]), { message: 'weights must be positive integers' });
+  t.throws(() => weightedCycle([{ weight: 1.5 }]), { message: 'weights must be positive integers' });
 });
 
 t.test('rotation goes round its items in order', async (t) => {
   const next = rotation(['a', 'b', 'c']);
   t.same(Array.from({ length: 7 }, next), ['a', 'b', 'c', 'a', 'b', 'c', 'a']);
-  t.throws(() => rotation([]));
+  t.throws(() => rotation([]), { message: 'nothing to rotate through' });
 });
 
 const reporters = [1, 2].map((unitId) => ({ unitId, unitName: `县 ${unitId}`, token: `token-${unitId}` }));

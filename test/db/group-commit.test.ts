@@ -46,6 +46,7 @@ t.test('a failing write rolls back alone; the rest of its group is committed', a
       insert.run('half of a failed write');
       insert.run('kept'); // UNIQUE violation: the whole write fails
     }),
+    { code: 'SQLITE_CONSTRAINT_UNIQUE' },
   );
   group.transaction(() => insert.run('also kept'));
   await group.settled();

@@ -2,8 +2,9 @@
  * Who may do what: one row per endpoint × role × target, each run against fresh state.
  *
  * Roles: admin, coordinator, reporter-own (市民政局), reporter-other (市市场监管局, a direct lead of task 4),
- * county (北林区人民政府, a member of 各县(市、区)人民政府), task-2 lead (市营商环境局), reader, anonymous, and
- * broken credentials (revoked, expired, malformed, unknown).
+ * county (北林区人民政府, a member of 各县(市、区)人民政府), responsible (市经开区, named directly as a responsible unit
+ * of task 4 but not a lead), task-2 lead (市营商环境局), reader, anonymous, and broken credentials (revoked, expired,
+ * malformed, unknown).
  *
  * Targets: measures (own = 市民政局's measure of task 4; other = task 2's measure, which 市民政局 does not carry;
  * collective = task 23's measure, owned by 中省市直各有关单位, which 市民政局 carries as a member) and reports
@@ -23,6 +24,7 @@ import { issueKey } from '../../helpers/keys.js';
 const OWN_UNIT = '市民政局';
 const OTHER_UNIT = '市市场监管局';
 const COUNTY = '北林区人民政府';
+const RESPONSIBLE_UNIT = '市经开区';
 const TASK2_LEAD = '市营商环境局';
 
 const main = await buildTestAppWithDatabase(t);
@@ -35,6 +37,7 @@ const keys = {
   'reporter-own': issueKey(main.databasePath, 'reporter', OWN_UNIT),
   'reporter-other': issueKey(main.databasePath, 'reporter', OTHER_UNIT),
   county: issueKey(main.databasePath, 'reporter', COUNTY),
+  responsible: issueKey(main.databasePath, 'reporter', RESPONSIBLE_UNIT),
   'task-2 lead': issueKey(main.databasePath, 'reporter', TASK2_LEAD),
   reader: issueKey(main.databasePath, 'reader'),
   // Broken credentials are admin keys: not even an admin's key works once revoked or expired.
@@ -51,7 +54,7 @@ const strictKeys: Partial<Record<Role, Issued>> = {
 type KeyRole = keyof typeof keys;
 type Role = KeyRole | 'anonymous' | 'malformed' | 'unknown';
 /** The unit each reporter key writes for. */
-const UNIT_OF: Partial<Record<Role, string>> = { 'reporter-own': OWN_UNIT, 'reporter-other': OTHER_UNIT, county: COUNTY, 'task-2 lead': TASK2_LEAD };
+const UNIT_OF: Partial<Record<Role, string>> = { 'reporter-own': OWN_UNIT, 'reporter-other': OTHER_UNIT, county: COUNTY, responsible: RESPONSIBLE_UNIT, 'task-2 lead': TASK2_LEAD };
 
 function authHeaders(role: Role, from: Partial<Record<Role, Issued>> = keys): Record<string, string> {
   if (role === 'anonymous') return {};
@@ -69,6 +72,7 @@ if (revoke.statusCode !== 200) throw new Error(`setup: revoking a key answered $
 
 interface MeasureItem {
   id: number;
+  taskId: number;
   taskNo: number;
   ownerUnits: { name: string }[];
 }
@@ -79,6 +83,10 @@ const otherMeasure = ((await main.app.inject('/api/v1/measures?task=2')).json().
 if (!ownMeasure || !collectiveMeasure || !otherMeasure) throw new Error('setup: the seed plan lacks the measures of tasks 2, 4 and 23');
 if (collectiveMeasure.ownerUnits.some((u) => u.name === OWN_UNIT)) throw new Error('setup: task 23’s measure must be carried only through a collective');
 if (otherMeasure.ownerUnits.some((u) => u.name === OWN_UNIT)) throw new Error('setup: task 2’s measure must not be 市民政局’s');
+const task4 = (await main.app.inject(`/api/v1/tasks/${ownMeasure.taskId}`)).json() as { leadUnits: { name: string }[]; responsibleUnits: { name: string }[] };
+if (!task4.responsibleUnits.some((u) => u.name === RESPONSIBLE_UNIT) || task4.leadUnits.some((u) => u.name === RESPONSIBLE_UNIT)) {
+  throw new Error('setup: 市经开区 must be a responsible unit of task 4, and not one of its leads');
+}
 const MEASURES = { 'own measure': ownMeasure.id, 'other measure': otherMeasure.id, 'collective measure': collectiveMeasure.id } as const;
 
 // --- Fresh periods: every report a row writes gets its own (measure, unit, period) ------------------------------
@@ -355,6 +363,7 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports', role: 'reporter-other', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'county', target: 'own measure', expect: 201 },
   { endpoint: 'POST /reports', role: 'county', target: 'other measure', expect: 201 },
+  { endpoint: 'POST /reports', role: 'responsible', target: 'own measure', expect: 201 },
   { endpoint: 'POST /reports', role: 'admin', target: 'own measure', expect: 422 },
   { endpoint: 'POST /reports', role: 'coordinator', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'reader', target: 'own measure', expect: 403 },
@@ -453,12 +462,14 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports/{id}/submit', role: 'reporter-own', target: 'own submitted', expect: 409 },
   { endpoint: 'POST /reports/{id}/submit', role: 'county', target: 'other draft', expect: 200 },
 
-  // Approving: admin, coordinator, or a direct lead unit of the task other than the reporting unit.
+  // Approving: admin, coordinator, or a direct lead unit of the task other than the reporting unit; a responsible
+  // unit (责任单位) carries the task but does not review it, whether named directly or through a collective.
   { endpoint: 'POST /reports/{id}/approve', role: 'admin', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/approve', role: 'coordinator', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/approve', role: 'reporter-other', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/approve', role: 'reporter-own', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'county', target: 'own submitted', expect: 403 },
+  { endpoint: 'POST /reports/{id}/approve', role: 'responsible', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'reader', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'anonymous', target: 'own submitted', expect: 401 },
   { endpoint: 'POST /reports/{id}/approve', role: 'expired', target: 'own submitted', expect: 401 },
@@ -476,6 +487,7 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports/{id}/return', role: 'reporter-other', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/return', role: 'reporter-own', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'county', target: 'own submitted', expect: 403 },
+  { endpoint: 'POST /reports/{id}/return', role: 'responsible', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'reader', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'anonymous', target: 'own submitted', expect: 401 },
   { endpoint: 'POST /reports/{id}/return', role: 'task-2 lead', target: 'other submitted', expect: 200 },

@@ -88,6 +88,20 @@ t.test('dryRun validates and says what would happen, writing nothing', async (t)
   t.equal(writeFingerprint(databasePath), before);
 });
 
+t.test('a row that changes only indicator values is counted as updated', async (t) => {
+  const indicator = (await app.inject('/api/v1/indicators?task=1')).json().items[0] as { id: number; taskId: number };
+  const measureId = ((await app.inject(`/api/v1/measures?task=${indicator.taskId}`)).json().items[0] as { id: number }).id;
+  // Quarters of 2022 are not among the periods reportRows writes.
+  const row = (period: string, value: number) => ({ measureId, period, status: 'in_progress', narrative: '指标', indicatorValues: [{ indicatorId: indicator.id, value }] });
+  const first = await bulk({ reports: [row('2022-Q3', 80), row('2022-Q4', 80)] });
+  t.match(first.json(), { counts: { created: 2 } });
+  const again = await bulk({ reports: [row('2022-Q3', 85), row('2022-Q4', 80)] });
+  t.match(again.json(), { status: 'imported', counts: { created: 0, updated: 1, unchanged: 1 } });
+  t.match(again.json().rows, [{ outcome: 'updated' }, { outcome: 'unchanged' }]);
+  const stored = rows<{ value: number }>(databasePath, 'SELECT value FROM report_indicator_values WHERE report_id = ?', again.json().rows[0].reportId);
+  t.same(stored, [{ value: 85 }], 'the new value is stored');
+});
+
 t.test('the same measure, unit and period twice in one file is a conflict', async (t) => {
   const [row] = reportRows(1, 500);
   const res = await bulk({ reports: [row, { ...row, status: 'completed' }] }, '?atomic=false');

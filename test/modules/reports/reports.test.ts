@@ -148,6 +148,71 @@ t.test('If-Match: required for PATCH, 412 when stale, and nothing changes', asyn
   t.equal(wildcard.statusCode, 200);
 });
 
+t.test('If-Match on approve and return: 412 when stale, and nothing changes', async (t) => {
+  const draft = (await post({ measureId: task4Measure.id, period: freshPeriod(), status: 'in_progress' })).json() as Report;
+  const review = (action: 'approve' | 'return', ifMatch: string) =>
+    app.inject({ method: 'POST', url: `/api/v1/reports/${draft.id}/${action}`, headers: { ...coordinator.headers, 'if-match': ifMatch }, payload: { note: '请补充' } });
+  const submitted = (await app.inject({ method: 'POST', url: `/api/v1/reports/${draft.id}/submit`, headers: reporter.headers })).json() as Report;
+  t.not(submitted.etag, draft.etag, 'submitting made a new version');
+
+  const before = writeFingerprint(databasePath);
+  for (const action of ['approve', 'return'] as const) {
+    const stale = await review(action, draft.etag);
+    t.equal(stale.statusCode, 412, `${action} with the draft's ETag`);
+    t.match(stale.headers['content-type'], /^application\/problem\+json/);
+    t.match(stale.json(), { status: 412, type: '/problems/stale' });
+  }
+  t.equal(writeFingerprint(databasePath), before, 'neither stale review wrote anything');
+
+  const returned = await review('return', submitted.etag);
+  t.equal(returned.statusCode, 200, 'the current ETag is accepted');
+  t.equal(returned.json().state, 'returned');
+  const resubmitted = (await app.inject({ method: 'POST', url: `/api/v1/reports/${draft.id}/submit`, headers: reporter.headers })).json() as Report;
+  const staleApproval = await review('approve', submitted.etag);
+  t.equal(staleApproval.statusCode, 412, 'an ETag from before the return no longer approves');
+  const approved = await review('approve', resubmitted.etag);
+  t.equal(approved.statusCode, 200);
+  t.equal(approved.json().state, 'approved');
+});
+
+t.test('a re-post that changes only indicator values is an update, not "unchanged"', async (t) => {
+  const period = freshPeriod();
+  const [first, second] = indicators;
+  const body = { measureId: task4Measure.id, period, status: 'in_progress', narrative: '指标填报' };
+  const created = (await post({ ...body, indicatorValues: [{ indicatorId: first!.id, value: 90 }] })).json() as Report;
+  const storedValues = () =>
+    rows<{ indicatorId: number; value: number }>(databasePath, 'SELECT indicator_id AS indicatorId, value FROM report_indicator_values WHERE report_id = ? ORDER BY indicator_id', created.id);
+
+  const changedValue = await post({ ...body, indicatorValues: [{ indicatorId: first!.id, value: 95 }] });
+  t.equal(changedValue.headers['x-report-outcome'], 'updated', 'a new value');
+  t.match(changedValue.json(), { id: created.id, version: 2, indicatorValues: [{ indicatorId: first!.id, value: 95 }] });
+  t.same(storedValues(), [{ indicatorId: first!.id, value: 95 }]);
+
+  const addedIndicator = await post({ ...body, indicatorValues: [{ indicatorId: first!.id, value: 95 }, { indicatorId: second!.id, value: 3 }] });
+  t.equal(addedIndicator.headers['x-report-outcome'], 'updated', 'one more indicator');
+  t.equal(addedIndicator.json().version, 3);
+  t.equal(storedValues().length, 2);
+  const reordered = await post({ ...body, indicatorValues: [{ indicatorId: second!.id, value: 3 }, { indicatorId: first!.id, value: 95 }] });
+  t.equal(reordered.headers['x-report-outcome'], 'unchanged', 'the same values in another order are the same content');
+  t.equal(reordered.json().version, 3);
+
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/reports/${created.id}`,
+    headers: { ...reporter.headers, 'if-match': addedIndicator.json().etag },
+    payload: { indicatorValues: [{ indicatorId: second!.id, value: 4 }] },
+  });
+  t.equal(patched.statusCode, 200);
+  t.equal(patched.json().version, 4, 'PATCH of the values alone makes a new version');
+  t.same(storedValues(), [{ indicatorId: second!.id, value: 4 }]);
+
+  const submitted = (await post({ ...body, indicatorValues: [{ indicatorId: second!.id, value: 4 }], submit: true })).json() as Report;
+  await app.inject({ method: 'POST', url: `/api/v1/reports/${submitted.id}/approve`, headers: coordinator.headers });
+  const afterApproval = await post({ ...body, indicatorValues: [{ indicatorId: second!.id, value: 5 }] });
+  t.equal(afterApproval.headers['x-report-outcome'], 'created', 'new values after approval start a new report');
+  t.not(afterApproval.json().id, created.id);
+});
+
 t.test('validation: each bad input is a 4xx problem naming the field, and writes nothing', async (t) => {
   const good = { measureId: task4Measure.id, period: freshPeriod(), status: 'in_progress' };
   const cases: [string, Record<string, unknown>, number, string][] = [

@@ -66,6 +66,9 @@ t.test('reviewers: coordinators, admins, and a lead unit reviewing another unit'
   const civilReport = submitted(civilAffairsMeasure!, civil, '2023');
   t.equal(status(() => service.approve(actor(civil), civilReport.id, null, undefined)), 403, 'no unit approves its own report');
   t.equal(status(() => service.approve(actor(reader), civilReport.id, null, undefined)), 403);
+  const zone = principal('reporter', '市经开区');
+  t.equal(status(() => service.approve(actor(zone), civilReport.id, null, undefined)), 403, 'a responsible unit of task 4, named directly, does not approve');
+  t.equal(status(() => service.return(actor(zone), civilReport.id, '退回', undefined)), 403, 'nor return');
   t.equal(status(() => service.approve(actor(market), civilReport.id, '牵头单位审核通过', undefined)), 200, 'a co-lead of task 4 reviews it');
   t.equal(service.get(civil, civilReport.id).state, 'approved');
 
@@ -105,6 +108,7 @@ t.test('a failed write inside a transaction leaves nothing behind', async (t) =>
       service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2021', status: 'in_progress' });
       throw new Error('crash after the write');
     }),
+    { message: 'crash after the write' },
   );
   t.equal(count(), before);
 });
@@ -113,7 +117,7 @@ t.test('ETags and If-Match', async (t) => {
   const report = { id: 7, version: 3 };
   t.equal(etagOf(report), '"7.3"');
   t.ok(ifMatchHolds('"7.3"', report));
-  t.ok(ifMatchHolds('W/"7.3"', report), 'weak comparison accepted');
+  t.notOk(ifMatchHolds('W/"7.3"', report), 'a weak tag never holds: If-Match uses the strong comparison (RFC 9110)');
   t.ok(ifMatchHolds('"1.1", "7.3"', report), 'a list');
   t.ok(ifMatchHolds('*', report));
   t.notOk(ifMatchHolds('"7.2"', report));
