@@ -104,7 +104,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     ...connectionLimits(timeouts),
     bodyLimit: BODY_LIMIT,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // `/health/` and `/api/v1/tasks/` are what a person types for `/health` and `/api/v1/tasks`.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     frameworkErrors: routerErrors,
     ajv: ajvOptions,
     clientErrorHandler,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import { weakMatch } from '../http/etag.js';
 
 /** How much the catalogue cache may hold: whichever bound is reached first evicts the least recently used answers. */
 export interface CatalogueCacheBounds {
@@ -26,16 +27,12 @@ interface CachedAnswer {
  */
 const CACHE_CONTROL = 'no-cache';
 
-/** `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; `*` matches any answer. */
-function clientHoldsCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
-
 /** Sends the validators; true when the client's copy is current, and the reply has become a bodiless 304. */
 function revalidate(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): boolean {
   reply.header('etag', answer.etag).header('cache-control', CACHE_CONTROL);
-  if (!clientHoldsCurrent(request.headers['if-none-match'], answer.etag)) return false;
+  // If-None-Match uses the weak comparison (RFC 9110 §13.1.2).
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch === undefined || !weakMatch(ifNoneMatch, answer.etag)) return false;
   reply.code(304).removeHeader('content-type');
   return true;
 }

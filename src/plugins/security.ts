@@ -23,7 +23,8 @@ function tooManyRequests(_request: FastifyRequest, context: { after: string; max
 }
 
 /** Health checks come from load balancers and orchestrators, which must never be throttled into "down". */
-const isHealthCheck = (request: FastifyRequest) => request.url === '/health';
+// By route, not by URL: `/health?probe=1` and `/health/` are the same check.
+const isHealthCheck = (request: FastifyRequest) => request.routeOptions.url === '/health';
 
 /**
  * Security headers on every response, CORS for the configured origins only, and the per-address rate limit

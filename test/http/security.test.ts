@@ -58,7 +58,9 @@ t.test('the per-address limit answers 429 problem+json with Retry-After, and spa
     }
   }
   t.same(statuses, [200, 200, 200, 429]);
-  t.equal((await app.inject({ url: '/health' })).statusCode, 200, 'health checks are never throttled');
+  for (const url of ['/health', '/health?probe=1', '/health/', '/health/?probe=1']) {
+    t.equal((await app.inject({ url })).statusCode, 200, `health checks are never throttled (${url})`);
+  }
   const elsewhere = await app.inject({ url: '/api/v1/plans', remoteAddress: '10.0.0.7' });
   t.equal(elsewhere.statusCode, 200, 'another address has its own budget');
 });

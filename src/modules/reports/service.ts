@@ -1,3 +1,4 @@
+import { strongMatch } from '../../http/etag.js';
 import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../../http/problem.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
@@ -77,13 +78,9 @@ export function etagOf(report: { id: number; version: number }): string {
   return `"${report.id}.${report.version}"`;
 }
 
-/** True when an If-Match header names this version (or is `*`). */
+/** True when an If-Match header names this version (or is `*`), by the strong comparison: a weak tag never holds. */
 export function ifMatchHolds(header: string, report: { id: number; version: number }): boolean {
-  const wanted = etagOf(report);
-  return header.split(',').some((tag) => {
-    const t = tag.trim().replace(/^W\//, '');
-    return t === '*' || t === wanted;
-  });
+  return strongMatch(header, etagOf(report));
 }
 
 export function createReportService({ transaction, reports, units, audit, now }: ReportingDeps) {
