@@ -9,7 +9,7 @@ import { openDatabase } from '../db/client.js';
 import { ROLES } from '../db/schema.js';
 import { createAuditRepository } from '../modules/audit/repository.js';
 import { createApiKeyRepository } from '../modules/auth/repository.js';
-import type { Role } from '../modules/auth/principal.js';
+import { collectiveKeyRefusal, type Role } from '../modules/auth/principal.js';
 import { createUnitRepository } from '../modules/units/repository.js';
 import { loadSeed } from '../seed/load-seed.js';
 
@@ -40,6 +40,7 @@ function main(): void {
     loadSeed(db);
     const unit = options.unit === undefined ? undefined : createUnitRepository(db).resolve(options.unit);
     if (options.unit !== undefined && !unit) throw new UsageError(`--unit names no known unit: "${options.unit}"`);
+    if (unit?.kind === 'collective') throw new UsageError(`--unit ${collectiveKeyRefusal(unit.name)}`);
     const now = new Date();
     const { key, token } = db.$client.transaction(() => {
       const created = createApiKeyRepository(db).create(

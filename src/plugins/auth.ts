@@ -15,7 +15,9 @@ const BEARER = /^bearer ([A-Za-z0-9_-]{1,200})$/i;
 
 /**
  * Reads `Authorization: Bearer <token>` on every request. A request without the header is anonymous; a
- * header that names no valid key (unknown, revoked, expired, malformed) is refused at once with 401.
+ * header that names no valid key (unknown, revoked, expired, malformed) is refused at once with 401. So is a key
+ * bound to a collective (issued before that was refused): like a revoked key it is good for nothing, reads included,
+ * and only a new key helps; the problem says so, and the contract's "401 on every route" stays true.
  */
 export function registerAuthentication(app: FastifyInstance, keys: ApiKeyRepository, now: () => Date): void {
   app.decorateRequest('principal', null);
@@ -23,9 +25,14 @@ export function registerAuthentication(app: FastifyInstance, keys: ApiKeyReposit
     const header = request.headers.authorization;
     if (header === undefined) return;
     const token = BEARER.exec(header)?.[1];
-    const principal = token === undefined ? undefined : keys.authenticate(token, now());
-    if (!principal) throw unauthorized('The API key is unknown, revoked or expired, or the header is not `Bearer <token>`.');
-    request.principal = principal;
+    const key = token === undefined ? undefined : keys.authenticate(token, now());
+    if (!key) throw unauthorized('The API key is unknown, revoked or expired, or the header is not `Bearer <token>`.');
+    if (key.collective !== null) {
+      throw unauthorized(
+        `The key "${key.principal.name}" is bound to a collective, ${key.collective}, whose member units report and review, each for itself: ask an admin to revoke it and issue a key to a member unit.`,
+      );
+    }
+    request.principal = key.principal;
   });
 }
 

@@ -32,10 +32,13 @@ export function createApiKeyRepository(db: Db) {
       name: apiKeys.name,
       role: apiKeys.role,
       unitId: apiKeys.unitId,
+      unitName: units.name,
+      unitKind: units.kind,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
     })
     .from(apiKeys)
+    .leftJoin(units, eq(units.id, apiKeys.unitId))
     .where(eq(apiKeys.tokenHash, param('hash')))
     .prepare();
   const byId = selectKeys().where(eq(apiKeys.id, param('id'))).prepare();
@@ -52,12 +55,18 @@ export function createApiKeyRepository(db: Db) {
       return { key: byId.get({ id })!, token };
     },
 
-    /** The principal a bearer token stands for, or undefined when it is unknown, revoked or expired. */
-    authenticate(token: string, now: Date): Principal | undefined {
+    /**
+     * The principal a bearer token stands for, or undefined when it is unknown, revoked or expired. `collective`
+     * names the collective a key is bound to: such keys were issued before that was refused, and must not act.
+     */
+    authenticate(token: string, now: Date): { principal: Principal; collective: string | null } | undefined {
       const key = byHash.get({ hash: hashToken(token) });
       if (!key || key.revokedAt !== null) return undefined;
       if (key.expiresAt !== null && key.expiresAt <= now.toISOString()) return undefined;
-      return { keyId: key.keyId, name: key.name, role: key.role, unitId: key.unitId };
+      return {
+        principal: { keyId: key.keyId, name: key.name, role: key.role, unitId: key.unitId },
+        collective: key.unitKind === 'collective' ? key.unitName : null,
+      };
     },
 
     get(id: number) {

@@ -4,6 +4,7 @@ import { notFound, problemResponses, unprocessable } from '../../http/problem.js
 import { allow, callerOf } from '../../plugins/auth.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { UnitRepository } from '../units/repository.js';
+import { collectiveKeyRefusal } from './principal.js';
 import type { ApiKeyRepository } from './repository.js';
 import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema, CurrentKeySchema, NewApiKeySchema } from './schemas.js';
 import { Type } from '@sinclair/typebox';
@@ -29,7 +30,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
         operationId: 'createApiKey',
         summary: 'Create an API key',
         description:
-          'Admin only. Returns the token once; only its hash is stored. A reporter key must name its `unit` (id, name or alias); other roles must not.',
+          'Admin only. Returns the token once; only its hash is stored. A reporter key must name its `unit` (id, name or alias), which must not be a collective (its member units report and review); other roles must not name one.',
         security,
         body: NewApiKeySchema,
         response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
@@ -42,6 +43,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       if (unitRef !== undefined && !unit) throw unprocessable('/body/unit', `names no known unit: "${unitRef}"`);
       if (role === 'reporter' && !unit) throw unprocessable('/body/unit', 'is required for a reporter key');
       if (role !== 'reporter' && unit) throw unprocessable('/body/unit', `only a reporter key is bound to a unit, not a ${role} key`);
+      if (unit?.kind === 'collective') throw unprocessable('/body/unit', collectiveKeyRefusal(unit.name));
       const at = now();
       if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', 'is not in the future');
       const created = transaction(() => {

@@ -177,6 +177,8 @@ export function createReportService({ transaction, reports, units, audit, now }:
     if (unitRef === undefined) throw unprocessable(field, 'is required: name the reporting unit (id, name or alias)');
     const unit = units.resolve(unitRef);
     if (!unit) throw unprocessable(field, `names no known unit: "${unitRef}"`);
+    // A collective's work is reported by its members, each for its share; a report of the collective's own would be no one's.
+    if (unit.kind === 'collective') throw unprocessable(field, `names a collective, ${unit.name}: its member units report, each for its own share; name one of them`);
     return unit;
   }
 
@@ -294,14 +296,18 @@ export function createReportService({ transaction, reports, units, audit, now }:
     throw forbidden(`Only ${row.unit.name}'s reporter (or an admin) may change report ${row.report.id}.`);
   }
 
-  /** Coordinators and admins review any report; a task's lead unit reviews the other units' reports on it. */
+  /**
+   * Coordinators and admins review any report; a unit named as a lead of the task reviews the other units' reports
+   * on it. Never a report of its own: neither its unit's nor one filed for a collective it belongs to (its share of
+   * the collective's work). A collective named as lead makes none of its members a reviewer: leading is not shared.
+   */
   function checkReviewer(principal: Principal, row: ReportWithUnit) {
     if (principal.role === 'admin' || principal.role === 'coordinator') return;
-    if (principal.role === 'reporter' && principal.unitId !== null && principal.unitId !== row.report.unitId) {
+    if (principal.role === 'reporter' && principal.unitId !== null && !units.withCollectives(principal.unitId).includes(row.report.unitId)) {
       const context = reports.measureContext(row.report.measureId)!;
       if (context.leadUnitIds.includes(principal.unitId)) return;
     }
-    throw forbidden(`Only a coordinator, an admin or a lead unit of task ${row.taskId} (other than the reporting unit) may review report ${row.report.id}.`);
+    throw forbidden(`Only a coordinator, an admin or a lead unit of task ${row.taskId} (not the reporting unit, nor a member of it) may review report ${row.report.id}.`);
   }
 
   function checkIfMatch(ifMatch: string | undefined, row: ReportWithUnit, required: boolean) {
