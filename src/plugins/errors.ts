@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALENDAR_YEARS } from '../http/calendar.js';
 import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
+import { TEXT_FORMAT, TEXT_RULE } from '../http/text.js';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Invalid request',
@@ -81,6 +82,7 @@ const FORMAT_WORDS: Record<string, string> = {
   'date-time': 'a date-time with offset (2024-06-30T18:00:00+08:00)',
   date: 'a date (2024-06-30)',
   uri: 'an absolute URL',
+  [TEXT_FORMAT]: TEXT_RULE,
 };
 const CALENDAR_RULE = `, a day that exists and a time of 00:00:00–23:59:59, in the years ${CALENDAR_YEARS.min}–${CALENDAR_YEARS.max}`;
 

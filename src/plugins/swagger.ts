@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { TEXT_RULE } from '../http/text.js';
 
 export const API_INFO = {
   title: 'plan-tracker',
@@ -11,6 +12,8 @@ export const API_INFO = {
     '**Conventions.** JSON with camelCase fields; Chinese text is returned as printed (UTF-8). Lists return `{ items, total, limit, offset }` (`limit` 1–500, default 50). Filters are query parameters; unknown parameters are rejected. A `unit` filter accepts a unit id, its canonical name or any alias. Errors are RFC 9457 `application/problem+json` with `errors[]` naming each offending field (e.g. `/querystring/limit`).',
     '',
     '**Authentication.** Reads of the plan are public unless the server runs with `REQUIRE_AUTH_FOR_READS=true`. Reports, keys and the audit trail need `Authorization: Bearer <token>`. Roles: admin (everything), coordinator (reads all, reviews any report, audit), reporter (bound to a unit: writes reports for the measures its unit carries — owns, or is responsible for their task — directly or through a collective; a task’s lead unit also reviews other units’ reports on it), reader (read-only; no drafts). 401 = no or bad key, 403 = the key may not do this.',
+    '',
+    `**Text.** Free-text fields a client writes (\`format: text\`: narrative, evidence, review notes, key names) must be ${TEXT_RULE}; anything else is a 400 naming the field. Exports replace such characters stored earlier with U+FFFD.`,
     '',
     '**Safe writes.** `POST /reports` and `POST /reports/bulk` honour `Idempotency-Key`; `PATCH /reports/{id}` needs `If-Match` with the report’s ETag (412 when stale).',
     '',

@@ -2,17 +2,20 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { FastifyServerOptions } from 'fastify';
 import { isCalendarDate, isInstant } from '../http/calendar.js';
 import { invalidFields } from '../http/problem.js';
+import { isText, TEXT_FORMAT } from '../http/text.js';
 
 /**
  * How request values are checked. Ajv's own `date-time` passes 23:59:60 (a leap second `Date` cannot hold) and its
  * numbers include Infinity (`limit=1e400`); a value that passes here must never throw later, so both are
- * tightened: formats are real instants and dates (src/http/calendar.ts), numbers are finite.
+ * tightened: formats are real instants and dates (src/http/calendar.ts), numbers are finite. Free text is text the
+ * exports can hold (src/http/text.ts).
  */
 export const ajvOptions: FastifyServerOptions['ajv'] = {
   customOptions: { removeAdditional: false, strictNumbers: true },
   onCreate: (ajv) => {
     ajv.addFormat('date-time', { type: 'string', validate: isInstant });
     ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+    ajv.addFormat(TEXT_FORMAT, { type: 'string', validate: isText });
   },
 };
 

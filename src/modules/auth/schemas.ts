@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ROLES } from '../../db/schema.js';
 import { unitFilter } from '../../http/filters.js';
 import { StringEnum } from '../../http/enum.js';
+import { freeText } from '../../http/text.js';
 
 const role = StringEnum(ROLES, {
   description:
@@ -37,7 +38,7 @@ export const ApiKeySchema = Type.Object(
 
 export const NewApiKeySchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
+    name: freeText({ minLength: 1, maxLength: 200, description: 'Who or what uses the key.' }),
     role,
     unit: Type.Optional(unitFilter('Required for a reporter key, refused for the others.')),
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the key stops working (ISO 8601 with offset).' })),

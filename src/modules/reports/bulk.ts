@@ -1,13 +1,15 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { HttpProblem, type ProblemField } from '../../http/problem.js';
+import { isText, TEXT_FORMAT, TEXT_RULE } from '../../http/text.js';
 import { ReportInputSchema, type ReportInput } from './schemas.js';
 import type { Actor, ReportService, WriteOutcome } from './service.js';
 
 export const BULK_MAX_ROWS = 5_000;
 
-// The row schema uses these formats; TypeBox checks only formats it has been given.
-if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (value) => URL.canParse(value));
+// The row schema uses these formats; TypeBox checks only formats it has been given (`text`: src/http/text.ts).
+// URL.canParse passes control characters (it percent-encodes them); Ajv's `uri` on POST /reports refuses them.
+if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (value) => URL.canParse(value) && isText(value));
 const rowCheck = TypeCompiler.Compile(ReportInputSchema);
 
 export interface ImportOptions {
@@ -42,7 +44,9 @@ export function createBulkImporter(service: ReportService) {
   function checkShape(row: unknown, pointer: string): ProblemField | undefined {
     if (rowCheck.Check(row)) return undefined;
     const [first] = rowCheck.Errors(row);
-    return { field: `${pointer}${first?.path ?? ''}`, message: first?.message ?? 'is not a report' };
+    // The same words as POST /reports for text a field cannot hold; TypeBox's otherwise.
+    const message = first?.schema.format === TEXT_FORMAT ? `must be ${TEXT_RULE}` : first?.message;
+    return { field: `${pointer}${first?.path ?? ''}`, message: message ?? 'is not a report' };
   }
 
   return function importRows(actor: Actor, rows: unknown[], options: ImportOptions) {

@@ -6,6 +6,7 @@ import { idSchema } from '../../http/params.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { PERIOD_PATTERN } from './period.js';
 import { StringEnum } from '../../http/enum.js';
+import { freeText } from '../../http/text.js';
 
 /** Documented limits on what a report may carry. */
 export const REPORT_LIMITS = {
@@ -35,11 +36,11 @@ const stateSchema = StringEnum(REPORT_STATES, {
 
 const EvidenceSchema = Type.Object(
   {
-    title: Type.String({ minLength: 1, maxLength: REPORT_LIMITS.evidenceTitle, description: 'What the work result is.' }),
+    title: freeText({ minLength: 1, maxLength: REPORT_LIMITS.evidenceTitle, description: 'What the work result is.' }),
     url: Type.Optional(
       Type.String({ format: 'uri', pattern: '^https?://', maxLength: REPORT_LIMITS.evidenceUrl, description: 'Where to check it.' }),
     ),
-    note: Type.Optional(Type.String({ maxLength: REPORT_LIMITS.evidenceNote })),
+    note: Type.Optional(freeText({ maxLength: REPORT_LIMITS.evidenceNote })),
   },
   { additionalProperties: false, description: 'A checkable work result (可用来检查的工作成果).' },
 );
@@ -54,7 +55,7 @@ const IndicatorValueSchema = Type.Object(
 
 const reportFields = {
   status: statusSchema,
-  narrative: Type.String({ maxLength: REPORT_LIMITS.narrative, description: `What was done (at most ${REPORT_LIMITS.narrative} characters).` }),
+  narrative: freeText({ maxLength: REPORT_LIMITS.narrative, description: `What was done (at most ${REPORT_LIMITS.narrative} characters).` }),
   evidence: Type.Array(EvidenceSchema, { maxItems: REPORT_LIMITS.evidenceItems }),
   percentComplete: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], {
     description: 'Share of the measure done, 0–100; null when not estimated.',
@@ -200,11 +201,11 @@ export const ReportHistorySchema = Type.Object(
 );
 
 export const ReviewSchema = Type.Object(
-  { note: Type.Optional(Type.String({ minLength: 1, maxLength: REPORT_LIMITS.reviewNote })) },
+  { note: Type.Optional(freeText({ minLength: 1, maxLength: REPORT_LIMITS.reviewNote })) },
   { additionalProperties: false, examples: [{ note: '数据与台账一致' }] },
 );
 export const ReturnSchema = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: REPORT_LIMITS.reviewNote, description: 'What the unit must fix.' }) },
+  { note: freeText({ minLength: 1, maxLength: REPORT_LIMITS.reviewNote, description: 'What the unit must fix.' }) },
   { additionalProperties: false, examples: [{ note: '请补充第三季度台账链接' }] },
 );
 
