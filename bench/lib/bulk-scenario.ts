@@ -1,3 +1,4 @@
+import { summariseLatencies, type LatencySummary } from './latencies.js';
 import { flushDisk } from './measure.js';
 import type { Server } from './processes.js';
 import { bulkRows, type Reporter, type ReportBody } from './report-bodies.js';
@@ -25,6 +26,30 @@ export interface BulkTiming {
 export interface BulkResult {
   rows: number;
   timings: BulkTiming[];
+  /** Other clients' reads (one every 10 ms) answered while the first import ran: what a long import costs everyone else. */
+  readsDuringImport: LatencySummary;
+}
+
+const PROBE_PATHS = ['/health', '/api/v1/reports?limit=5', '/api/v1/tasks/4'];
+
+/** Reads from another client every 10 ms until `done` settles; their latencies. */
+async function probeWhile(project: Server, done: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let finished = false;
+  void done.finally(() => (finished = true));
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; !finished; i++) {
+    const started = performance.now();
+    inFlight.push(
+      fetch(project.url + PROBE_PATHS[i % PROBE_PATHS.length]).then(async (response) => {
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all(inFlight);
+  return latencies;
 }
 
 /** Posts one file and fails the harness unless the summary counts are exactly `expected`. */
@@ -63,11 +88,22 @@ function timing(name: string, runsMs: number[], goalMs: number): BulkTiming {
 export async function runBulkScenario(project: Server, importers: Reporter[], measureIds: number[], rowCount: number, goalMs: number): Promise<BulkResult> {
   const rows = bulkRows(measureIds, rowCount);
   const createMs: number[] = [];
+  let readsDuringImport: LatencySummary | undefined;
   for (const importer of importers) {
-    createMs.push(await importOnce(project, importer, rows, { created: rowCount }));
+    const run = importOnce(project, importer, rows, { created: rowCount });
+    const probes = readsDuringImport ? undefined : probeWhile(project, run);
+    createMs.push(await run);
     console.log(`bulk   create  ${importer.unitName}: ${createMs.at(-1)!.toFixed(0)} ms`);
+    if (probes) {
+      readsDuringImport = summariseLatencies(await probes);
+      console.log(`bulk   reads by another client during it: ${readsDuringImport.requests}, p50 ${readsDuringImport.p50Ms?.toFixed(1)} ms, p99 ${readsDuringImport.p99Ms?.toFixed(1)} ms, max ${readsDuringImport.maxMs?.toFixed(1)} ms`);
+    }
   }
   const repostMs = await importOnce(project, importers[0]!, rows, { unchanged: rowCount });
   console.log(`bulk   re-post ${importers[0]!.unitName}: ${repostMs.toFixed(0)} ms`);
-  return { rows: rowCount, timings: [timing('create', createMs, goalMs), timing('re-post (unchanged)', [repostMs], goalMs)] };
+  return {
+    rows: rowCount,
+    timings: [timing('create', createMs, goalMs), timing('re-post (unchanged)', [repostMs], goalMs)],
+    readsDuringImport: readsDuringImport ?? summariseLatencies([]),
+  };
 }

@@ -80,7 +80,13 @@ function bulkTable(bulk: BulkResult): string {
       ((bulk.rows / t.medianMs) * 1000).toFixed(0),
       `median < ${t.goalMs} ms ${verdict(t.goalMet)}`,
     ]),
-  ]);
+  ]) + `\n${readsDuringImport(bulk.readsDuringImport)}`;
+}
+
+/** Issue 11's goal: other clients are served within 100 ms (p99) while the largest import runs. */
+function readsDuringImport({ requests, p50Ms, p99Ms, maxMs }: BulkResult['readsDuringImport']): string {
+  if (p99Ms === null) return 'reads by another client during the first import: none answered';
+  return `reads by another client during the first import: ${requests}, p50 ${p50Ms!.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms, max ${maxMs!.toFixed(1)} ms — p99 < 100 ms ${verdict(p99Ms < 100)}`;
 }
 
 export function formatReport(results: ScenarioResult[], bulk: BulkResult, warnings: string[]): string {
