@@ -97,6 +97,11 @@ t.test('bulk JSON: a row with refused text is rejected by index and field, nothi
     t.same(res.json().importSummary.conflicts, [{ index: 1, field: '/body/reports/1/evidence/0/note', message: `must be ${TEXT_RULE}` }], `${name}: row 1, its field`);
     t.equal(writeFingerprint(databasePath), before, `${name}: the database is unchanged`);
   }
+  // Bulk rows are checked by TypeBox, whose `uri` is URL.canParse: that passes a control character (percent-encoding it).
+  const url = 'https://xy.suihua.gov.cn/a\u0001b';
+  const res = await send('POST', '/api/v1/reports/bulk', reporter, { reports: [report({ evidence: [{ title: '台账', url }] })] });
+  t.equal(res.statusCode, 422, 'a URL with a control character is rejected too');
+  t.match(res.json().importSummary.conflicts, [{ index: 0, field: '/body/reports/0/evidence/0/url' }]);
 });
 
 const csv = (narrative: string) =>

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { cleanText } from '../../http/text.js';
 import { toCsv } from './csv.js';
 
 /** A cell colour with a meaning: done, moving, behind, at risk, nothing known. */
@@ -36,6 +37,15 @@ const TONES: Record<Tone, { fill: string; font: string }> = {
   grey: { fill: 'FFEDEDED', font: 'FF595959' },
 };
 
+/**
+ * The rows as the exports may write them: text cleaned of what XML cannot hold (src/http/text.ts). The API refuses
+ * such text, but the database may hold some from before the rule or from the seed, and exceljs writes U+FFFE as is:
+ * one such cell and Excel will not open the workbook. Both renderers start here, so no export skips it.
+ */
+function cleaned(rows: Row[]): Row[] {
+  return rows.map((row) => ({ ...row, cells: row.cells.map((cell) => (typeof cell === 'string' ? cleanText(cell) : cell)) }));
+}
+
 const solid = (argb: string): ExcelJS.Fill => ({ type: 'pattern', pattern: 'solid', fgColor: { argb } });
 
 /**
@@ -58,7 +68,7 @@ export async function toXlsx(table: Table, properties: { title: string; created:
     cell.fill = solid('FFF2F2F2');
   });
 
-  for (const row of table.rows) {
+  for (const row of cleaned(table.rows)) {
     const added = sheet.addRow(row.cells.map((cell) => cell ?? ''));
     table.columns.forEach((column, index) => {
       const cell = added.getCell(index + 1);
@@ -78,6 +88,6 @@ export async function toXlsx(table: Table, properties: { title: string; created:
 export function toCsvText(table: Table): string {
   return toCsv(
     table.columns.map((c) => c.header),
-    table.rows.map((r) => r.cells),
+    cleaned(table.rows).map((r) => r.cells),
   );
 }

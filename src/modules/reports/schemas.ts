@@ -34,16 +34,21 @@ const stateSchema = StringEnum(REPORT_STATES, {
     'Review state: draft → submitted → approved | returned (→ resubmitted …). An approved report is superseded when a newer one for the same measure, unit and period is approved. Only approved reports count.',
 });
 
-const EvidenceSchema = Type.Object(
-  {
-    title: freeText({ minLength: 1, maxLength: REPORT_LIMITS.evidenceTitle, description: 'What the work result is.' }),
-    url: Type.Optional(
-      Type.String({ format: 'uri', pattern: '^https?://', maxLength: REPORT_LIMITS.evidenceUrl, description: 'Where to check it.' }),
-    ),
-    note: Type.Optional(freeText({ maxLength: REPORT_LIMITS.evidenceNote })),
-  },
-  { additionalProperties: false, description: 'A checkable work result (可用来检查的工作成果).' },
-);
+/**
+ * Evidence as a client writes it (free text the exports can hold) and as the API answers it: whatever is stored,
+ * text from before that rule included (and the serialiser's own Ajv does not know the `text` format).
+ */
+const evidenceSchema = (text: typeof freeText) =>
+  Type.Object(
+    {
+      title: text({ minLength: 1, maxLength: REPORT_LIMITS.evidenceTitle, description: 'What the work result is.' }),
+      url: Type.Optional(
+        Type.String({ format: 'uri', pattern: '^https?://', maxLength: REPORT_LIMITS.evidenceUrl, description: 'Where to check it.' }),
+      ),
+      note: Type.Optional(text({ maxLength: REPORT_LIMITS.evidenceNote })),
+    },
+    { additionalProperties: false, description: 'A checkable work result (可用来检查的工作成果).' },
+  );
 
 const IndicatorValueSchema = Type.Object(
   {
@@ -56,7 +61,7 @@ const IndicatorValueSchema = Type.Object(
 const reportFields = {
   status: statusSchema,
   narrative: freeText({ maxLength: REPORT_LIMITS.narrative, description: `What was done (at most ${REPORT_LIMITS.narrative} characters).` }),
-  evidence: Type.Array(EvidenceSchema, { maxItems: REPORT_LIMITS.evidenceItems }),
+  evidence: Type.Array(evidenceSchema(freeText), { maxItems: REPORT_LIMITS.evidenceItems }),
   percentComplete: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], {
     description: 'Share of the measure done, 0–100; null when not estimated.',
   }),
@@ -160,7 +165,7 @@ export const ReportSchema = Type.Object(
     state: stateSchema,
     status: reportFields.status,
     narrative: Type.String(),
-    evidence: Type.Array(EvidenceSchema),
+    evidence: Type.Array(evidenceSchema(Type.String)),
     percentComplete: reportFields.percentComplete,
     indicatorValues: Type.Array(IndicatorValueSchema),
     version: Type.Integer({ minimum: 1, description: 'Bumped by every change.' }),
