@@ -35,3 +35,7 @@ export const ACCEPTED: Sample[] = [
 
 /** Every accepted edge character in one piece of text. */
 export const ACCEPTED_TEXT = `上报${ACCEPTED.map((s) => s.char).join('')}完毕`;
+
+const REFUSED_CHARS = new Set(REFUSED.map((s) => s.char));
+/** Whether text holds one of the refused samples: an oracle of its own, not the rule under test. Code point by code point, so a pair is not two lone surrogates. */
+export const holdsRefusedSample = (text: string) => [...text].some((char) => REFUSED_CHARS.has(char));

@@ -3,8 +3,8 @@
  * later is fuzzed without touching this file) gets fast-check generated requests — valid-looking ones built from the
  * documented parameter and body schemas, and hostile ones (wrong types, ≥100 KB strings, 10,000-level JSON, unicode
  * edge cases, SQL injection, path traversal, missing, duplicate and unknown fields). Every answer must be < 500,
- * documented for its status and media type, valid against the documented schema, and every refused write must leave
- * the database untouched.
+ * documented for its status and media type, valid against the documented schema, every refused write must leave
+ * the database untouched, and an accepted write must hold only text the exports can write (src/http/text.ts).
  *
  * FUZZ_RUNS (default 25 per operation) and FUZZ_SEED (default fixed) make a failing run reproducible: fast-check
  * prints the seed and path of the counterexample.
@@ -16,10 +16,12 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import t from 'tap';
 import { projectRoot } from '../../src/db/client.js';
+import { isText, TEXT_FORMAT } from '../../src/http/text.js';
 import { CSV_COLUMNS } from '../../src/modules/reports/csv.js';
 import { buildTestAppWithDatabase } from '../helpers/app.js';
 import { writeFingerprint } from '../helpers/db.js';
 import { issueKey } from '../helpers/keys.js';
+import { ACCEPTED, holdsRefusedSample, REFUSED, type Sample } from '../helpers/text-classes.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_703);
@@ -55,6 +57,7 @@ const resolve = (schema: Schema): Schema =>
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; `examples` and other annotations are tolerated (strict: false).
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
+ajv.addFormat(TEXT_FORMAT, isText); // the contract's own format for free text
 ajv.addSchema({ ...contract, $id: 'contract' });
 const validators = new Map<string, ValidateFunction>();
 const pointer = (...parts: string[]) => parts.map((part) => `/${part.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
@@ -125,7 +128,20 @@ const DATE_TIME_EDGES = [
 const INTEGER_EDGES = ['1e1', '1E1', '1e400', '-1e400', '1e-400', '0x10', '0b1', '0o7', '010', '1.0', '1.', '.5', '+1', ' 1', '1 ', '１', '٣', 'Infinity', '-Infinity', 'NaN', '9007199254740993', '-0', `${'0'.repeat(20)}1`, '1_000', '2147483648', '-2147483649'];
 const formatEdge = fc.constantFrom(...DATE_EDGES, ...DATE_TIME_EDGES, ...INTEGER_EDGES);
 
-const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 30 }));
+/**
+ * Text at the edge of what free-text fields take (src/http/text.ts): one character of a class inside ordinary text,
+ * refused (C0 and C1 controls, non-characters of every plane, unpaired surrogates) or just inside the rule (TAB, line
+ * breaks, U+FFFD, emoji, CJK extension B …). A write answered 2xx that holds a refused one fails the run.
+ */
+const edgeText = (samples: Sample[]) =>
+  fc.tuple(fc.string({ maxLength: 5 }), fc.constantFrom(...samples), fc.string({ maxLength: 5 })).map(([before, { char }, after]) => `${before}${char}${after}`);
+const unfitText = edgeText(REFUSED);
+const fitText = edgeText(ACCEPTED);
+
+/** A free-text body field: mostly plain, sometimes at the edge of the rule on either side. */
+const textField = (plain: fc.Arbitrary<string>) => fc.oneof({ arbitrary: plain, weight: 3 }, { arbitrary: fitText, weight: 1 }, { arbitrary: unfitText, weight: 1 });
+
+const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 30 }), unfitText);
 const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.constantFrom(1e308, -1e-308, -1, 0, 1.5, 2 ** 53 + 2, true, false, null, [], {}, [[[]]]),
@@ -222,7 +238,8 @@ function valueOf(given: Schema, name?: string): fc.Arbitrary<unknown> {
       if (schema.format === 'uri') return fc.webUrl({ validSchemes: ['https', 'http'] });
       const min = schema.minLength ?? 0;
       const max = Math.min(schema.maxLength ?? 40, 40);
-      const text = schema.pattern ? fc.stringMatching(new RegExp(schema.pattern, 'u')) : fc.string({ minLength: min, maxLength: max });
+      const plain = fc.string({ minLength: min, maxLength: max });
+      const text = schema.pattern ? fc.stringMatching(new RegExp(schema.pattern, 'u')) : schema.format === TEXT_FORMAT ? textField(plain) : plain;
       return text.filter((s) => s.length >= min && s.length <= (schema.maxLength ?? Infinity));
     }
     case 'integer': {
@@ -381,6 +398,10 @@ async function send(route: string, method: string, request: FuzzRequest) {
   });
 }
 
+/** Every string in a JSON value, keys included. */
+const stringsOf = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => [key, ...stringsOf(inner)]) : [];
+
 const excerpt = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -411,6 +432,9 @@ async function checkAnswer(route: string, method: string, op: Operation, request
     if (!validate(response.json())) throw new Error(`body does not match the contract (${ajv.errorsText(validate.errors)}): ${what}`);
   }
   if (writes && status >= 400 && writeFingerprint(databasePath) !== before) throw new Error(`a refused write changed the database: ${what}`);
+  if (writes && status < 300 && mediaType.endsWith('json') && stringsOf(response.json()).some(holdsRefusedSample)) {
+    throw new Error(`an accepted write holds text the exports cannot: ${what}`);
+  }
 
   // A key revoked by the fuzz itself is replaced, so later requests still reach the routes behind it.
   if (status === 401 && keys.has(request.caller)) keys.set(request.caller, CALLERS[request.caller as keyof typeof CALLERS]()!);
