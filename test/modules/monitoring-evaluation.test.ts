@@ -1,5 +1,5 @@
 import t from 'tap';
-import { judgeTarget, satisfies, yearElapsed, type TargetCase } from '../../src/modules/monitoring/evaluation.js';
+import { ATTAINMENTS, judgeTarget, satisfies, yearElapsed, type TargetCase } from '../../src/modules/monitoring/evaluation.js';
 import { measureStatus } from '../../src/modules/monitoring/service.js';
 
 const pct = (value: number) => ({ value, unit: '%' });
@@ -47,6 +47,32 @@ t.test('at risk: behind the straight line from last year’s value to the target
   t.equal(judgeTarget({ ...base, actual: pct(65) }).attainment, 'at_risk');
   t.equal(judgeTarget({ ...base, actual: pct(65), asOf: new Date('2024-02-01T00:00:00+08:00') }).attainment, 'on_track', 'early in the year 65 is ahead of the line');
   t.equal(judgeTarget({ ...base, baseline: null }).attainment, 'at_risk', 'no line to be ahead of');
+});
+
+t.test('on the line is on track, in either direction', async (t) => {
+  // 2024 has 366 days: at 2 July 00:00 in Shanghai exactly half of it has passed.
+  const half = new Date('2024-07-02T00:00:00+08:00');
+  t.equal(yearElapsed(2024, half), 0.5);
+  t.same(judgeTarget({ ...base, actual: pct(70), asOf: half }), { attainment: 'on_track', expected: 70 }, 'the line from 60 to 80 stands at 70');
+  const errorRate: TargetCase = { ...base, comparator: '<', direction: 'decrease', target: pct(1), baseline: pct(3), actual: pct(2), asOf: half };
+  t.same(judgeTarget(errorRate), { attainment: 'on_track', expected: 2 }, 'the line from 3 down to 1 stands at 2');
+});
+
+t.test('the baseline is compared in the target’s unit too', async (t) => {
+  t.throws(() => judgeTarget({ ...base, baseline: { value: 0.6, unit: '万户' } }), { message: 'cannot compare 0.6万户 with 80%: different units' });
+});
+
+t.test('every attainment judgeTarget gives is one of ATTAINMENTS, and each of them is given', async (t) => {
+  const given = new Set(
+    [
+      { ...base, actual: null },
+      { ...base, actual: pct(80) },
+      { ...base, actual: pct(70), asOf: new Date('2025-01-01T00:00:00+08:00') },
+      { ...base, actual: pct(65) },
+      { ...base, actual: pct(75) },
+    ].map((c) => judgeTarget(c).attainment),
+  );
+  t.same([...given].sort(), [...ATTAINMENTS].sort());
 });
 
 t.test('direction: a smaller error rate is better (per ten thousand)', async (t) => {
