@@ -97,6 +97,19 @@ t.test('approval supersedes the earlier approved report of the same key, inside 
     .pluck()
     .get(civilAffairsMeasure);
   t.equal(approvedCount, 1);
+
+  // Every step is kept, with the states it moved between, and audited under its own action.
+  t.same(
+    service.history(coordinator, first.id).map((e) => [e.action, e.fromState, e.toState, e.note]),
+    [
+      ['created', null, 'draft', null],
+      ['submitted', 'draft', 'submitted', null],
+      ['approved', 'submitted', 'approved', null],
+      ['superseded', 'approved', 'superseded', `superseded by report ${second.report.id}`],
+    ],
+  );
+  const audited = db.$client.prepare("SELECT action FROM audit_events WHERE entity_type = 'report' AND entity_id = ? ORDER BY id").pluck().all(first.id);
+  t.same(audited, ['report.create', 'report.submit', 'report.approve', 'report.supersede']);
 });
 
 t.test('a failed write inside a transaction leaves nothing behind', async (t) => {
