@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HTTP_TIMEOUT_DEFAULTS, type Config } from './config.js';
-import { openDatabase, type Db } from './db/client.js';
+import { drizzleOf, openConnection, openDatabase, type Db } from './db/client.js';
 import { createGroupCommit } from './db/group-commit.js';
+import { createLongWrites } from './db/long-write.js';
 import type { ApiInstance } from './http/app-types.js';
 import { addSharedSchemas } from './http/shared-schemas.js';
 import { createAuditRepository } from './modules/audit/repository.js';
@@ -88,6 +89,21 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   config.onDatabaseOpen?.(db.$client);
   const seed = loadSeed(db);
   const groupCommit = createGroupCommit(db.$client);
+  // Bulk imports write on a connection of their own, in slices, while other requests are served (src/db/long-write.ts).
+  const bulkImports = createLongWrites(groupCommit, () => {
+    if (config.databasePath === ':memory:') throw new Error('bulk imports need a database file: a second connection to :memory: is another database');
+    const sqlite = openConnection(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
+    sqlite.pragma('wal_autocheckpoint = 0');
+    const importDb = drizzleOf(sqlite);
+    const service = createReportService({
+      transaction: sqlite.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T,
+      reports: createReportRepository(importDb),
+      units: createUnitRepository(importDb),
+      audit: createAuditRepository(importDb),
+      now,
+    });
+    return { sqlite, context: { importRows: createBulkImporter(service), idempotency: createIdempotencyStore(importDb) } };
+  });
   const now = config.now ?? (() => new Date());
   const timeouts = config.httpTimeouts ?? HTTP_TIMEOUT_DEFAULTS;
 
@@ -124,6 +140,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     clearInterval(plannerStatistics);
     groupCommit.flush();
+    bulkImports.close();
     db.$client.pragma('optimize');
     db.$client.close();
   });
@@ -139,7 +156,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
 
   registerErrorHandling(app);
-  registerDurableResponses(app, groupCommit);
+  registerDurableResponses(app, groupCommit, bulkImports);
   registerShutdownRefusal(app, timeouts.shutdownDrainMs);
   // Without explicit limits (tests, embedding) nothing is throttled; the server passes the configured ones.
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
@@ -190,12 +207,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       reporting.addHook('onRequest', allow(ANY_ROLE));
       const idempotency = createIdempotencyStore(db);
       registerReportRoutes(reporting, { service: reportService, units, idempotency, now });
-      await registerBulkImportRoutes(reporting, {
-        importRows: createBulkImporter(reportService),
-        transaction: reportService.transaction,
-        idempotency,
-        now,
-      });
+      await registerBulkImportRoutes(reporting, { imports: bulkImports, now });
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
     },

@@ -14,10 +14,10 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const migrationsFolder = path.join(projectRoot, 'migrations');
 
 /**
- * Opens the embedded SQLite database and brings its schema up to date.
+ * A connection to the embedded SQLite file with the pragmas every connection of the server uses.
  * WAL + synchronous=FULL: a write that was acknowledged survives a crash or power loss.
  */
-export function openDatabase(databasePath: string, options: { migrationsFolder?: string; busyTimeoutMs?: number } = {}): Db {
+export function openConnection(databasePath: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
   const sqlite = new Database(databasePath);
   sqlite.pragma('journal_mode = WAL');
@@ -25,7 +25,18 @@ export function openDatabase(databasePath: string, options: { migrationsFolder?:
   sqlite.pragma('foreign_keys = ON');
   // How long a write waits for another connection's lock (a backup, the apikey command) before SQLITE_BUSY.
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  const db = drizzle(sqlite, { schema });
+  return sqlite;
+}
+
+/** Drizzle over a connection, for the repositories. */
+export function drizzleOf(sqlite: Database.Database): Db {
+  return drizzle(sqlite, { schema });
+}
+
+/** Opens the embedded SQLite database (`openConnection`) and brings its schema up to date. */
+export function openDatabase(databasePath: string, options: { migrationsFolder?: string; busyTimeoutMs?: number } = {}): Db {
+  const sqlite = openConnection(databasePath, options);
+  const db = drizzleOf(sqlite);
   try {
     // Drizzle applies all pending migrations in one transaction: a failure rolls them all back.
     migrate(db, { migrationsFolder: options.migrationsFolder ?? migrationsFolder });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { GroupCommit } from '../db/group-commit.js';
+import type { LongWrites } from '../db/long-write.js';
 import { failedCommitProblem } from './errors.js';
 
 declare module 'fastify' {
@@ -8,6 +9,8 @@ declare module 'fastify' {
     commitOutcome: Promise<void> | null;
   }
 }
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Headers that describe a stored write; a withdrawn response must not carry them. */
 const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed', 'x-report-outcome'];
@@ -18,9 +21,11 @@ const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed', 'x-report-outc
  * their database work in that same turn (none awaits before its writes), so it is the group they write to. If
  * that commit fails, nothing of the group was stored and the response becomes a 503 problem.
  */
-export function registerDurableResponses(app: FastifyInstance, groupCommit: GroupCommit): void {
+export function registerDurableResponses(app: FastifyInstance, groupCommit: GroupCommit, longWrites: Pick<LongWrites<unknown>, 'idle'>): void {
   app.decorateRequest('commitOutcome', null);
   app.addHook('preHandler', async (request) => {
+    // While a long write (a bulk import) holds SQLite's write lock, other writes wait here, off the event loop.
+    if (!READ_METHODS.has(request.method)) await longWrites.idle();
     request.commitOutcome = groupCommit.settled();
   });
   app.addHook('onSend', async (request, reply, payload) => {

@@ -1,11 +1,20 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { parseJsonInSlices } from '../../http/json-in-slices.js';
+import { timeSlices } from '../../http/slices.js';
 import { invalidField, ProblemSchema, problemResponses } from '../../http/problem.js';
 import { sendProblem } from '../../plugins/errors.js';
 import { allow, callerOf } from '../../plugins/auth.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
-import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/store.js';
+import type { LongWrites } from '../../db/long-write.js';
+import { IDEMPOTENCY_KEY_PATTERN, requestHashInSlices, type IdempotencyStore } from '../idempotency/store.js';
 import { BULK_MAX_ROWS, type BulkImporter, type ImportSummary } from './bulk.js';
+
+/** What an import works with: the importer and idempotency store on the long-write connection. */
+export interface BulkImportContext {
+  importRows: BulkImporter;
+  idempotency: IdempotencyStore;
+}
 import { CSV_COLUMNS, parseReportsCsv } from './csv.js';
 import { StringEnum } from '../../http/enum.js';
 
@@ -74,11 +83,14 @@ const BulkQuery = Type.Object(
 
 export async function registerBulkImportRoutes(
   app: ApiInstance,
-  deps: { importRows: BulkImporter; transaction: <T>(work: () => T) => T; idempotency: IdempotencyStore; now: () => Date },
+  deps: { imports: LongWrites<BulkImportContext>; now: () => Date },
 ): Promise<void> {
   await app.register(async (scope) => {
-    // CSV bodies arrive as text; rows are parsed and checked one by one in the handler.
+    // CSV bodies arrive as text; rows are parsed and checked one by one in the handler. JSON is parsed in slices
+    // (up to 32 MiB: JSON.parse would hold the event loop for a third of a second).
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (_request: FastifyRequest, body: Buffer) => parseJsonInSlices(body));
     const bulk = scope as unknown as ApiInstance;
     bulk.post(
       '/reports/bulk',
@@ -145,32 +157,24 @@ export async function registerBulkImportRoutes(
       async (request, reply) => {
         const actor = { principal: callerOf(request), requestId: request.id };
         const body = request.body as { reports: unknown[] } | string;
-        const csv = typeof body === 'string' ? parseReportsCsv(body) : undefined;
+        const csv = typeof body === 'string' ? await parseReportsCsv(body, timeSlices()) : undefined;
         const rows = csv ? csv.rows : (body as { reports: unknown[] }).reports;
         if (rows.length === 0) throw invalidField('/body', 'holds no rows');
         if (rows.length > BULK_MAX_ROWS) throw invalidField('/body', `holds ${rows.length} rows; at most ${BULK_MAX_ROWS} per import`);
         const { dryRun, atomic } = request.query;
-        const { importRows, transaction, idempotency, now } = deps;
-        const result = transaction(() =>
-          idempotency.once(
-            {
-              keyId: actor.principal.keyId,
-              idempotencyKey: request.headers['idempotency-key'],
-              route: `POST /reports/bulk?dryRun=${dryRun}&atomic=${atomic}`,
-              body,
-              now: now(),
-            },
-            () => {
-              const summary = importRows(actor, rows, {
-                dryRun,
-                atomic,
-                pointer: (index) => (csv ? `/body/rows/${index}` : `/body/reports/${index}`),
-                lines: csv?.lines,
-              });
-              return { status: summary.status === 'rejected' ? 422 : 200, body: summary };
-            },
-          ),
-        );
+        const idempotencyKey = request.headers['idempotency-key'];
+        // A long write: other requests are served while it runs, and it commits (or rolls back) as one transaction.
+        const result = await deps.imports.run(async ({ context: { importRows, idempotency }, pause, savepoint }) => {
+          const route = `POST /reports/bulk?dryRun=${dryRun}&atomic=${atomic}`;
+          const pending =
+            idempotencyKey === undefined
+              ? undefined
+              : idempotency.begin({ keyId: actor.principal.keyId, idempotencyKey, route, requestHash: await requestHashInSlices(route, body, pause), now: deps.now() });
+          if (pending?.replay) return pending.replay;
+          const summary = await importRows(actor, rows, { dryRun, atomic, pointer: (index) => (csv ? `/body/rows/${index}` : `/body/reports/${index}`), lines: csv?.lines }, { pause, savepoint });
+          const response = { status: summary.status === 'rejected' ? 422 : 200, body: summary };
+          return pending ? pending.remember(response) : { ...response, replayed: false };
+        });
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         const summary = result.body as ImportSummary;
         if (result.status === 422) {

@@ -4,6 +4,7 @@ import { HttpProblem, type ProblemField } from '../../http/problem.js';
 import { isText, TEXT_FORMAT, TEXT_RULE } from '../../http/text.js';
 import { ReportInputSchema, type ReportInput } from './schemas.js';
 import type { Actor, ReportService, WriteOutcome } from './service.js';
+import type { LongWriteSteps } from '../../db/long-write.js';
 
 export const BULK_MAX_ROWS = 5_000;
 
@@ -49,40 +50,45 @@ export function createBulkImporter(service: ReportService) {
     return { field: `${pointer}${first?.path ?? ''}`, message: message ?? 'is not a report' };
   }
 
-  return function importRows(actor: Actor, rows: unknown[], options: ImportOptions) {
+  return async function importRows(actor: Actor, rows: unknown[], options: ImportOptions, steps: Pick<LongWriteSteps<unknown>, 'pause' | 'savepoint'>) {
     const results: RowResult[] = [];
     const conflicts: Conflict[] = [];
     const firstRowOfKey = new Map<string, number>();
-    const run = () => {
-      rows.forEach((row, index) => {
-        const pointer = options.pointer(index);
-        const line = options.lines?.[index];
-        const reject = (problem: ProblemField) => {
-          conflicts.push({ index, line, ...problem });
-          results.push({ index, line, outcome: 'rejected', reportId: null });
-        };
-        const shapeProblem = checkShape(row, pointer);
-        if (shapeProblem) return reject(shapeProblem);
-        const input = row as ReportInput;
-        try {
-          const target = service.resolveTarget(actor.principal, input, pointer);
-          const key = `${target.context.measureId}/${target.unit.id}/${target.period.text}`;
-          const first = firstRowOfKey.get(key);
-          if (first !== undefined) {
-            return reject({ field: pointer, message: `repeats the measure, unit and period of row ${first}` });
-          }
-          firstRowOfKey.set(key, index);
-          const { outcome, report } = service.writeTo(actor, target, input);
-          results.push({ index, line, outcome, reportId: report.id });
-        } catch (error) {
-          if (!(error instanceof HttpProblem)) throw error;
-          reject(error.errors?.[0] ?? { field: pointer, message: error.message });
+    const importRow = (row: unknown, index: number) => {
+      const pointer = options.pointer(index);
+      const line = options.lines?.[index];
+      const reject = (problem: ProblemField) => {
+        conflicts.push({ index, line, ...problem });
+        results.push({ index, line, outcome: 'rejected', reportId: null });
+      };
+      const shapeProblem = checkShape(row, pointer);
+      if (shapeProblem) return reject(shapeProblem);
+      const input = row as ReportInput;
+      try {
+        const target = service.resolveTarget(actor.principal, input, pointer);
+        const key = `${target.context.measureId}/${target.unit.id}/${target.period.text}`;
+        const first = firstRowOfKey.get(key);
+        if (first !== undefined) {
+          return reject({ field: pointer, message: `repeats the measure, unit and period of row ${first}` });
         }
-      });
-      if (options.dryRun || (options.atomic && conflicts.length > 0)) throw new Rollback();
+        firstRowOfKey.set(key, index);
+        const { outcome, report } = service.transaction(() => service.writeTo(actor, target, input));
+        results.push({ index, line, outcome, reportId: report.id });
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error;
+        reject(error.errors?.[0] ?? { field: pointer, message: error.message });
+      }
     };
     try {
-      service.transaction(run);
+      // Row by row, letting other requests in between slices; one savepoint, so a dry run or a rejected atomic
+      // import takes back every row it wrote.
+      await steps.savepoint(async () => {
+        for (const [index, row] of rows.entries()) {
+          await steps.pause();
+          importRow(row, index);
+        }
+        if (options.dryRun || (options.atomic && conflicts.length > 0)) throw new Rollback();
+      });
     } catch (error) {
       if (!(error instanceof Rollback)) throw error;
     }
@@ -109,4 +115,4 @@ export function createBulkImporter(service: ReportService) {
 }
 
 export type BulkImporter = ReturnType<typeof createBulkImporter>;
-export type ImportSummary = ReturnType<BulkImporter>;
+export type ImportSummary = Awaited<ReturnType<BulkImporter>>;

@@ -1,5 +1,6 @@
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse';
 import { invalidField } from '../../http/problem.js';
+import { pieces } from '../../http/slices.js';
 
 /** The CSV columns of a bulk import, in the order a template would list them. */
 export const CSV_COLUMNS = ['measureId', 'unit', 'period', 'status', 'narrative', 'percentComplete', 'evidence', 'indicatorValues', 'submit'] as const;
@@ -46,14 +47,34 @@ const CELL_READERS: Record<string, (cell: string) => unknown> = {
   submit,
 };
 
-/** Parses a bulk-import CSV (UTF-8, BOM allowed, header row) into report rows; empty cells are left out. */
-export function parseReportsCsv(text: string): CsvRows {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true });
-  } catch (error) {
-    throw invalidField('/body', `is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
+/** Characters handed to the CSV parser between pauses. */
+const CHUNK_CHARACTERS = 64 * 1024;
+
+type CsvRecord = { record: Record<string, string>; info: Info };
+
+/** csv-parse's stream, fed a chunk at a time with a pause between chunks (a 32 MiB file would hold the loop). */
+async function recordsInSlices(text: string, pause: () => Promise<void>): Promise<CsvRecord[]> {
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, info: true });
+  const records: CsvRecord[] = [];
+  let failure: unknown;
+  parser.on('data', (record: CsvRecord) => records.push(record));
+  parser.on('error', (error) => (failure ??= error));
+  const ended = new Promise<void>((resolve) => parser.on('close', resolve).on('end', resolve));
+  for (const piece of pieces(text, CHUNK_CHARACTERS)) {
+    if (failure !== undefined) break;
+    parser.write(piece);
+    await pause();
   }
+  if (failure === undefined) parser.end();
+  else parser.destroy();
+  await ended;
+  if (failure !== undefined) throw invalidField('/body', `is not valid CSV: ${failure instanceof Error ? failure.message : String(failure)}`);
+  return records;
+}
+
+/** Parses a bulk-import CSV (UTF-8, BOM allowed, header row) into report rows; empty cells are left out. */
+export async function parseReportsCsv(text: string, pause: () => Promise<void>): Promise<CsvRows> {
+  const records = await recordsInSlices(text, pause);
   const header = records[0] ? Object.keys(records[0].record) : [];
   const unknown = header.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
   if (unknown.length > 0) throw invalidField('/body', `has unknown columns ${unknown.join(', ')}; the columns are ${CSV_COLUMNS.join(', ')}`);
