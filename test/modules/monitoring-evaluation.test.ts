@@ -20,6 +20,8 @@ t.test('comparators', async (t) => {
   t.ok(satisfies(0.9, '<', 1));
   t.notOk(satisfies(1, '<', 1));
   t.ok(satisfies(1, '<=', 1));
+  t.notOk(satisfies(1.1, '<=', 1));
+  t.notOk(satisfies(79, '>=', 80));
   t.ok(satisfies(0, '=', 0));
   t.notOk(satisfies(1, '=', 0));
 });

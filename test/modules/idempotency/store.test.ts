@@ -68,12 +68,22 @@ t.test('a different request under a used key is refused, and nothing runs', asyn
     ['a field renamed', { b: [1, 2], s: 'x' }],
     ['a string for a number', { a: ['1', 2], s: 'x' }],
     ['an object for an array', { a: { 0: 1, 1: 2 }, s: 'x' }],
+    ['an item moved into a nested array', { a: [[1, 2]], s: 'x' }],
     ['another route', { a: [1, 2], s: 'x' }, 'POST /api/v1/reports/bulk'],
   ];
   for (const [name, body, route] of different) {
     t.same(refusal(() => once('k-diff', body, route)), { status: 422, slug: 'idempotency-key-reused' }, name);
   }
   t.equal(runs(), 1);
+  t.throws(() => once('k-diff', {}), { title: 'Idempotency key reused', message: 'Idempotency-Key "k-diff" was used for a different request; use a new key for new content.' });
+});
+
+t.test('where a nested array or object ends is part of the request', async (t) => {
+  const { once } = runner();
+  once('k-array-end', { a: [[1], 2] });
+  t.same(refusal(() => once('k-array-end', { a: [[1, 2]] })), { status: 422, slug: 'idempotency-key-reused' });
+  once('k-object-end', { a: { b: 1 }, c: 2 });
+  t.same(refusal(() => once('k-object-end', { a: { b: 1, c: 2 } })), { status: 422, slug: 'idempotency-key-reused' });
 });
 
 t.test('keys belong to one API key', async (t) => {
@@ -89,6 +99,9 @@ t.test('a refused request is not kept: retried under the same key, it runs again
   t.same(refused.once('k-refused', { a: 1 }), { status: 422, body: { run: 1 }, replayed: false });
   t.same(refused.once('k-refused', { a: 1 }), { status: 422, body: { run: 2 }, replayed: false });
   t.equal(stored().length, before);
+  const badRequest = runner(400);
+  badRequest.once('k-400', { a: 1 });
+  t.equal(badRequest.once('k-400', { a: 1 }).replayed, false, '400 is a refusal too');
   const fixed = runner(399);
   t.equal(fixed.once('k-refused', { a: 2 }).replayed, false);
   t.equal(fixed.once('k-refused', { a: 2 }).replayed, true, 'below 400 the response is kept');

@@ -40,6 +40,17 @@ const status = (work: () => unknown) => {
   }
 };
 
+/** The problem a refused call throws, as the API would send it: status, detail and the fields named. */
+const problem = (work: () => unknown) => {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof HttpProblem) return { status: error.status, title: error.title, detail: error.message, errors: error.errors };
+    throw error;
+  }
+  return undefined;
+};
+
 const task4 = db.$client.prepare('SELECT m.id FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.no = 4 ORDER BY m.position').pluck().all() as number[];
 const [civilAffairsMeasure, marketMeasure] = task4; // owned by 市民政局 and 市市场监管局; task 4 is led by both
 
@@ -110,6 +121,74 @@ t.test('approval supersedes the earlier approved report of the same key, inside 
   );
   const audited = db.$client.prepare("SELECT action FROM audit_events WHERE entity_type = 'report' AND entity_id = ? ORDER BY id").pluck().all(first.id);
   t.same(audited, ['report.create', 'report.submit', 'report.approve', 'report.supersede']);
+});
+
+t.test('a refused write says why and names the field', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const admin = principal('admin');
+  const good = { measureId: civilAffairsMeasure!, period: '2023-01', status: 'in_progress' as const };
+  const [indicator, otherIndicator] = [4, 1].map(
+    (no) => db.$client.prepare('SELECT i.id FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.no = ? ORDER BY i.id').pluck().get(no) as number,
+  );
+  const otherTask = db.$client.prepare('SELECT id FROM tasks WHERE no = 1').pluck().get() as number;
+  const thisTask = db.$client.prepare('SELECT id FROM tasks WHERE no = 4').pluck().get() as number;
+  const cases: [string, Principal, Record<string, unknown>, { status: number; detail: RegExp; errors?: { field: string; message: RegExp }[] }][] = [
+    ['another unit named', civil, { unit: '市公安局' }, { status: 403, detail: /writes only for its own unit \(市民政局\)/, errors: [{ field: '/body/unit', message: /^is not 市民政局$/ }] }],
+    ['an unknown unit named by a reporter', civil, { unit: '无此单位' }, { status: 403, detail: /writes only for its own unit/ }],
+    ['a reporter key bound to no unit', principal('reporter'), {}, { status: 403, detail: /bound to no unit/ }],
+    ['a coordinator', principal('coordinator'), {}, { status: 403, detail: /^A coordinator key cannot write progress reports/ }],
+    ['an admin naming no unit', admin, {}, { status: 422, detail: /unit is required/, errors: [{ field: '/body/unit', message: /^is required/ }] }],
+    ['an admin naming an unknown unit', admin, { unit: '无此单位' }, { status: 422, detail: /names no known unit: "无此单位"/ }],
+    ['an admin naming a collective', admin, { unit: '各县(市、区)人民政府' }, { status: 422, detail: /names a collective, 各县\(市、区\)人民政府/ }],
+    ['an unknown measure', civil, { measureId: 999999 }, { status: 422, errors: [{ field: '/body/measureId', message: /^names no measure: 999999$/ }], detail: /measureId/ }],
+    ['a measure the unit does not carry', principal('reporter', '市公安局'), {}, { status: 403, detail: /^市公安局 neither owns measure/, errors: [{ field: '/body/measureId', message: /^is not carried by 市公安局$/ }] }],
+    ['not a period', civil, { period: 'bogus' }, { status: 422, detail: /period/, errors: [{ field: '/body/period', message: /^is not a period: "bogus"$/ }] }],
+    ['a period outside the plan', civil, { period: '2030' }, { status: 422, detail: /period/, errors: [{ field: '/body/period', message: /^falls outside the plan's years 2021–2025$/ }] }],
+    ['an indicator twice', civil, { indicatorValues: [{ indicatorId: indicator, value: 1 }, { indicatorId: indicator, value: 2 }] }, { status: 422, detail: /indicatorValues/, errors: [{ field: '/body/indicatorValues/1/indicatorId', message: new RegExp(`^repeats indicator ${indicator}$`) }] }],
+    ['an unknown indicator', civil, { indicatorValues: [{ indicatorId: 99999, value: 1 }] }, { status: 422, detail: /indicatorValues/, errors: [{ field: '/body/indicatorValues/0/indicatorId', message: /^names no indicator: 99999$/ }] }],
+    ['an indicator of another task', civil, { indicatorValues: [{ indicatorId: otherIndicator, value: 1 }] }, { status: 422, detail: /indicatorValues/, errors: [{ field: '/body/indicatorValues/0/indicatorId', message: new RegExp(`^indicator ${otherIndicator} belongs to task ${otherTask}, not to this measure's task ${thisTask}$`) }] }],
+  ];
+  for (const [name, who, change, expected] of cases) t.match(problem(() => service.write(actor(who), { ...good, ...change })), expected, name);
+});
+
+t.test('the workflow refuses what its state does not allow, saying why', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const coordinator = principal('coordinator');
+  const draft = service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2023-02', status: 'in_progress' }).report;
+  t.match(problem(() => service.approve(actor(coordinator), draft.id, null, undefined)), { status: 409, detail: `Report ${draft.id} is draft; only a submitted report can be approved.` });
+  t.match(problem(() => service.return(actor(coordinator), draft.id, '退回', undefined)), { status: 409, detail: /only a submitted report can be returned/ });
+  t.match(problem(() => service.update(actor(civil), draft.id, { narrative: 'x' }, undefined)), { status: 428, title: 'Precondition required' }, 'a change must name the version it read');
+  t.match(problem(() => service.update(actor(civil), draft.id, { narrative: 'x' }, '"0.0"')), { status: 412, title: 'Precondition failed', detail: `Report ${draft.id} is now at ${draft.etag}; read it again and retry.` });
+  t.match(problem(() => service.update(actor(principal('reporter', '市市场监管局')), draft.id, { narrative: 'x' }, draft.etag)), { status: 404, detail: `report ${draft.id} does not exist` }, 'another unit’s draft is not there for it');
+  t.match(problem(() => service.get(coordinator, 999999)), { status: 404, detail: 'report 999999 does not exist' });
+
+  const submitted = service.submit(actor(civil), draft.id, undefined);
+  t.match(problem(() => service.submit(actor(civil), draft.id, undefined)), { status: 409, detail: /only a draft or returned report can be submitted/ });
+  t.match(problem(() => service.update(actor(civil), draft.id, { narrative: 'x' }, submitted.etag)), { status: 409, detail: /only a draft or returned report can be changed/ });
+  t.match(problem(() => service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2023-02', status: 'completed' })), { status: 409, detail: /awaits review/ });
+  t.match(problem(() => service.update(actor(principal('reporter', '市市场监管局')), draft.id, { narrative: 'x' }, submitted.etag)), { status: 403, detail: `Only 市民政局's reporter (or an admin) may change report ${draft.id}.` });
+  t.match(problem(() => service.approve(actor(civil), draft.id, null, undefined)), { status: 403, detail: /^Only a coordinator, an admin or a lead unit of task \d+/ });
+});
+
+t.test('what a write stores, and how its outcome is told', async (t) => {
+  const civil = principal('reporter', '市民政局');
+  const indicator = db.$client.prepare('SELECT i.id FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.no = 4 ORDER BY i.id').pluck().get() as number;
+  const input = { measureId: civilAffairsMeasure!, period: '2023-03', status: 'in_progress' as const };
+  const evidence = [{ title: '台账', url: 'https://example.gov.cn/a', note: '第二页' }, { title: '照片' }];
+  const created = service.write(actor(civil), { ...input, evidence, indicatorValues: [{ indicatorId: indicator, value: 5 }] }).report;
+  t.match(created, { narrative: '', percentComplete: null, evidence }, 'no narrative is an empty one; evidence keeps its link and note');
+  t.same(service.get(civil, created.id).evidence, evidence, 'as stored');
+
+  const patched = service.update(actor(civil), created.id, { narrative: '进展' }, created.etag);
+  t.same(patched.indicatorValues, [{ indicatorId: indicator, value: 5 }], 'a PATCH of the narrative keeps the indicator values');
+  t.same(service.update(actor(civil), created.id, { narrative: '进展' }, patched.etag).version, patched.version, 'a PATCH that changes nothing makes no new version');
+
+  const reposted = service.write(actor(civil), { ...input, narrative: '再报', indicatorValues: [{ indicatorId: indicator, value: 5 }] });
+  t.equal(reposted.outcome, 'updated');
+  const submitted = service.write(actor(civil), { ...input, narrative: '再报', indicatorValues: [{ indicatorId: indicator, value: 5 }], submit: true });
+  t.match(submitted, { outcome: 'updated', report: { state: 'submitted' } }, 'the same content, submitted: the report changed state, so it is updated');
+  const audited = db.$client.prepare("SELECT action FROM audit_events WHERE entity_type = 'report' AND entity_id = ? ORDER BY id").pluck().all(created.id);
+  t.same(audited, ['report.create', 'report.update', 'report.update', 'report.submit'], 'a re-post is audited as an update, not a creation');
 });
 
 t.test('a failed write inside a transaction leaves nothing behind', async (t) => {
