@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HTTP_TIMEOUT_DEFAULTS, type Config } from './config.js';
 import { drizzleOf, openConnection, openDatabase, type Db } from './db/client.js';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { createGroupCommit } from './db/group-commit.js';
 import { createLongWrites } from './db/long-write.js';
 import type { ApiInstance } from './http/app-types.js';
@@ -89,10 +90,14 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   config.onDatabaseOpen?.(db.$client);
   const seed = loadSeed(db);
   const groupCommit = createGroupCommit(db.$client);
+  // Checkpoints run on a worker thread; a connection checkpoints itself only if the worker falls far behind.
+  const fileBacked = config.databasePath !== ':memory:';
+  if (fileBacked) db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   // Bulk imports write on a connection of their own, in slices, while other requests are served (src/db/long-write.ts).
   const bulkImports = createLongWrites(groupCommit, () => {
-    if (config.databasePath === ':memory:') throw new Error('bulk imports need a database file: a second connection to :memory: is another database');
+    if (!fileBacked) throw new Error('bulk imports need a database file: a second connection to :memory: is another database');
     const sqlite = openConnection(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     sqlite.pragma('wal_autocheckpoint = 0');
     const importDb = drizzleOf(sqlite);
     const service = createReportService({
@@ -131,6 +136,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.log.info({ planId: seed.planId, loaded: seed.loaded }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');
+  const checkpointer = fileBacked ? startCheckpointer(config.databasePath, { onError: (message) => app.log.warn({ message }, 'WAL checkpoint failed') }) : undefined;
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -141,6 +147,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     clearInterval(plannerStatistics);
     groupCommit.flush();
     bulkImports.close();
+    await checkpointer?.stop();
     db.$client.pragma('optimize');
     db.$client.close();
   });

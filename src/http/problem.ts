@@ -91,7 +91,7 @@ export function problemResponses(...routeStatuses: number[]): Record<number, unk
   const statuses = [...new Set([...routeStatuses, 401, 414, 429, 503])].sort();
   const descriptions: Record<number, string> = {
     400: 'The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field.',
-    401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
+    401: 'No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`).',
     403: 'The credentials do not allow this operation.',
     404: 'The resource does not exist.',
     409: 'The request conflicts with the current state of the resource.',
