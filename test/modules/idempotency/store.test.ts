@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import { openDatabase } from '../../../src/db/client.js';
 import { HttpProblem } from '../../../src/http/problem.js';
 import { createApiKeyRepository } from '../../../src/modules/auth/repository.js';
-import { createIdempotencyStore } from '../../../src/modules/idempotency/store.js';
+import { createIdempotencyStore, requestHashInSlices, requestHashOf } from '../../../src/modules/idempotency/store.js';
 import { tempDatabasePath } from '../../helpers/app.js';
 
 const db = openDatabase(tempDatabasePath(t));
@@ -113,4 +114,41 @@ t.test('a body nested 10,000 levels deep is hashed without exhausting the stack'
   for (let i = 0; i < 10_000; i++) deep = i % 2 ? [deep] : { a: deep };
   t.equal(once('k-deep', deep).replayed, false);
   t.equal(once('k-deep', deep).replayed, true);
+});
+
+/** The body's JSON with every object's keys sorted (by UTF-16 code units), built independently of the store. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// The hash is stored with the response and compared after a restart or an upgrade: if its form changed, a client
+// retrying across a deploy would be refused as sending a different request. So the form is pinned here.
+const PIECE = 64 * 1024; // the store renders longer strings in pieces of this size
+const bodies: [string, unknown][] = [
+  ['nested, keys out of order', { z: [1, { y: 'x', b: null, a: [true, false] }], m: -0.5, a: { d: {}, c: [] } }],
+  ['text that JSON escapes', { narrative: '他说："完成"\n\t\\ 😀', evidence: [{ title: '</script>' }] }],
+  ['a text over one piece, with escapes', { narrative: `${'"'.repeat(10)}${'长'.repeat(PIECE * 4)}\n${'x'.repeat(100)}` }],
+  ['a surrogate pair across a piece boundary', { narrative: `${'a'.repeat(PIECE - 1)}😀b` }],
+];
+
+t.test('the request hash is SHA-256 of the route and the body as canonical JSON', async (t) => {
+  for (const [name, body] of bodies) {
+    const expected = createHash('sha256').update(`POST /api/v1/reports\n${canonicalJson(body)}`).digest('hex');
+    t.equal(requestHashOf('POST /api/v1/reports', body), expected, name);
+  }
+});
+
+t.test('a large body hashes the same in slices, pausing at least once per piece of a long text', async (t) => {
+  for (const [name, body] of bodies) {
+    let pauses = 0;
+    const hash = await requestHashInSlices('POST /api/v1/reports/bulk', body, async () => void pauses++);
+    t.equal(hash, requestHashOf('POST /api/v1/reports/bulk', body), name);
+    const longest = Math.max(...JSON.stringify(body).split('"').map((part) => part.length));
+    t.ok(pauses > Math.ceil(longest / PIECE), `${name}: ${pauses} pauses`);
+  }
 });
