@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { parseDeadline, taskDeadline } from './deadline.js';
 import { parseMilestones } from './milestones.js';
 import { parse } from './parse.js';
+import { parseSchedule, type PlanYears } from './schedule.js';
 import type { Corrections, Measure, Plan, Task, Unit } from './types.js';
 import { trailingParenthesis, unitResolver } from './units.js';
 
 export const SOURCE_FILE = 'seeds/source/plan-breakdown.txt';
+/** The five-year plan's years (十四五: 2021–2025). */
+export const PLAN_YEARS: PlanYears = { startYear: 2021, endYear: 2025 };
 
 export interface SeedInputs {
   source: string;
@@ -35,14 +38,16 @@ export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
       const deadline = m.deadlineText === null ? null : (parseDeadline(m.deadlineText) ?? null);
       const owner = trailingParenthesis(m.text);
       const targetsText = m.targetsLines.join('\n');
+      const milestones = parseMilestones(targetsText, deadline);
       return {
         position: k + 1,
         no: m.no,
         text: m.text,
         ownerUnits: owner === undefined ? lead.units : resolver.resolveCell(owner, m.sourceLine).units,
         targetsText,
-        milestones: parseMilestones(targetsText, deadline),
+        milestones,
         deadline,
+        schedule: parseSchedule(targetsText, milestones, deadline, PLAN_YEARS),
         sourceLine: m.sourceLine,
       };
     });
@@ -71,8 +76,8 @@ export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
       title: raw.title,
       issuer: raw.issuer,
       publishedOn: raw.publishedOn,
-      startYear: 2021,
-      endYear: 2025,
+      startYear: PLAN_YEARS.startYear,
+      endYear: PLAN_YEARS.endYear,
       sourceFile: SOURCE_FILE,
     },
     chapters,

@@ -7,6 +7,7 @@ export type {
   SeedPlan as Plan,
   SeedUnit as Unit,
   SeedIndicator as Indicator,
+  SeedSchedulePart as SchedulePart,
   UnitKind,
 } from '../../src/seed/types.js';
 

@@ -223,3 +223,36 @@ t.test('7. the build is deterministic and seeds/plan.json is up to date', async 
   t.equal(renderPlan(buildPlan(inputs)), first, 'two builds are byte-identical');
   t.equal(read('seeds/plan.json'), first, 'committed plan.json matches a fresh build (run: npx tsx scripts/build-seed.ts)');
 });
+
+t.test('8. schedules: every measure says when its work is owed, in words it prints', async (t) => {
+  const { startYear, endYear } = plan.plan;
+  for (const task of plan.tasks) {
+    for (const m of task.measures) {
+      const where = `task ${task.no} measure ${m.position}`;
+      t.ok(m.schedule.length > 0, `${where} has a schedule`);
+      for (const part of m.schedule) {
+        const quoted = m.targetsText.includes(part.text) || m.deadline?.text === part.text || m.text.includes(part.text);
+        t.ok(part.text.length > 0 && quoted, `${where} ${part.kind} text is printed in its cells`);
+        if (part.kind === 'once') {
+          t.match(part.dueDate, /^\d{4}-\d{2}-\d{2}$/, `${where} once has a due date`);
+          t.same([part.fromYear, part.untilYear], [null, null], `${where} once has no year range`);
+          const year = Number(part.dueDate?.slice(0, 4));
+          t.ok(year >= startYear && year <= endYear, `${where} once due inside the plan`);
+        } else {
+          t.equal(part.dueDate, null, `${where} ${part.kind} has no single due date`);
+          const { fromYear: from, untilYear: until } = part;
+          t.ok(from !== null && until !== null && startYear <= from && from <= until && until <= endYear, `${where} ${part.kind} years ${from}–${until} inside the plan`);
+          if (m.deadline?.kind === 'date') t.ok((until ?? 0) <= Number(m.deadline.date.slice(0, 4)), `${where} ${part.kind} ends by the deadline`);
+        }
+      }
+    }
+  }
+});
+
+t.test('9. indicators say what they are measured over', async (t) => {
+  for (const ind of indicators) {
+    t.ok(['city', 'each_member', 'derived'].includes(ind.scope), `${ind.key} scope ${ind.scope}`);
+    if (ind.scope === 'derived') t.ok(['sum', 'mean', 'count_meeting'].includes(ind.combine ?? ''), `${ind.key} derived says how`);
+    else t.equal(ind.combine, null, `${ind.key} ${ind.scope} combines nothing`);
+  }
+});
