@@ -52,34 +52,8 @@ export class HttpProblem extends Error {
   }
 }
 
-export function notFound(what: string, id: number | string): HttpProblem {
-  return new HttpProblem(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
-}
-
-/** A validation problem naming every offending field; `detail` lists them for a reader. */
-export function invalidFields(errors: ProblemField[]): HttpProblem {
-  return new HttpProblem(400, 'validation', 'Invalid request', errors.map((e) => `${e.field.slice(1)} ${e.message}`).join('; '), errors);
-}
-
-export function invalidField(field: string, message: string): HttpProblem {
-  return invalidFields([{ field, message }]);
-}
-
-/** Well-formed, but it names something that does not exist or does not fit (unknown measure, period outside the plan …). */
-export function unprocessable(field: string, message: string): HttpProblem {
-  return new HttpProblem(422, 'unprocessable', 'Unprocessable request', `${field.slice(1)} ${message}`, [{ field, message }]);
-}
-
 export function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
-}
-
-export function forbidden(detail: string, errors?: ProblemField[]): HttpProblem {
-  return new HttpProblem(403, 'forbidden', 'Forbidden', detail, errors);
-}
-
-export function conflict(detail: string): HttpProblem {
-  return new HttpProblem(409, 'conflict', 'Conflict', detail);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from '../http/problem.js';
+import { unauthorized } from '../http/problem.js';
+import { forbidden } from '../domain/errors.js';
 import type { Principal, Role } from '../modules/auth/principal.js';
 import type { ApiKeyRepository } from '../modules/auth/repository.js';
 

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALENDAR_YEARS } from '../http/calendar.js';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
 import { TEXT_FORMAT, TEXT_RULE } from '../http/text.js';
 
@@ -143,9 +144,27 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
   );
 }
 
+/** How each kind of domain error is answered. */
+const DOMAIN_PROBLEMS: Record<DomainErrorKind, { status: number; slug: string; title: string }> = {
+  invalid: { status: 400, slug: 'validation', title: 'Invalid request' },
+  not_found: { status: 404, slug: 'not-found', title: 'Not found' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  stale: { status: 412, slug: 'stale', title: 'Precondition failed' },
+  precondition_required: { status: 428, slug: 'precondition-required', title: 'Precondition required' },
+  unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
+};
+
+/** The problem a domain error is answered with. */
+export function problemOfDomainError(error: DomainError): HttpProblem {
+  const { status, slug, title } = DOMAIN_PROBLEMS[error.kind];
+  return new HttpProblem(status, slug, title, error.message, error.fields);
+}
+
 /** One place that turns every failure into RFC 9457 problem+json; stack traces never reach a client. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const error = thrown instanceof DomainError ? problemOfDomainError(thrown) : thrown;
     if (error instanceof HttpProblem) {
       reply.headers(error.headers);
       return sendProblem(request, reply, {

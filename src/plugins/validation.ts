@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { FastifyServerOptions } from 'fastify';
 import { isCalendarDate, isInstant } from '../http/calendar.js';
-import { invalidFields } from '../http/problem.js';
+import { invalidFields } from '../domain/errors.js';
 import { isText, TEXT_FORMAT } from '../http/text.js';
 
 /**

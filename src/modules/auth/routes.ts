@@ -1,6 +1,7 @@
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
-import { notFound, problemResponses, unprocessable } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { notFound, unprocessable } from '../../domain/errors.js';
 import { allow, callerOf } from '../../plugins/auth.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { UnitRepository } from '../units/repository.js';

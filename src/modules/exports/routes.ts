@@ -1,7 +1,8 @@
 import { parseInstant } from '../../http/calendar.js';
 import type { FastifyReply } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
-import { invalidField, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { toCsv } from './csv.js';
 import { BREAKDOWN_COLUMNS, FOLLOW_UP_COLUMNS, type ExportService } from './service.js';

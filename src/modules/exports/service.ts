@@ -1,5 +1,5 @@
 import type { PROGRESS_STATUSES } from '../../db/schema.js';
-import { invalidField } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import type { Attainment } from '../monitoring/evaluation.js';
 import { shanghaiDate, shanghaiYear } from '../../http/calendar.js';
 import type { FollowUpKind, MeasureStatus, MonitoringService } from '../monitoring/service.js';

@@ -1,7 +1,8 @@
 import type { ApiInstance } from '../../http/app-types.js';
 import { parseInstant, shanghaiYear } from '../../http/calendar.js';
 import { IdParams } from '../../http/params.js';
-import { invalidField, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { ChapterProgressSchema, DashboardSchema, FollowUpPageSchema, FollowUpQuery, MonitoringQuery, ScorecardSchema, SeriesSchema, YearAsOfQuery, AsOfQuery } from './schemas.js';
 import type { MonitoringService } from './service.js';

@@ -1,5 +1,5 @@
 import { endOfShanghaiDay, shanghaiDate } from '../../http/calendar.js';
-import { notFound } from '../../http/problem.js';
+import { notFound } from '../../domain/errors.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import { judgeTarget, type Attainment, type Comparator, type Direction } from './evaluation.js';
 import type { MeasureActivity, MeasureRow, MonitoringRepository } from './repository.js';

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
-import { notFound, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { notFound } from '../../domain/errors.js';
 import type { PlanRepository } from './repository.js';
 import { ChapterListQuery, ChapterPageSchema, PlanListQuery, PlanPageSchema, PlanSchema } from './schemas.js';
 

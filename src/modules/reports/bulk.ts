@@ -1,6 +1,6 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { HttpProblem, type ProblemField } from '../../http/problem.js';
+import { DomainError, type FieldError } from '../../domain/errors.js';
 import { isText, TEXT_FORMAT, TEXT_RULE } from '../../http/text.js';
 import { ReportInputSchema, type ReportInput } from './schemas.js';
 import type { Actor, ReportService, WriteOutcome } from './service.js';
@@ -29,7 +29,7 @@ export interface RowResult {
   reportId: number | null;
 }
 
-export interface Conflict extends ProblemField {
+export interface Conflict extends FieldError {
   index: number;
   line?: number | undefined;
 }
@@ -42,7 +42,7 @@ class Rollback extends Error {}
  * row is rejected; a dry run writes nothing at all but says what would happen.
  */
 export function createBulkImporter(service: ReportService) {
-  function checkShape(row: unknown, pointer: string): ProblemField | undefined {
+  function checkShape(row: unknown, pointer: string): FieldError | undefined {
     if (rowCheck.Check(row)) return undefined;
     const [first] = rowCheck.Errors(row);
     // The same words as POST /reports for text a field cannot hold; TypeBox's otherwise.
@@ -57,7 +57,7 @@ export function createBulkImporter(service: ReportService) {
     const importRow = (row: unknown, index: number) => {
       const pointer = options.pointer(index);
       const line = options.lines?.[index];
-      const reject = (problem: ProblemField) => {
+      const reject = (problem: FieldError) => {
         conflicts.push({ index, line, ...problem });
         results.push({ index, line, outcome: 'rejected', reportId: null });
       };
@@ -75,8 +75,8 @@ export function createBulkImporter(service: ReportService) {
         const { outcome, report } = service.transaction(() => service.writeTo(actor, target, input));
         results.push({ index, line, outcome, reportId: report.id });
       } catch (error) {
-        if (!(error instanceof HttpProblem)) throw error;
-        reject(error.errors?.[0] ?? { field: pointer, message: error.message });
+        if (!(error instanceof DomainError)) throw error;
+        reject(error.fields?.[0] ?? { field: pointer, message: error.message });
       }
     };
     try {

@@ -1,5 +1,5 @@
 import { parse, type Info } from 'csv-parse';
-import { invalidField } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import { pieces } from '../../http/slices.js';
 
 /** The CSV columns of a bulk import, in the order a template would list them. */

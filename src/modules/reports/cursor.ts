@@ -1,4 +1,4 @@
-import { invalidField } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import type { ListCursor } from './repository.js';
 
 /** An opaque cursor for the change order (updatedAt, id) of reports. */

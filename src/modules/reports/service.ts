@@ -1,5 +1,5 @@
 import { strongMatch } from '../../http/etag.js';
-import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../../http/problem.js';
+import { conflict, forbidden, notFound, preconditionRequired, stale, unprocessable } from '../../domain/errors.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
@@ -312,11 +312,11 @@ export function createReportService({ transaction, reports, units, audit, now }:
 
   function checkIfMatch(ifMatch: string | undefined, row: ReportWithUnit, required: boolean) {
     if (ifMatch === undefined) {
-      if (required) throw new HttpProblem(428, 'precondition-required', 'Precondition required', 'Send If-Match with the ETag of the version you read.');
+      if (required) throw preconditionRequired('Send If-Match with the ETag of the version you read.');
       return;
     }
     if (!ifMatchHolds(ifMatch, row.report)) {
-      throw new HttpProblem(412, 'stale', 'Precondition failed', `Report ${row.report.id} is now at ${etagOf(row.report)}; read it again and retry.`);
+      throw stale(`Report ${row.report.id} is now at ${etagOf(row.report)}; read it again and retry.`);
     }
   }
 

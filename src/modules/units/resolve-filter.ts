@@ -1,4 +1,4 @@
-import { invalidField } from '../../http/problem.js';
+import { invalidField } from '../../domain/errors.js';
 import type { UnitRepository } from './repository.js';
 
 /** Turns a `unit` query parameter into the unit ids it covers, or a 400 naming the parameter. */

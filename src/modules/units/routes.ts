@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
-import { notFound, problemResponses } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
+import { notFound } from '../../domain/errors.js';
 import type { UnitRepository } from './repository.js';
 import { UnitDetailSchema, UnitListQuery, UnitPageSchema } from './schemas.js';
 

@@ -7,7 +7,8 @@ import { createApiKeyRepository } from '../../../src/modules/auth/repository.js'
 import { createReportRepository } from '../../../src/modules/reports/repository.js';
 import { createReportService, etagOf, ifMatchHolds } from '../../../src/modules/reports/service.js';
 import { createUnitRepository } from '../../../src/modules/units/repository.js';
-import { HttpProblem } from '../../../src/http/problem.js';
+import { DomainError } from '../../../src/domain/errors.js';
+import { problemOfDomainError } from '../../../src/plugins/errors.js';
 import { loadSeed } from '../../../src/seed/load-seed.js';
 import { tempDatabasePath } from '../../helpers/app.js';
 
@@ -35,7 +36,7 @@ const status = (work: () => unknown) => {
     work();
     return 200;
   } catch (error) {
-    if (error instanceof HttpProblem) return error.status;
+    if (error instanceof DomainError) return problemOfDomainError(error).status;
     throw error;
   }
 };
@@ -45,7 +46,10 @@ const problem = (work: () => unknown) => {
   try {
     work();
   } catch (error) {
-    if (error instanceof HttpProblem) return { status: error.status, title: error.title, detail: error.message, errors: error.errors };
+    if (error instanceof DomainError) {
+      const answered = problemOfDomainError(error);
+      return { status: answered.status, title: answered.title, detail: answered.message, errors: answered.errors };
+    }
     throw error;
   }
   return undefined;
