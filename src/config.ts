@@ -16,7 +16,18 @@ export interface Config {
   databaseBusyTimeoutMs: number;
   /** How long a client may take over its connection (see `HTTP_TIMEOUT_DEFAULTS`). */
   httpTimeouts: HttpTimeouts;
+  supervision: Supervision;
 }
+
+/** The supervision calendar (督查督办): when an unsigned assignment is chased, and when a coming due date turns yellow. */
+export interface Supervision {
+  /** Days a unit has to sign for (签收) an assignment before it appears in the follow-ups. */
+  signForDays: number;
+  /** An obligation due within this many days without a completed report is yellow. */
+  warningDays: number;
+}
+
+export const SUPERVISION_DEFAULTS: Supervision = { signForDays: 7, warningDays: 30 };
 
 /** Limits on slow or silent clients, in milliseconds; none may be 0 (a silent client would hold its connection forever). */
 export interface HttpTimeouts {
@@ -60,6 +71,12 @@ function parseLogLevel(raw: string): Config['logLevel'] {
 
 function parseCount(name: string, raw: string, zeroMeans: string): number {
   if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 ${zeroMeans}), got "${raw}"`);
+  return Number(raw);
+}
+
+function parseDays(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,4}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of days (0–9999), got "${raw}"`);
   return Number(raw);
 }
 
@@ -108,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: parseMilliseconds('HTTP_KEEP_ALIVE_TIMEOUT_MS', env.HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.keepAliveMs),
       idleMs: parseMilliseconds('HTTP_IDLE_TIMEOUT_MS', env.HTTP_IDLE_TIMEOUT_MS, HTTP_TIMEOUT_DEFAULTS.idleMs),
       shutdownDrainMs: parseMilliseconds('SHUTDOWN_DRAIN_MS', env.SHUTDOWN_DRAIN_MS, HTTP_TIMEOUT_DEFAULTS.shutdownDrainMs),
+    },
+    supervision: {
+      signForDays: parseDays('SIGN_FOR_DAYS', env.SIGN_FOR_DAYS, SUPERVISION_DEFAULTS.signForDays),
+      warningDays: parseDays('WARNING_DAYS', env.WARNING_DAYS, SUPERVISION_DEFAULTS.warningDays),
     },
   };
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.

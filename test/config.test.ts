@@ -12,6 +12,7 @@ t.test('defaults are the documented contract', async (t) => {
     rateLimit: { perAddress: 6000, perKey: 3000 },
     databaseBusyTimeoutMs: 5000,
     httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000, idleMs: 120_000, shutdownDrainMs: 2_000 },
+    supervision: { signForDays: 7, warningDays: 30 },
   });
 });
 
@@ -32,6 +33,8 @@ t.test('values from the environment', async (t) => {
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
       HTTP_IDLE_TIMEOUT_MS: '90000',
       SHUTDOWN_DRAIN_MS: '1',
+      SIGN_FOR_DAYS: '3',
+      WARNING_DAYS: '0',
     }),
     {
       port: 8080,
@@ -43,6 +46,7 @@ t.test('values from the environment', async (t) => {
       rateLimit: { perAddress: 0, perKey: 120 },
       databaseBusyTimeoutMs: 250,
       httpTimeouts: { headersMs: 5000, requestMs: 30_000, keepAliveMs: 5000, idleMs: 90_000, shutdownDrainMs: 1 },
+      supervision: { signForDays: 3, warningDays: 0 },
     },
   );
 });
@@ -58,6 +62,9 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, /HTTP_REQUEST_TIMEOUT_MS/],
     [{ HTTP_IDLE_TIMEOUT_MS: '1e3' }, /HTTP_IDLE_TIMEOUT_MS/],
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '-5' }, /HTTP_KEEP_ALIVE_TIMEOUT_MS/],
+    [{ SIGN_FOR_DAYS: 'a week' }, /SIGN_FOR_DAYS/],
+    [{ WARNING_DAYS: '-1' }, /WARNING_DAYS/],
+    [{ WARNING_DAYS: '30.5' }, /WARNING_DAYS/],
     [{ HTTP_HEADERS_TIMEOUT_MS: '70000' }, /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/],
     [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS/],
     [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],

@@ -12,6 +12,9 @@ export const DEADLINE_KINDS = ['date', 'ongoing', 'annual'] as const;
 export const MILESTONE_KINDS = ['due', 'ongoing', 'annual'] as const;
 export const COMPARATORS = ['>=', '>', '<=', '<', '='] as const;
 export const DIRECTIONS = ['increase', 'decrease'] as const;
+export const SCHEDULE_KINDS = ['once', 'yearly', 'half_yearly', 'quarterly', 'continuous'] as const;
+export const INDICATOR_SCOPES = ['city', 'each_member', 'derived'] as const;
+export const INDICATOR_COMBINES = ['sum', 'mean', 'count_meeting'] as const;
 
 export const plans = sqliteTable('plans', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -101,6 +104,8 @@ export const measures = sqliteTable(
     deadlineKind: text('deadline_kind', { enum: DEADLINE_KINDS }),
     deadlineDate: text('deadline_date'),
     deadlineText: text('deadline_text'),
+    /** False when the measure names no owner (its owners are then the task's leads, and it is owed by the task's responsible units). */
+    ownersNamed: integer('owners_named', { mode: 'boolean' }).notNull().default(true),
     sourceLine: integer('source_line').notNull(),
   },
   (t) => [uniqueIndex('measures_task_position').on(t.taskId, t.position)],
@@ -144,6 +149,9 @@ export const indicators = sqliteTable(
     value: real('value').notNull(),
     unit: text('unit').notNull(),
     direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    /** What the figure is measured over: the city (its lead unit reports it), each member on its own, or derived from members. */
+    scope: text('scope', { enum: INDICATOR_SCOPES }).notNull().default('city'),
+    combine: text('combine', { enum: INDICATOR_COMBINES }),
     targetYear: integer('target_year'),
   },
   (t) => [uniqueIndex('indicators_plan_key').on(t.planId, t.key), index('indicators_task').on(t.taskId)],
@@ -160,6 +168,26 @@ export const indicatorTargets = sqliteTable(
     sourceText: text('source_text').notNull(),
   },
   (t) => [uniqueIndex('indicator_targets_indicator_year').on(t.indicatorId, t.year)],
+);
+
+/**
+ * When a measure's work is owed, as read from its deadline and targets cells: one or more parts (a dated deadline
+ * followed by ongoing work is two). Each part gives obligations: `once` one at `due_date`; the recurring kinds one per
+ * year, half or quarter from `from_year` to `until_year` (`continuous` is ongoing work, owed every year).
+ */
+export const measureSchedules = sqliteTable(
+  'measure_schedules',
+  {
+    measureId: integer('measure_id').notNull().references(() => measures.id),
+    position: integer('position').notNull(),
+    kind: text('kind', { enum: SCHEDULE_KINDS }).notNull(),
+    dueDate: text('due_date'),
+    fromYear: integer('from_year'),
+    untilYear: integer('until_year'),
+    /** The words the part was read from. */
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.measureId, t.position] })],
 );
 
 /* ── Progress reporting ─────────────────────────────────────────────────────────────────────────── */
@@ -193,7 +221,7 @@ export const progressReports = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     measureId: integer('measure_id').notNull().references(() => measures.id),
     unitId: integer('unit_id').notNull().references(() => units.id),
-    /** As given: 2024, 2024-Q3 or 2024-07. */
+    /** As given: 2024, 2024-H1, 2024-Q3 or 2024-07. */
     period: text('period').notNull(),
     periodStart: text('period_start').notNull(),
     periodEnd: text('period_end').notNull(),
@@ -248,6 +276,14 @@ export const progressReports = sqliteTable(
     index('progress_reports_approved_unit')
       .on(t.unitId, t.measureId, t.periodEnd, t.status, t.reviewedAt, t.supersededAt)
       .where(sql`${t.state} IN ('approved', 'superseded')`),
+    // Obligations: "has this unit an approved completed report for this measure within the period, as of T?" and
+    // "has it sent one?" — one seek per obligation, whatever the table size.
+    index('progress_reports_answers_completed')
+      .on(t.unitId, t.measureId, t.status, t.periodEnd, t.periodStart, t.reviewedAt, t.supersededAt)
+      .where(sql`${t.state} IN ('approved', 'superseded')`),
+    index('progress_reports_answers_sent')
+      .on(t.unitId, t.measureId, t.periodEnd, t.periodStart, t.submittedAt, t.createdAt)
+      .where(sql`${t.state} <> 'draft'`),
   ],
 );
 
@@ -300,6 +336,7 @@ export const reportReturns = sqliteTable(
     index('report_returns_open').on(t.returnedAt).where(sql`${t.resolvedAt} IS NULL`),
     index('report_returns_open_report').on(t.reportId).where(sql`${t.resolvedAt} IS NULL`),
     index('report_returns_resolved').on(t.resolvedAt, t.returnedAt).where(sql`${t.resolvedAt} IS NOT NULL`),
+    index('report_returns_unit_measure').on(t.unitId, t.measureId, t.returnedAt),
   ],
 );
 
@@ -320,6 +357,60 @@ export const auditEvents = sqliteTable(
     requestId: text('request_id'),
   },
   (t) => [index('audit_events_entity').on(t.entityType, t.entityId), index('audit_events_at').on(t.at)],
+);
+
+/* ── Assignments and obligations (交办 → 签收 → 反馈 → 办结) ──────────────────────────────────────────── */
+
+export const ASSIGNMENT_ORIGINS = ['owner', 'responsible', 'added'] as const;
+
+/**
+ * One unit owing one measure: the measure's owners, or the task's responsible units where the measure names none;
+ * a collective is expanded to its members (`via_unit_id` says which). Never deleted: a coordinator narrows a
+ * collective by withdrawing a member's assignment, with a reason.
+ */
+export const assignments = sqliteTable(
+  'assignments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    measureId: integer('measure_id').notNull().references(() => measures.id),
+    unitId: integer('unit_id').notNull().references(() => units.id),
+    viaUnitId: integer('via_unit_id').references(() => units.id),
+    origin: text('origin', { enum: ASSIGNMENT_ORIGINS }).notNull(),
+    /** When it was given (交办): the plan's publication for the plan's own, the time of adding for the others. */
+    assignedAt: text('assigned_at').notNull(),
+    reason: text('reason'),
+    withdrawnAt: text('withdrawn_at'),
+    withdrawnReason: text('withdrawn_reason'),
+    acknowledgedAt: text('acknowledged_at'),
+    acknowledgedByKeyId: integer('acknowledged_by_key_id').references(() => apiKeys.id),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    closedAt: text('closed_at'),
+    closedByKeyId: integer('closed_by_key_id').references(() => apiKeys.id),
+    closeNote: text('close_note'),
+    /** Bumped by every change; the ETag is derived from it. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('assignments_measure_unit').on(t.measureId, t.unitId), index('assignments_unit').on(t.unitId)],
+);
+
+/** An assignment in one due period: what a unit owes and by when. Its state is computed at an instant from the reports. */
+export const obligations = sqliteTable(
+  'obligations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    assignmentId: integer('assignment_id').notNull().references(() => assignments.id),
+    kind: text('kind', { enum: SCHEDULE_KINDS }).notNull(),
+    /** The period reports answering it fall in, as reports name periods: 2024, 2024-H1, 2024-Q3. */
+    period: text('period').notNull(),
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
+    dueDate: text('due_date').notNull(),
+  },
+  (t) => [
+    uniqueIndex('obligations_assignment_period').on(t.assignmentId, t.period, t.dueDate),
+    index('obligations_due').on(t.dueDate),
+  ],
 );
 
 /** Responses to POSTs made with an Idempotency-Key, replayed when the same key comes again. */

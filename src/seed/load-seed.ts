@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { projectRoot } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { normaliseUnitName } from '../modules/units/unit-name.js';
-import type { SeedDeadline, SeedIndicator, SeedPlan, SeedUnit } from './types.js';
+import type { SeedDeadline, SeedIndicator, SeedMeasure, SeedPlan, SeedUnit } from './types.js';
 
 export interface SeedFiles {
   plan: SeedPlan;
@@ -36,7 +36,10 @@ export type SeedOutcome = { loaded: true; planId: number } | { loaded: false; pl
 export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome {
   return db.transaction((tx) => {
     const existing = tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.code, seed.plan.plan.code)).get();
-    if (existing) return { loaded: false, planId: existing.id };
+    if (existing) {
+      addSchedules(tx as unknown as Db, existing.id, seed.plan);
+      return { loaded: false, planId: existing.id };
+    }
 
     const unitIds = upsertUnits(tx as unknown as Db, seed.units);
     const unitId = (name: string, where: string): number => {
@@ -93,6 +96,7 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
             text: measure.text,
             targetsText: measure.targetsText,
             ...deadlineColumns(measure.deadline),
+            ownersNamed: ownersNamed(measure),
             sourceLine: measure.sourceLine,
           })
           .returning({ id: t.measures.id })
@@ -106,6 +110,7 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
         measure.milestones.forEach((milestone, index) => {
           tx.insert(t.milestones).values({ measureId, position: index + 1, ...milestone }).run();
         });
+        insertSchedule(tx as unknown as Db, measureId, measure);
       }
     }
 
@@ -125,6 +130,41 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
     }
     return { loaded: true, planId: plan.id };
   });
+}
+
+/**
+ * A measure names its owner in the parenthesis closing its cell (seeds/README.md); one that names none lists the
+ * task's leads as owners, and is owed by the task's responsible units.
+ */
+function ownersNamed(measure: SeedMeasure): boolean {
+  return /\)。?$/.test(measure.text.trim());
+}
+
+function insertSchedule(db: Db, measureId: number, measure: SeedMeasure): void {
+  measure.schedule.forEach((part, index) => {
+    db.insert(t.measureSchedules).values({ measureId, position: index + 1, ...part }).run();
+  });
+}
+
+/** A plan loaded by a version without schedules gets them (and what says who owes its measures) from the seed. */
+function addSchedules(db: Db, planId: number, seed: SeedPlan): void {
+  const rows = db
+    .select({ id: t.measures.id, taskNo: t.tasks.no, position: t.measures.position })
+    .from(t.measures)
+    .innerJoin(t.tasks, eq(t.tasks.id, t.measures.taskId))
+    .where(eq(t.tasks.planId, planId))
+    .all();
+  const scheduled = db.select({ measureId: t.measureSchedules.measureId }).from(t.measureSchedules).all();
+  if (scheduled.some((s) => rows.some((r) => r.id === s.measureId))) return;
+  const idOf = new Map(rows.map((r) => [`${r.taskNo}/${r.position}`, r.id]));
+  for (const task of seed.tasks) {
+    for (const measure of task.measures) {
+      const id = idOf.get(`${task.no}/${measure.position}`);
+      if (id === undefined) continue;
+      db.update(t.measures).set({ ownersNamed: ownersNamed(measure) }).where(eq(t.measures.id, id)).run();
+      insertSchedule(db, id, measure);
+    }
+  }
 }
 
 function deadlineColumns(deadline: SeedDeadline | null) {

@@ -12,6 +12,31 @@ export interface SeedMilestone {
   text: string;
 }
 
+/**
+ * When a measure's work is owed, read from its deadline and targets cells. A measure has one or more parts (a dated
+ * deadline followed by ongoing work is two); each part yields obligations (see src/modules/obligations/calendar.ts):
+ * - `once`: one due date (`dueDate`, month ends as written: 6月底前 → 06-30, 年底前 → 12-31);
+ * - `yearly` / `half_yearly` / `quarterly`: every year / half / quarter from `fromYear` to `untilYear`, inclusive;
+ * - `continuous`: ongoing work (持续推动, 长期坚持, 2022年起持续 …), owed every year from `fromYear` to `untilYear`
+ *   (the plan's last year unless the text ends it earlier).
+ */
+export type ScheduleKind = 'once' | 'yearly' | 'half_yearly' | 'quarterly' | 'continuous';
+
+export interface SeedSchedulePart {
+  kind: ScheduleKind;
+  /** `once` only: the ISO due date. */
+  dueDate: string | null;
+  /** Recurring kinds only: first and last year owed. */
+  fromYear: number | null;
+  untilYear: number | null;
+  /** The words the part was read from: a verbatim substring of the measure's targets or deadline cell. */
+  text: string;
+}
+
+/** What an indicator is measured over: the city as a whole (its lead unit reports the figure), each member unit on its own, or the city figure derived from the members' own figures. */
+export type IndicatorScope = 'city' | 'each_member' | 'derived';
+export type IndicatorCombine = 'sum' | 'mean' | 'count_meeting';
+
 export interface SeedMeasure {
   position: number;
   no: number | null;
@@ -20,6 +45,7 @@ export interface SeedMeasure {
   targetsText: string;
   milestones: SeedMilestone[];
   deadline: SeedDeadline | null;
+  schedule: SeedSchedulePart[];
   sourceLine: number;
 }
 
@@ -68,6 +94,9 @@ export interface SeedIndicator {
   value: number;
   unit: string;
   direction: 'increase' | 'decrease';
+  scope: IndicatorScope;
+  /** `derived` only: how the members' figures make the city's. */
+  combine: IndicatorCombine | null;
   targetYear: number;
   targets: { year: number; comparator: Comparator; value: number; sourceText: string }[];
 }

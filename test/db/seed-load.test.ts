@@ -55,3 +55,29 @@ t.test('the database runs in WAL mode with foreign keys enforced', async (t) => 
   t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1);
   t.equal(db.$client.pragma('synchronous', { simple: true }), 2, 'FULL');
 });
+
+t.test('every measure gets its schedule, and whether it names its owners', async (t) => {
+  const db = openDatabase(tempDatabasePath(t));
+  t.teardown(() => db.$client.close());
+  loadSeed(db);
+  const measures = readSeedFiles().plan.tasks.flatMap((task) => task.measures);
+  const parts = db.$client.prepare('SELECT kind, due_date AS dueDate, from_year AS fromYear, until_year AS untilYear, text FROM measure_schedules ORDER BY measure_id, position').all();
+  t.same(parts, measures.flatMap((m) => m.schedule));
+  const unnamed = db.$client.prepare('SELECT t.no, m.position FROM measures m JOIN tasks t ON t.id = m.task_id WHERE NOT m.owners_named ORDER BY t.no').all();
+  // Task 1's measure ends with its targets, not with an owner in parentheses; task 4's first names 市民政局.
+  t.match(unnamed, [{ no: 1, position: 1 }]);
+  t.notOk(unnamed.some((m) => (m as { no: number }).no === 4));
+});
+
+t.test('a plan loaded before schedules existed gets them on the next start', async (t) => {
+  const file = tempDatabasePath(t);
+  const first = openDatabase(file);
+  loadSeed(first);
+  const parts = () => first.$client.prepare('SELECT * FROM measure_schedules ORDER BY measure_id, position').all();
+  const scheduled = parts();
+  first.$client.exec('DELETE FROM measure_schedules; UPDATE measures SET owners_named = 1');
+  t.match(loadSeed(first), { loaded: false });
+  t.same(parts(), scheduled);
+  t.ok((first.$client.prepare('SELECT count(*) FROM measures WHERE NOT owners_named').pluck().get() as number) > 0);
+  first.$client.close();
+});

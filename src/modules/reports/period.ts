@@ -1,5 +1,5 @@
-/** A reporting period: a year (2024), a quarter (2024-Q3) or a month (2024-07). */
-export const PERIOD_PATTERN = '^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$';
+/** A reporting period: a year (2024), a half (2024-H1), a quarter (2024-Q3) or a month (2024-07). */
+export const PERIOD_PATTERN = '^[0-9]{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$';
 
 export interface Period {
   text: string;
@@ -14,14 +14,17 @@ const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, 
 
 /** Parses a period that already matches PERIOD_PATTERN; returns undefined for anything else. */
 export function parsePeriod(text: string): Period | undefined {
-  const match = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(text);
+  const match = /^(\d{4})(?:-H([12])|-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(text);
   if (!match) return undefined;
   const year = Number(match[1]);
-  const [firstMonth, lastMonth] = match[2]
-    ? [(Number(match[2]) - 1) * 3 + 1, Number(match[2]) * 3]
-    : match[3]
-      ? [Number(match[3]), Number(match[3])]
-      : [1, 12];
+  const [half, quarter, month] = [match[2], match[3], match[4]].map((n) => (n === undefined ? undefined : Number(n)));
+  const [firstMonth, lastMonth] = half
+    ? [(half - 1) * 6 + 1, half * 6]
+    : quarter
+      ? [(quarter - 1) * 3 + 1, quarter * 3]
+      : month
+        ? [month, month]
+        : [1, 12];
   return {
     text,
     year,

@@ -21,7 +21,7 @@ export const REPORT_LIMITS = {
 
 const periodSchema = Type.String({
   pattern: PERIOD_PATTERN,
-  description: 'Reporting period: a year (`2024`), a quarter (`2024-Q3`) or a month (`2024-07`), within the plan’s years.',
+  description: 'Reporting period: a year (`2024`), a half (`2024-H1`), a quarter (`2024-Q3`) or a month (`2024-07`), within the plan’s years.',
   examples: ['2024-Q3'],
 });
 
