@@ -30,6 +30,7 @@ export function loadSeedInputs(root: string): SeedInputs {
 export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
   const raw = parse(source, corrections);
   const resolver = unitResolver(units, corrections);
+  const usedClauses = new Set<Corrections['clauses'][number]>();
 
   const tasks = raw.tasks.map((t): Task => {
     const firstLine = t.sourceLines[0] ?? 0;
@@ -38,7 +39,9 @@ export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
       const deadline = m.deadlineText === null ? null : (parseDeadline(m.deadlineText) ?? null);
       const owner = trailingParenthesis(m.text);
       const targetsText = m.targetsLines.join('\n');
-      const milestones = parseMilestones(targetsText, deadline);
+      const clauses = corrections.clauses.filter((c) => c.measureLine === m.sourceLine);
+      clauses.forEach((c) => usedClauses.add(c));
+      const milestones = parseMilestones(targetsText, deadline, clauses);
       return {
         position: k + 1,
         no: m.no,
@@ -47,7 +50,7 @@ export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
         targetsText,
         milestones,
         deadline,
-        schedule: parseSchedule(targetsText, milestones, deadline, PLAN_YEARS),
+        schedule: parseSchedule(targetsText, milestones, deadline, PLAN_YEARS, m.text),
         sourceLine: m.sourceLine,
       };
     });
@@ -66,6 +69,8 @@ export function buildPlan({ source, units, corrections }: SeedInputs): Plan {
     };
   });
 
+  const staleClauses = corrections.clauses.filter((c) => !usedClauses.has(c)).map((c) => c.startsWith);
+  if (staleClauses.length > 0) throw new Error(`corrections.json: clauses never used: ${staleClauses.join(' | ')}`);
   const stale = resolver.unusedCorrections();
   if (stale.length > 0) throw new Error(`corrections.json: unitCells never used: ${stale.join(' | ')}`);
 

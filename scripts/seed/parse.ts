@@ -147,5 +147,18 @@ export function parse(source: string, corrections: Corrections): RawPlan {
       task.measures.push(measureRow(cells, line));
     }
   }
+  shareMergedDeadlines(lines, tasks, corrections);
   return { title, issuer, publishedOn, tasks };
+}
+
+/** A merged 完成时限 cell is printed on one row only: give it to the row on `line` too (corrections.json). */
+function shareMergedDeadlines(lines: string[], tasks: RawTask[], corrections: Corrections): void {
+  for (const c of corrections.deadlineCells) {
+    const measure = tasks.flatMap((t) => t.measures).find((m) => m.sourceLine === c.line);
+    const printed = splitCells(lines[c.fromLine - 1] ?? '').at(-1);
+    if (measure === undefined || measure.deadlineText !== null || printed !== c.text || !isDeadlineCell(c.text)) {
+      throw new Error(`corrections.json: line ${c.line} has no measure without a deadline, or line ${c.fromLine} does not end with "${c.text}"`);
+    }
+    measure.deadlineText = c.text;
+  }
 }

@@ -1,3 +1,4 @@
+import { CELL_NOTE } from './milestones.js';
 import type { Deadline, Milestone, SchedulePart } from './types.js';
 
 /** The plan's years: recurring work with no year named starts at `startYear`; open-ended work runs to `endYear`. */
@@ -15,6 +16,8 @@ const CONTINUOUS = /持续|常态化|长期坚持|不断/;
 const FIGURE = /\d+(?:\.\d+)?\s*(?:%|‰|‱|万|亿|个|户)|为0/;
 // "2023年年底前合规率超过95%,并持续推动…": ongoing work after the dated clause, from the next year on.
 const THEN_ONGOING = /[,,;;。]\s*(?=(?:并且?|并|同时)?(?:持续|长期坚持|常态化))/;
+// A sentence of the measure cell itself that sets a rhythm ("每季度公开检察机关主要办案数据", task 46).
+const MEASURE_RHYTHM = /[^。;;,,]*(每季度|每半年)[^。;;,,]*/g;
 // "Y年M月底前" is due at the end of that month; otherwise a year's work is due at its end.
 const MONTH = /^\D*\d{4}年(\d{1,2})月底/;
 
@@ -77,6 +80,7 @@ function clauses(targetsText: string, milestones: Milestone[]): Clause[] {
  *   or from the year after a dated clause before it, or merged with a "Y年起" clause before it (from Y);
  * - a dated clause followed by ",并持续…" is two parts: `once` in Y and `continuous` from Y+1;
  * - a run of two or more dated clauses in consecutive years, each stating a figure (50%, 60%, …), is one `yearly` part;
+ * - a sentence of the measure cell with 每季度 / 每半年 adds a quarterly / half-yearly part beside the targets' work;
  * - recurring work runs to the deadline's year (the plan's last year when the deadline is not dated); a 每年年底前
  *   deadline makes continuous work `yearly`.
  */
@@ -85,6 +89,7 @@ export function parseSchedule(
   milestones: Milestone[],
   deadline: Deadline | null,
   years: PlanYears,
+  measureText = '',
 ): SchedulePart[] {
   const until = deadline?.kind === 'date' ? Number(deadline.date.slice(0, 4)) : years.endYear;
   const deadlineYear = deadline?.kind === 'date' ? until : null;
@@ -131,7 +136,13 @@ export function parseSchedule(
       if (p.part.kind === 'continuous') p.part = { ...p.part, kind: 'yearly', text: deadline.text };
     }
   }
-  return mergeYearlyTargets(targetsText, parts);
+  const schedule = mergeYearlyTargets(targetsText, parts);
+  // A rhythm the measure cell sets runs beside the targets' work, from the year that work starts.
+  const from = schedule.find((p) => p.fromYear !== null)?.fromYear ?? years.startYear;
+  for (const [text, rhythm] of measureText.matchAll(MEASURE_RHYTHM)) {
+    schedule.push(recurring(rhythm === '每季度' ? 'quarterly' : 'half_yearly', from, until, text));
+  }
+  return schedule;
 }
 
 /** Two or more dated clauses with a figure each, in consecutive years, are one yearly target. */
@@ -148,7 +159,10 @@ function mergeYearlyTargets(
     const first = parts[k]!;
     if (end > k) {
       const last = parts[end]!;
-      const text = targetsText.slice(first.start, last.start + last.part.text.length);
+      const lastEnd = last.start + last.part.text.length;
+      // A note closing the cell ("(不含涉密部门)") holds for every year of the target.
+      const note = CELL_NOTE.test(targetsText.slice(lastEnd - 1)) ? targetsText.length : lastEnd;
+      const text = targetsText.slice(first.start, note);
       out.push(recurring('yearly', yearOf(first.part), yearOf(last.part), text));
     } else {
       out.push(first.part);

@@ -69,9 +69,26 @@ t.test('parseMilestones', async (t) => {
   ], 'a year inside a clause opens nothing');
   t.same(brief('每年组织考核,通报有关情况'), [['annual', null, '每年组织考核,通报有关情况']]);
   t.same(brief('营造公平竞争良好氛围。2022年起持续推动。'), [['ongoing', 2022, '营造公平竞争良好氛围。2022年起持续推动。']]);
-  t.same(parseMilestones('持续推动黑名单制度的应用;\n加强招标投标信用信息的汇集。', end2025), [
-    { kind: 'due', year: 2025, dueDate: '2025-12-31', text: '持续推动黑名单制度的应用;\n加强招标投标信用信息的汇集。' },
+  t.same(parseMilestones('以信息归集为基础,强化事中事后监管', end2025), [
+    { kind: 'due', year: 2025, dueDate: '2025-12-31', text: '以信息归集为基础,强化事中事后监管' },
   ], 'no year: due at the measure deadline');
+  t.same(parseMilestones('持续推动黑名单制度的应用;\n加强招标投标信用信息的汇集。', end2025), [
+    { kind: 'ongoing', year: null, dueDate: null, text: '持续推动黑名单制度的应用;\n加强招标投标信用信息的汇集。' },
+  ], 'no year but 持续: ongoing, not one 2025 milestone (task 5 measure 2, line 15)');
+  t.same(brief('2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'), [
+    ['due', 2024, '2024年底前不低于80%'],
+    ['due', 2025, '2025年底前实现100%。'],
+  ], 'a note closing the cell belongs to no single year (task 1, line 8)');
+  const overrides = [
+    { startsWith: '推动各部门', kind: 'due' as const, year: 2023 },
+    { startsWith: '2024年对A级', kind: 'ongoing' as const, year: 2024 },
+  ];
+  t.same(parseMilestones('2022年底前完成分类。推动各部门构建机制。2024年对A级企业优先选用。', end2025, overrides).map((m) => [m.kind, m.year, m.dueDate, m.text]), [
+    ['due', 2022, '2022-12-31', '2022年底前完成分类。'],
+    ['due', 2023, '2023-12-31', '推动各部门构建机制。'],
+    ['ongoing', 2024, null, '2024年对A级企业优先选用。'],
+  ], 'corrections.json clauses: a new clause start, and an existing one re-read');
+  t.throws(() => parseMilestones('2022年底前完成', end2025, [{ startsWith: '没有', kind: 'due', year: 2022 }]), /clause "没有" is not in/);
   t.same(brief('持续推动', parseDeadline('每年年底前') ?? null), [['ongoing', null, '持续推动']], 'no year, undated deadline');
   t.same(brief('2023年底前实现A。\n2025年底前实现B。').map((m) => m[2]), ['2023年底前实现A。', '2025年底前实现B。']);
 });
@@ -102,6 +119,10 @@ t.test('the build fails loudly on an unknown unit or a stale correction', async 
   t.throws(() => buildPlan({ ...inputs, units }), /line 56: unit "市营商局"/);
   const unitCells = [...inputs.corrections.unitCells, { cell: 'nowhere', units: [], reason: 'test' }];
   t.throws(() => buildPlan({ ...inputs, corrections: { ...inputs.corrections, unitCells } }), /never used: nowhere/);
+  const clauses = [...inputs.corrections.clauses, { measureLine: 1, line: 1, startsWith: 'x', kind: 'due' as const, year: 2022, reason: 'test' }];
+  t.throws(() => buildPlan({ ...inputs, corrections: { ...inputs.corrections, clauses } }), /clauses never used: x/);
+  const deadlineCells = [{ line: 134, fromLine: 134, text: '2025年底前', reason: 'test' }];
+  t.throws(() => buildPlan({ ...inputs, corrections: { ...inputs.corrections, deadlineCells } }), /line 134 does not end with "2025年底前"/);
   const continuationLines = [{ line: 95, startsWith: '1.', reason: 'test' }];
   t.throws(() => buildPlan({ ...inputs, corrections: { ...inputs.corrections, continuationLines } }), /line 95 does not start/);
 });

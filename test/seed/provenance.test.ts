@@ -162,7 +162,11 @@ t.test('5. milestones and deadlines agree with their text', async (t) => {
       const where = `task ${task.no} measure ${m.position}`;
       if (m.deadline !== null) {
         const text = m.deadline.text;
-        const printed = lineAt(m.sourceLine).endsWith(` ${text}`) || (region.get(task.no) ?? []).some((n) => lineAt(n) === text);
+        const merged = corrections.deadlineCells.find((c) => c.line === m.sourceLine);
+        const printed =
+          lineAt(m.sourceLine).endsWith(` ${text}`) ||
+          (region.get(task.no) ?? []).some((n) => lineAt(n) === text) ||
+          (merged !== undefined && merged.text === text && lineAt(merged.fromLine).endsWith(` ${text}`));
         t.ok(printed, `${where} deadline printed as a cell`);
       }
       if (m.deadline?.kind === 'date') {
@@ -179,7 +183,8 @@ t.test('5. milestones and deadlines agree with their text', async (t) => {
           const range = /(\d{4})年[至到](\d{4})年/.exec(ms.text);
           const named = ms.text.includes(`${ms.year}年`) || (range !== null && Number(range[1]) <= ms.year && ms.year <= Number(range[2]));
           const atDeadline = !/\d{4}年/.test(m.targetsText) && m.deadline?.kind === 'date' && ms.dueDate === m.deadline.date;
-          t.ok(named || atDeadline, `${where} milestone year ${ms.year} is named in its text or is the deadline`);
+          const corrected = corrections.clauses.some((c) => c.measureLine === m.sourceLine && ms.text.startsWith(c.startsWith) && c.year === ms.year);
+          t.ok(named || atDeadline || corrected, `${where} milestone year ${ms.year} is named in its text or is the deadline`);
         }
       }
     }
@@ -212,7 +217,10 @@ t.test('6. indicators quote their task and use valid comparators', async (t) => 
       t.ok(text.includes(target.sourceText), `${ind.key} ${target.year} sourceText in task ${ind.task}`);
       t.ok(comparators.includes(target.comparator), `${ind.key} ${target.year} comparator`);
       const clause = measure?.milestones.find((ms) => ms.year === target.year && ms.text.includes(target.sourceText));
-      t.ok(clause, `${ind.key} ${target.year} target sits in that year's milestone`);
+      const recurring = measure?.schedule.find(
+        (p) => p.kind !== 'once' && (p.fromYear ?? 0) <= target.year && target.year <= (p.untilYear ?? 0) && p.text.includes(target.sourceText),
+      );
+      t.ok(clause ?? recurring, `${ind.key} ${target.year} target sits in that year's milestone or a recurring part owed that year`);
     }
   }
 });
@@ -255,4 +263,116 @@ t.test('9. indicators say what they are measured over', async (t) => {
     if (ind.scope === 'derived') t.ok(['sum', 'mean', 'count_meeting'].includes(ind.combine ?? ''), `${ind.key} derived says how`);
     else t.equal(ind.combine, null, `${ind.key} ${ind.scope} combines nothing`);
   }
+});
+
+// --- 10. the fidelity audit: each corrected reading, with its source line and words, so undoing it fails here ---
+const measureOn = (line: number): Measure => {
+  const m = plan.tasks.flatMap((task) => task.measures).find((x) => x.sourceLine === line);
+  if (m === undefined) throw new Error(`no measure on line ${line}`);
+  return m;
+};
+const parts = (m: Measure) => m.schedule.map((p) => (p.kind === 'once' ? `once ${p.dueDate}` : `${p.kind} ${p.fromYear}-${p.untilYear}`));
+const indicator = (key: string): Indicator | undefined => indicators.find((i) => i.key === key);
+
+t.test('10. corrected readings, each tied to its source line', async (t) => {
+  t.test('line 8: (不含涉密部门) qualifies every year of task 1, not 2025 alone', async (t) => {
+    t.ok(lineAt(8).includes('2025年底前实现100%。(不含涉密部门)'), 'printed after the last clause');
+    const m = measureOn(8);
+    t.notOk(m.milestones.some((ms) => ms.text.includes('不含涉密部门')), 'no single year holds the exclusion');
+    t.same(parts(m), ['yearly 2022-2025'], 'one yearly target 2022–2025');
+    t.ok(m.schedule[0]?.text.endsWith('(不含涉密部门)'), 'the yearly part carries the exclusion');
+  });
+  t.test('line 14: task 5 measure 1 owes its second sentence by the 2023 deadline', async (t) => {
+    t.ok(lineAt(14).includes('常态化运用。推动市场监管领域各有关部门') && lineAt(14).endsWith(' 2023年底前'), 'printed');
+    const m = measureOn(14);
+    t.same(m.milestones.map((ms) => ms.year), [2022, 2023]);
+    t.same(parts(m), ['once 2022-12-31', 'once 2023-12-31']);
+    t.ok(m.milestones[1]?.text.startsWith('推动市场监管领域各有关部门'), 'the 2023 clause');
+  });
+  t.test('lines 15–16 and 96: undated 持续推动… is ongoing work, not one 2025 milestone', async (t) => {
+    t.ok(lineAt(15).endsWith('持续推动黑名单制度在项目审批中的应用;'), 'line 15 printed');
+    t.ok(lineAt(96).includes(' 持续推动行政审批信用承诺制,不断探索'), 'line 96 printed');
+    for (const line of [15, 96]) {
+      const m = measureOn(line);
+      t.same(m.milestones.map((ms) => [ms.kind, ms.year]), [['ongoing', null]], `line ${line} milestone`);
+      t.same(parts(m), ['continuous 2021-2025'], `line ${line} schedule`);
+    }
+  });
+  t.test('line 11: 降至1‰以下 includes 1‰ (<=)', async (t) => {
+    t.ok(lineAt(11).includes('社会组织重错码率降至1‰以下'), 'printed');
+    const ind = indicator('social-org-uscc-duplicate-error-rate');
+    t.equal(ind?.comparator, '<=');
+    t.same(ind?.targets.map((x) => x.comparator), ['<=']);
+  });
+  t.test('line 12: 清理完毕 is a checkable target: no erroneous records left by 2022', async (t) => {
+    t.ok(lineAt(12).includes('2022年底前力争将我市市主体统一社会信用代码存量差错数据清理完毕'), 'printed');
+    t.match(indicator('uscc-legacy-error-records'), { task: 4, measurePosition: 2, comparator: '=', value: 0, targetYear: 2022, scope: 'city' });
+  });
+  t.test('lines 14, 54: "A、B等…有关单位" lead cells keep the collective, tasks 5 and 21 as elsewhere', async (t) => {
+    t.ok(lineAt(14).includes('统计等市场监管领域中省市直各有关单位按监管职责分别牵头'), 'task 5 printed');
+    t.ok(lineAt(54).includes('统计等市场监管领域中市直各有关单位按监管职责分别牵头'), 'task 21 printed');
+    for (const no of [5, 21, 20, 22, 26, 29, 40, 72, 73]) {
+      t.ok(taskByNo.get(no)?.leadUnits.includes('中省市直各有关单位'), `task ${no} leads include the collective`);
+    }
+  });
+  t.test('line 36: 黑龙江银保监局 (provincial regulator) is its own unit, not 市银保监局', async (t) => {
+    t.ok(lineAt(36).includes('市营商环境局、黑龙江银保监局、人民银行绥化中心支行按职责分别牵头'), 'task 6 lead cell');
+    t.ok(lineAt(37).endsWith('(市银保监局) 2022年起持续推动有关工作开展 2025年底前'), 'task 6 measure 2 owner');
+    t.match(units.find((u) => u.name === '黑龙江银保监局'), { kind: 'stationed_unit', aliases: [] });
+    t.notOk(units.find((u) => u.name === '市银保监局')?.aliases.includes('黑龙江银保监局'), 'no longer an alias');
+    t.same(taskByNo.get(6)?.leadUnits, ['市营商环境局', '黑龙江银保监局', '人民银行绥化中心支行']);
+    t.same(measureOn(37).ownerUnits, ['市银保监局']);
+  });
+  t.test('line 52: 实现行业协会商会信用承诺全覆盖 is coverage >= 100%', async (t) => {
+    t.ok(lineAt(52).includes('实现行业协会商会信用承诺全覆盖'), 'printed');
+    t.match(indicator('trade-association-credit-commitment-coverage'), { task: 20, comparator: '>=', value: 100, unit: '%' });
+  });
+  t.test('lines 93–95: 2024年对…A级的企业…优先选用 is a standing rule from 2024 on', async (t) => {
+    t.ok(lineAt(94).includes('2024年对对建筑市场主体信用评价为A级的企业,同等条件下优先选用'), 'printed');
+    const m = measureOn(93);
+    const rule = m.milestones.find((ms) => ms.text.startsWith('2024年对对'));
+    t.match(rule, { kind: 'ongoing', year: 2024, dueDate: null });
+    t.same(parts(m), ['yearly 2023-2025', 'once 2024-12-31', 'continuous 2024-2025']);
+  });
+  t.test('line 105: 实现文旅行业信用承诺全覆盖 is coverage >= 100% by 2025', async (t) => {
+    t.ok(lineAt(105).startsWith('2025年底前,实现文旅行业信用承诺全覆盖'), 'printed');
+    t.match(indicator('tourism-credit-commitment-coverage'), { task: 44, measurePosition: 3, comparator: '>=', value: 100, targetYear: 2025 });
+  });
+  t.test('line 109: 每季度公开检察机关主要办案数据 is owed every quarter', async (t) => {
+    t.ok(lineAt(109).includes('每季度公开检察机关主要办案数据'), 'printed');
+    const m = measureOn(109);
+    t.same(parts(m), ['continuous 2022-2025', 'quarterly 2022-2025']);
+    t.equal(m.schedule[1]?.text, '每季度公开检察机关主要办案数据');
+  });
+  t.test('lines 134–135: the merged 完成时限 cell 2025年底前 is task 67 measure 1\'s too', async (t) => {
+    t.ok(lineAt(134).endsWith('2023年年底前合规率超过95%,并持续推动有功工作开展。'), 'line 134 prints no deadline');
+    t.ok(lineAt(135).endsWith(' 2025年底前'), 'line 135 prints the shared one');
+    const m = measureOn(134);
+    t.same(m.deadline, { kind: 'date', date: '2025-12-31', text: '2025年底前' });
+    t.same(parts(m), ['once 2023-12-31', 'continuous 2024-2025'], 'the 2023 target, then ongoing work');
+  });
+  t.test('line 135: 每年至少开展一次专项行动 is a yearly target with a row per year', async (t) => {
+    t.ok(lineAt(135).includes('2022年启动持续推进,每年至少开展一次专项行动。'), 'printed');
+    const ind = indicator('anti-piracy-special-actions-per-year');
+    t.same(ind?.targets.map((x) => [x.year, x.comparator, x.value]), [2022, 2023, 2024, 2025].map((y) => [y, '>=', 1]));
+    t.same(parts(measureOn(135)), ['yearly 2022-2025']);
+  });
+  t.test('every comparator follows the statutory convention (民法典 第1259条)', async (t) => {
+    // 以上/以下/以内/不低于/不超过/不少于 include the figure; 超过/低于/不足/少于 exclude it.
+    const expected = (text: string): string | undefined => {
+      if (/以下|以内|不超过|\d+(?:日|个月)内/.test(text)) return '<=';
+      if (/以上|不低于|不少于|至少/.test(text)) return '>=';
+      if (/超过/.test(text)) return '>';
+      if (/低于|不足|少于/.test(text)) return '<';
+      return undefined;
+    };
+    for (const ind of indicators) {
+      const want = expected(ind.sourceText);
+      if (want !== undefined) t.equal(ind.comparator, want, `${ind.key}: "${ind.sourceText}"`);
+      for (const target of ind.targets) {
+        const w = expected(target.sourceText);
+        if (w !== undefined) t.equal(target.comparator, w, `${ind.key} ${target.year}: "${target.sourceText}"`);
+      }
+    }
+  });
 });
