@@ -95,3 +95,26 @@ t.test('a schedule that would end before it starts fails the build', async (t) =
     /not in its targets cell/,
   );
 });
+
+t.test('the measure cell\'s own rhythm and the cell note', async (t) => {
+  const d = deadline('2025年底前');
+  const targets = '2022年起持续推动有关工作开展';
+  const measure = '通过网站发布案件信息。每季度公开检察机关主要办案数据。每半年通报一次。';
+  t.same(
+    parseSchedule(targets, parseMilestones(targets, d), d, years, measure).map((p) => [p.kind, p.fromYear, p.untilYear, p.text]),
+    [
+      ['continuous', 2022, 2025, targets],
+      ['quarterly', 2022, 2025, '每季度公开检察机关主要办案数据'],
+      ['half_yearly', 2022, 2025, '每半年通报一次'],
+    ],
+  );
+  const once2023 = '2023年底前完成建设';
+  t.same(
+    parseSchedule(once2023, parseMilestones(once2023, d), d, years, '每季度公开').map((p) => [p.kind, p.fromYear]),
+    [['once', null], ['quarterly', 2021]],
+    'no recurring target: the rhythm runs from the plan start',
+  );
+  t.same(brief('2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'), [
+    ['yearly', 2024, 2025, '2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'],
+  ], 'the note closing the cell holds for every year of the target');
+});
