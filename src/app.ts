@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HTTP_TIMEOUT_DEFAULTS, type Config } from './config.js';
+import { HTTP_TIMEOUT_DEFAULTS, SUPERVISION_DEFAULTS, type Config } from './config.js';
 import { drizzleOf, openConnection, openDatabase, type Db } from './db/client.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { createGroupCommit } from './db/group-commit.js';
 import { createLongWrites } from './db/long-write.js';
 import type { ApiInstance } from './http/app-types.js';
 import { addSharedSchemas } from './http/shared-schemas.js';
+import { createAssignmentRepository } from './modules/assignments/repository.js';
+import { createObligationRepository } from './modules/assignments/obligation-repository.js';
+import { registerAssignmentReads, registerAssignmentWrites } from './modules/assignments/routes.js';
+import { createAssignmentService } from './modules/assignments/service.js';
 import { createAuditRepository } from './modules/audit/repository.js';
 import { registerAuditRoutes } from './modules/audit/routes.js';
 import { createApiKeyRepository } from './modules/auth/repository.js';
@@ -51,9 +55,51 @@ import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { ajvOptions, registerStrictUrlIntegers } from './plugins/validation.js';
 import { loadSeed } from './seed/load-seed.js';
+import { IndicatorSchema } from './modules/indicators/schemas.js';
+import { DeadlineSchema, MeasureSchema, MilestoneSchema } from './modules/measures/schemas.js';
+import { MilestoneListItemSchema } from './modules/milestones/schemas.js';
+import { ChapterSchema, PlanSchema } from './modules/plans/schemas.js';
+import { TaskDetailSchema, TaskSummarySchema } from './modules/tasks/schemas.js';
+import { UnitDetailSchema, UnitRefSchema, UnitSchema } from './modules/units/schemas.js';
+import { AuditEventSchema } from './modules/audit/routes.js';
+import { ApiKeySchema } from './modules/auth/schemas.js';
+import { AssignmentDetailSchema, AssignmentSchema, LightSchema, ObligationSchema } from './modules/assignments/schemas.js';
+import { FollowUpSchema } from './modules/monitoring/schemas.js';
+import { ImportSummarySchema } from './modules/reports/bulk-routes.js';
+import { ReportEventSchema, ReportInputSchema, ReportPatchSchema, ReportSchema } from './modules/reports/schemas.js';
+import { SearchHitSchema } from './modules/search/schemas.js';
+
+/** Schemas the routes refer to by `$ref`, in the order the contract lists them. */
+const SHARED_SCHEMAS = [
+  PlanSchema,
+  ChapterSchema,
+  UnitRefSchema,
+  UnitSchema,
+  UnitDetailSchema,
+  DeadlineSchema,
+  MilestoneSchema,
+  MilestoneListItemSchema,
+  MeasureSchema,
+  IndicatorSchema,
+  TaskSummarySchema,
+  TaskDetailSchema,
+  SearchHitSchema,
+  ReportInputSchema,
+  ReportPatchSchema,
+  ReportSchema,
+  ReportEventSchema,
+  ApiKeySchema,
+  AuditEventSchema,
+  ImportSummarySchema,
+  FollowUpSchema,
+  LightSchema,
+  ObligationSchema,
+  AssignmentSchema,
+  AssignmentDetailSchema,
+];
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
-  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts'>> & {
+  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision'>> & {
   /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
   now?: () => Date;
   /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
@@ -135,7 +181,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     logController: new AccessLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.log.info({ planId: seed.planId, loaded: seed.loaded }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');
+  app.log.info({ planId: seed.planId, loaded: seed.loaded, assigned: seed.assigned }, seed.loaded ? 'seed plan loaded' : 'seed plan already present');
   const checkpointer = fileBacked ? startCheckpointer(config.databasePath, { onError: (message) => app.log.warn({ message }, 'WAL checkpoint failed') }) : undefined;
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -161,6 +207,19 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const keys = createApiKeyRepository(db);
   const audit = createAuditRepository(db);
   const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
+  // Assignment writes change what `?unit=` answers in the catalogue: they drop its cached answers.
+  let clearCatalogueCache = () => {};
+  const assignments = createAssignmentService({
+    transaction: groupCommit.transaction,
+    assignments: createAssignmentRepository(db),
+    obligations: createObligationRepository(db),
+    units,
+    audit,
+    now,
+    supervision: config.supervision ?? SUPERVISION_DEFAULTS,
+    onAssignmentsChanged: () => clearCatalogueCache(),
+  });
+  const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
   registerErrorHandling(app);
   registerDurableResponses(app, groupCommit, bulkImports);
@@ -172,7 +231,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   registerStrictUrlIntegers(app);
   registerAuthentication(app, keys, now);
   registerKeyRateLimit(app, security);
-  addSharedSchemas(app);
+  addSharedSchemas(app, SHARED_SCHEMAS);
   await registerSwagger(app);
 
   registerHealthRoutes(app, db);
@@ -184,7 +243,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
         catalogue.addHook('onRequest', allow(ANY_ROLE));
       }
       // After the authorisation hook: a cached answer is only given to a caller who may read it.
-      registerCatalogueCache(catalogue, config.catalogueCache);
+      clearCatalogueCache = registerCatalogueCache(catalogue, config.catalogueCache).clear;
       registerPlanRoutes(catalogue, createPlanRepository(db));
       registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver });
       registerMeasureRoutes(catalogue, measures, unitResolver);
@@ -204,6 +263,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       }
       registerExportRoutes(monitoringAndExports, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
       registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
+      registerAssignmentReads(monitoringAndExports, assignmentDeps);
     },
     { prefix: '/api/v1' },
   );
@@ -215,6 +275,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       const idempotency = createIdempotencyStore(db);
       registerReportRoutes(reporting, { service: reportService, units, idempotency, now });
       await registerBulkImportRoutes(reporting, { imports: bulkImports, now });
+      registerAssignmentWrites(reporting, { service: assignments, units });
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
     },

@@ -14,9 +14,11 @@ export interface Reporter {
   token: string;
 }
 
-/** Every period the plan (2021–2025) accepts: 5 years, 20 quarters and 60 months. */
+/** Every period the plan (2021–2025) accepts: 5 years, 10 halves, 20 quarters and 60 months. */
 export const PERIODS: readonly string[] = [2021, 2022, 2023, 2024, 2025].flatMap((year) => [
   String(year),
+  `${year}-H1`,
+  `${year}-H2`,
   ...[1, 2, 3, 4].map((q) => `${year}-Q${q}`),
   ...Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`),
 ]);

@@ -25,7 +25,8 @@ export async function prepareWriteFixture(
   { bulkRuns, baselineCopyPath }: { bulkRuns: number; baselineCopyPath?: string },
 ): Promise<WriteFixture> {
   const counties = await listItems<{ id: number; name: string }>(project, '/api/v1/units?kind=county_government&limit=500');
-  const measureIds = (await listItems(project, '/api/v1/measures?limit=500')).map((m) => m.id);
+  // Every county owes the same measures (its share of 各县(市、区)人民政府's work): the first county's are everyone's.
+  const measureIds = (await listItems(project, `/api/v1/measures?unit=${counties[0]!.id}&limit=500`)).map((m) => m.id);
   if (counties.length <= bulkRuns) throw new Error(`need more than ${bulkRuns} county governments, found ${counties.length}`);
 
   const db = openDatabase(databasePath);

@@ -39,7 +39,8 @@ function revalidate(request: FastifyRequest, reply: FastifyReply, answer: Cached
 
 /**
  * Answers repeated GETs of the plan catalogue from memory, with a strong ETag and 304 for conditional GETs. The
- * catalogue is loaded at start-up and has no write API, so an answer stays true for the life of the process.
+ * catalogue is loaded at start-up and has no write API; an answer stays true until `clear` (assignments change who
+ * owes a measure, which `?unit=` filters by). The ETag is a hash of the answer: a changed answer never matches an old one.
  *
  * Register it on the catalogue scope only (never where answers depend on reports or the clock), after the scope's
  * authorisation hook: hooks run in the order they were added, so a refused caller never reaches the cache. One
@@ -47,7 +48,7 @@ function revalidate(request: FastifyRequest, reply: FastifyReply, answer: Cached
  * only gate access. A hit skips validation, the handler and serialisation; the app-wide hooks (request id, helmet,
  * CORS, rate limits) still run, since they come first (onRequest) or around every answer (onSend).
  */
-export function registerCatalogueCache(scope: FastifyInstance, bounds: CatalogueCacheBounds = DEFAULT_CATALOGUE_CACHE): void {
+export function registerCatalogueCache(scope: FastifyInstance, bounds: CatalogueCacheBounds = DEFAULT_CATALOGUE_CACHE): { clear: () => void } {
   const answers = new LRUCache<string, CachedAnswer>({
     max: bounds.maxEntries,
     maxSize: bounds.maxBytes,
@@ -73,4 +74,6 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
     answers.set(request.url, answer);
     return revalidate(request, reply, answer) ? null : payload;
   });
+  // Who owes which measure (`?unit=`) changes with assignments: their writes drop every kept answer.
+  return { clear: () => answers.clear() };
 }

@@ -4,6 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { projectRoot } from '../db/client.js';
 import * as t from '../db/schema.js';
+import { assignPlan } from '../modules/assignments/build.js';
+import { createAssignmentRepository } from '../modules/assignments/repository.js';
 import { normaliseUnitName } from '../modules/units/unit-name.js';
 import type { SeedDeadline, SeedIndicator, SeedMeasure, SeedPlan, SeedUnit } from './types.js';
 
@@ -27,13 +29,26 @@ export function readSeedFiles(): SeedFiles {
   };
 }
 
-export type SeedOutcome = { loaded: true; planId: number } | { loaded: false; planId: number };
+/** Whether the plan was loaded now, and how many assignments were made for it now (0 when it had them). */
+export interface SeedOutcome {
+  loaded: boolean;
+  planId: number;
+  assigned: number;
+}
 
 /**
- * Loads the curated plan in one transaction. Idempotent: a plan whose code is already present is left
- * as it is (later data such as progress reports point at its rows), so starting twice changes nothing.
+ * Loads the curated plan in one transaction, then gives its measures to the units that owe them. Idempotent: a
+ * plan whose code is already present is left as it is (later data such as progress reports point at its rows), so
+ * starting twice changes nothing.
  */
 export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome {
+  const outcome = loadPlan(db, seed);
+  // On the raw connection (the repository's statements): if the process stops in between, the next start assigns.
+  const assigned = db.$client.transaction(() => assignPlan(createAssignmentRepository(db), outcome.planId))();
+  return { ...outcome, assigned };
+}
+
+function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
   return db.transaction((tx) => {
     const existing = tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.code, seed.plan.plan.code)).get();
     if (existing) {

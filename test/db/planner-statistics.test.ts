@@ -9,7 +9,7 @@ import { issueKey } from '../helpers/keys.js';
 async function databaseWithReports(databasePath: string) {
   const app = await buildApp({ databasePath, logLevel: 'silent' });
   const county = issueKey(databasePath, 'reporter', '北林区');
-  const measures = (await app.inject('/api/v1/measures?limit=500')).json().items as { id: number }[];
+  const measures = (await app.inject(`/api/v1/measures?unit=${encodeURIComponent('北林区')}&limit=500`)).json().items as { id: number }[];
   const periods = ['2022', '2023', ...['2024', '2025'].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`))];
   const reports = measures.flatMap((m) => periods.map((period) => ({ measureId: m.id, period, status: 'in_progress' })));
   const imported = await app.inject({ method: 'POST', url: '/api/v1/reports/bulk', headers: county.headers, payload: { reports } });

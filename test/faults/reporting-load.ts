@@ -7,7 +7,7 @@ import { PERIODS } from '../../bench/lib/report-bodies.js';
 import { rows } from '../helpers/db.js';
 import { issueKey } from '../helpers/keys.js';
 
-/** Units that own several measures each, some with indicators; one reporter (one client) per unit. */
+/** Units that owe several measures each, some with indicators; one reporter (one client) per unit. */
 export const REPORTING_UNITS = ['市营商环境局', '市市场监管局', '市交通运输局', '市商务局', '市文旅局', '市农业农村局'] as const;
 
 interface OwnedMeasure {
@@ -19,8 +19,8 @@ function measuresOwnedBy(databasePath: string, unitId: number): OwnedMeasure[] {
   const owned = rows<{ measureId: number; indicatorIds: string | null }>(
     databasePath,
     `SELECT mo.measure_id AS measureId, group_concat(i.id) AS indicatorIds
-       FROM measure_owners mo JOIN measures m ON m.id = mo.measure_id LEFT JOIN indicators i ON i.task_id = m.task_id
-      WHERE mo.unit_id = ? GROUP BY mo.measure_id ORDER BY mo.measure_id`,
+       FROM assignments mo JOIN measures m ON m.id = mo.measure_id LEFT JOIN indicators i ON i.task_id = m.task_id
+      WHERE mo.unit_id = ? AND mo.withdrawn_at IS NULL GROUP BY mo.measure_id ORDER BY mo.measure_id`,
     unitId,
   );
   return owned.map(({ measureId, indicatorIds }) => ({ measureId, indicatorIds: indicatorIds ? indicatorIds.split(',').map(Number) : [] }));

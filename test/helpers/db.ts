@@ -24,3 +24,21 @@ export function rows<T = Record<string, unknown>>(databasePath: string, sql: str
     db.close();
   }
 }
+
+/**
+ * The plan catalogue as an earlier version stored it: `target` (migrated by an older schema, empty) gets the rows of
+ * `loaded` (a database the current version loaded) for the tables and columns the older schema has. Today's loader
+ * writes today's columns, so an upgrade test cannot run it against an old schema.
+ */
+export function copyCatalogueInto(target: Database.Database, loadedPath: string): void {
+  const tables = ['plans', 'chapters', 'units', 'unit_aliases', 'unit_members', 'tasks', 'task_units', 'measures', 'measure_owners', 'milestones', 'indicators', 'indicator_targets'];
+  target.prepare('ATTACH DATABASE ? AS loaded').run(loadedPath);
+  try {
+    for (const table of tables) {
+      const columns = (target.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
+      target.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM loaded.${table}`);
+    }
+  } finally {
+    target.exec('DETACH DATABASE loaded');
+  }
+}

@@ -27,3 +27,16 @@ export const seedTask = (no: number): SeedTask => {
 
 export const deadlineDate = (deadline: SeedDeadline | null): string | null =>
   deadline?.kind === 'date' ? deadline.date : null;
+
+/**
+ * The units owing a measure, read from the seed by its own rule (not the code's): the owner the measure's cell names
+ * in its closing parenthesis, else the task's responsible units; a collective stands for its members.
+ */
+export function owingUnits(task: SeedTask, measure: SeedTask['measures'][number]): string[] {
+  const named = /\)。?$/.test(measure.text.trim()) ? measure.ownerUnits : task.responsibleUnits;
+  const expand = (name: string) => {
+    const unit = seed.units.find((u) => u.name === canonical(name))!;
+    return unit.members.length > 0 ? unit.members.map(canonical) : [unit.name];
+  };
+  return [...new Set(named.flatMap(expand))];
+}

@@ -6,12 +6,12 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { projectRoot, type Db } from '../../src/db/client.js';
+import { openDatabase, projectRoot, type Db } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { cutSnippet, HIT_END, HIT_START, markMatches, SNIPPET_LENGTH } from '../../src/modules/search/snippet.js';
 import { loadSeed } from '../../src/seed/load-seed.js';
 import { buildTestApp, buildTestAppWithDatabase, tempDatabasePath } from '../helpers/app.js';
-import { rows } from '../helpers/db.js';
+import { copyCatalogueInto, rows } from '../helpers/db.js';
 import { readClient, type Page } from '../helpers/http.js';
 import { seed } from '../helpers/seed.js';
 import type { SearchHit } from '../../src/modules/search/repository.js';
@@ -227,7 +227,10 @@ t.test('a database created before the search migration upgrades and indexes its 
   const sqlite = new Database(databasePath);
   const old = drizzle(sqlite, { schema }) as unknown as Db;
   migrate(old, { migrationsFolder: before });
-  t.equal(loadSeed(old).loaded, true);
+  const current = openDatabase(tempDatabasePath(t));
+  t.equal(loadSeed(current).loaded, true);
+  current.$client.close();
+  copyCatalogueInto(sqlite, current.$client.name);
   t.equal((sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%_fts'`).get() as { n: number }).n, 0, 'no index yet');
   sqlite.close();
 

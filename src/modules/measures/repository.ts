@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { measureOwners, measures, milestones, tasks, units } from '../../db/schema.js';
+import { assignments, measureOwners, measures, milestones, tasks, units } from '../../db/schema.js';
 import { ftsRowids, measuresFts, textSearch } from '../../db/fts.js';
 import { containsParam, groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
@@ -9,8 +9,8 @@ import { toDeadline } from './deadline.js';
 
 export interface MeasureFilters {
   task?: number | undefined;
-  /** The unit and the collectives it belongs to (see UnitRepository.withCollectives). */
-  ownerUnitIds?: number[] | undefined;
+  /** Units that owe the measure (a unit, or a collective's members: see UnitResolver.owingUnits). */
+  assignedUnitIds?: number[] | undefined;
   year?: number | undefined;
   q?: string | undefined;
 }
@@ -29,9 +29,9 @@ const measureColumns = {
   sourceLine: measures.sourceLine,
 };
 
-/** Measures owned by one of the units in the JSON id list bound to `name`. */
-export function ownedByUnits(name: string) {
-  return sql`${measures.id} IN (SELECT ${measureOwners.measureId} FROM ${measureOwners} WHERE ${inJsonIds(measureOwners.unitId, name)})`;
+/** Measures one of the units in the JSON id list bound to `name` owes (a standing assignment): what it may report on. */
+export function assignedToUnits(name: string) {
+  return sql`${measures.id} IN (SELECT ${assignments.measureId} FROM ${assignments} WHERE ${assignments.withdrawnAt} IS NULL AND ${inJsonIds(assignments.unitId, name)})`;
 }
 
 /**
@@ -46,7 +46,7 @@ const hasWorkInYear = sql`EXISTS (SELECT 1 FROM ${milestones} WHERE ${milestones
 export function createMeasureRepository(db: Db) {
   const filter = and(
     whenGiven('task', eq(measures.taskId, param('task'))),
-    whenGiven('ownerUnitIds', ownedByUnits('ownerUnitIds')),
+    whenGiven('assignedUnitIds', assignedToUnits('assignedUnitIds')),
     whenGiven('year', hasWorkInYear),
     // `q`: the measure text contains it — through the FTS index from 3 characters on, by a LIKE scan below.
     whenGiven('qFts', sql`${measures.id} IN ${ftsRowids(measuresFts, 'qFts', measuresFts.text)}`),
@@ -104,7 +104,7 @@ export function createMeasureRepository(db: Db) {
       const q = textSearch(filters.q);
       const params = {
         task: filters.task ?? null,
-        ownerUnitIds: filters.ownerUnitIds ? JSON.stringify(filters.ownerUnitIds) : null,
+        assignedUnitIds: filters.assignedUnitIds ? JSON.stringify(filters.assignedUnitIds) : null,
         year: filters.year ?? null,
         yearStart: filters.year === undefined ? null : `${filters.year}-01-01`,
         qFts: q.fts,

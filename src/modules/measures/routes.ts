@@ -17,15 +17,15 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         operationId: 'listMeasures',
         summary: 'List measures',
         description:
-          'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (owner: id, name or alias), `year` (work falls in that year) and `q` (text).',
+          'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (the measures the unit owes — it has an assignment — and may report on: id, name or alias; a collective gives its members’), `year` (work falls in that year) and `q` (text).',
         querystring: MeasureListQuery,
         response: { ...revalidatedResponses(MeasurePageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
       const { limit, offset, unit, ...filters } = request.query;
-      const ownerUnitIds = units.unitFilter('unit', unit);
-      return { ...measures.list({ ...filters, ownerUnitIds }, { limit, offset }), limit, offset };
+      const assignedUnitIds = units.owingUnits('unit', unit);
+      return { ...measures.list({ ...filters, assignedUnitIds }, { limit, offset }), limit, offset };
     },
   );
 

@@ -88,7 +88,7 @@ export const MeasureSchema = Type.Object(
 
 export const MeasureListQuery = listQuery({
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
-  unit: Type.Optional(unitFilter('Measures the unit owns, directly or through a collective it belongs to.')),
+  unit: Type.Optional(unitFilter('Measures the unit owes (it has a standing assignment): exactly the ones it may report on. A collective gives the measures any of its members owes.')),
   year: Type.Optional(
     yearFilter('Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.'),
   ),

@@ -3,11 +3,11 @@ import type { Db } from '../../db/client.js';
 import { measures, milestones, tasks, MILESTONE_KINDS } from '../../db/schema.js';
 import { param, whenGiven } from '../../db/sql.js';
 import type { Page } from '../../http/pagination.js';
-import { ownedByUnits, type MeasureRepository } from '../measures/repository.js';
+import { assignedToUnits, type MeasureRepository } from '../measures/repository.js';
 
 export interface MilestoneFilters {
   year?: number | undefined;
-  ownerUnitIds?: number[] | undefined;
+  assignedUnitIds?: number[] | undefined;
   task?: number | undefined;
   kind?: (typeof MILESTONE_KINDS)[number] | undefined;
 }
@@ -17,7 +17,7 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
     whenGiven('year', eq(milestones.year, param('year'))),
     whenGiven('kind', eq(milestones.kind, param('kind'))),
     whenGiven('task', eq(measures.taskId, param('task'))),
-    whenGiven('ownerUnitIds', ownedByUnits('ownerUnitIds')),
+    whenGiven('assignedUnitIds', assignedToUnits('assignedUnitIds')),
   );
   const listPage = db
     .select({
@@ -53,7 +53,7 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
         year: filters.year ?? null,
         kind: filters.kind ?? null,
         task: filters.task ?? null,
-        ownerUnitIds: filters.ownerUnitIds ? JSON.stringify(filters.ownerUnitIds) : null,
+        assignedUnitIds: filters.assignedUnitIds ? JSON.stringify(filters.assignedUnitIds) : null,
       };
       const rows = listPage.all({ ...params, ...page });
       const owners = measureRepository.ownersOf([...new Set(rows.map((r) => r.measureId))]);

@@ -14,15 +14,15 @@ export function registerMilestoneRoutes(app: ApiInstance, milestones: MilestoneR
         operationId: 'listMilestones',
         summary: 'List milestones',
         description:
-          'Annual targets of every measure, in document order. Filter by `year` (the milestone’s year), `unit` (owner of the measure: id, name or alias), `task` (id) and `kind` (due | ongoing | annual).',
+          'Annual targets of every measure, in document order. Filter by `year` (the milestone’s year), `unit` (milestones of the measures the unit owes, the ones it may report on: id, name or alias; a collective gives its members’), `task` (id) and `kind` (due | ongoing | annual).',
         querystring: MilestoneListQuery,
         response: { ...revalidatedResponses(MilestonePageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
       const { limit, offset, unit, ...filters } = request.query;
-      const ownerUnitIds = units.unitFilter('unit', unit);
-      return { ...milestones.list({ ...filters, ownerUnitIds }, { limit, offset }), limit, offset };
+      const assignedUnitIds = units.owingUnits('unit', unit);
+      return { ...milestones.list({ ...filters, assignedUnitIds }, { limit, offset }), limit, offset };
     },
   );
 }

@@ -24,7 +24,7 @@ export const MilestoneListItemSchema = Type.Object(
 
 export const MilestoneListQuery = listQuery({
   year: Type.Optional(yearFilter('Milestones whose `year` is this year.')),
-  unit: Type.Optional(unitFilter('Milestones of measures the unit owns, directly or through a collective it belongs to.')),
+  unit: Type.Optional(unitFilter('Milestones of the measures the unit owes: the ones it may report on. A collective gives its members’.')),
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
   kind: Type.Optional(StringEnum(MILESTONE_KINDS)),
 });

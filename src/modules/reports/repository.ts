@@ -27,6 +27,7 @@ interface MeasureContextRow {
   taskId: number;
   startYear: number;
   endYear: number;
+  leadsEachOwnPart: boolean;
   ownerUnitIds: number[];
   leadUnitIds: number[];
   responsibleUnitIds: number[];
@@ -217,6 +218,7 @@ export function createReportRepository(db: Db) {
       taskId: measures.taskId,
       startYear: plans.startYear,
       endYear: plans.endYear,
+      leadsEachOwnPart: tasks.leadsEachOwnPart,
     })
     .from(measures)
     .innerJoin(tasks, eq(tasks.id, measures.taskId))
@@ -231,6 +233,9 @@ export function createReportRepository(db: Db) {
     .prepare();
   const indicatorsOfTask = db.select({ id: indicators.id }).from(indicators).where(eq(indicators.taskId, param('taskId'))).prepare();
   const contexts = new Map<number, MeasureContextRow>();
+  const assignmentOf = db.$client.prepare<[number, number], { id: number }>(
+    'SELECT id FROM assignments WHERE measure_id = ? AND unit_id = ? AND withdrawn_at IS NULL',
+  );
   const indicatorTask = db.select({ taskId: indicators.taskId }).from(indicators).where(eq(indicators.id, param('id'))).prepare();
 
   return {
@@ -304,6 +309,9 @@ export function createReportRepository(db: Db) {
       contexts.set(measureId, context);
       return context;
     },
+
+    /** The unit's standing assignment on the measure, if it owes it. */
+    assignmentOf: (measureId: number, unitId: number) => assignmentOf.get(measureId, unitId)?.id,
 
     indicatorTask: (indicatorId: number) => indicatorTask.get({ id: indicatorId })?.taskId,
   };

@@ -204,13 +204,11 @@ export function createReportService({ transaction, reports, units, audit, now }:
     const unit = reportingUnit(principal, input.unit, `${base}/unit`);
     const context = reports.measureContext(input.measureId);
     if (!context) throw unprocessable(`${base}/measureId`, `names no measure: ${input.measureId}`);
-    // The units that carry a measure report on it: its owners and the task's responsible units (责任单位),
-    // each directly or through a collective (a county reports its share of 各县(市、区)人民政府's work).
-    const shares = units.withCollectives(unit.id);
-    const carriers = [...context.ownerUnitIds, ...context.responsibleUnitIds];
-    if (!carriers.some((carrier) => shares.includes(carrier))) {
-      throw forbidden(`${unit.name} neither owns measure ${input.measureId} nor is responsible for its task, directly or through a collective.`, [
-        { field: `${base}/measureId`, message: `is not carried by ${unit.name}` },
+    // A unit reports on what it owes (its assignment): a county reports its own share of 各县(市、区)人民政府's work,
+    // and that report counts for its assignment only.
+    if (reports.assignmentOf(input.measureId, unit.id) === undefined) {
+      throw forbidden(`${unit.name} has no assignment on measure ${input.measureId}: it neither owns it nor owes it through a collective or the task's responsible units.`, [
+        { field: `${base}/measureId`, message: `is not assigned to ${unit.name}` },
       ]);
     }
     const period = parsePeriod(input.period);
@@ -298,14 +296,16 @@ export function createReportService({ transaction, reports, units, audit, now }:
 
   /**
    * Coordinators and admins review any report; a unit named as a lead of the task reviews the other units' reports
-   * on it. Never a report of its own: neither its unit's nor one filed for a collective it belongs to (its share of
-   * the collective's work). A collective named as lead makes none of its members a reviewer: leading is not shared.
+   * on the parts it leads: the whole task, or — where the leads each lead their own part (按职责分别牵头) — the
+   * measures it owns. Never a report of its own: neither its unit's nor one filed for a collective it belongs to.
+   * A collective named as lead makes none of its members a reviewer: leading is not shared.
    */
   function checkReviewer(principal: Principal, row: ReportWithUnit) {
     if (principal.role === 'admin' || principal.role === 'coordinator') return;
     if (principal.role === 'reporter' && principal.unitId !== null && !units.withCollectives(principal.unitId).includes(row.report.unitId)) {
       const context = reports.measureContext(row.report.measureId)!;
-      if (context.leadUnitIds.includes(principal.unitId)) return;
+      const leadsThisPart = !context.leadsEachOwnPart || context.ownerUnitIds.includes(principal.unitId);
+      if (context.leadUnitIds.includes(principal.unitId) && leadsThisPart) return;
     }
     throw forbidden(`Only a coordinator, an admin or a lead unit of task ${row.taskId} (not the reporting unit, nor a member of it) may review report ${row.report.id}.`);
   }

@@ -10,6 +10,14 @@ export function createUnitResolver(units: UnitRepository) {
       if (!unit) throw invalidField(`/querystring/${parameter}`, `names no known unit (id, name or alias): "${ref}"`);
       return units.withCollectives(unit.id);
     },
+
+    /** The units a `unit` parameter stands for when asking what is owed: the unit itself, or a collective's members. */
+    owingUnits(parameter: string, ref: string | undefined): number[] | undefined {
+      if (ref === undefined) return undefined;
+      const unit = units.resolve(ref);
+      if (!unit) throw invalidField(`/querystring/${parameter}`, `names no known unit (id, name or alias): "${ref}"`);
+      return unit.kind === 'collective' ? (units.get(unit.id)?.members ?? []).map((m) => m.id) : [unit.id];
+    },
   };
 }
 

@@ -73,14 +73,14 @@ t.test('a key stored bound to a collective before this rule is refused on every 
   const { app, databasePath } = await buildTestAppWithDatabase(t);
   const collective = issueKey(databasePath, 'reporter', CITY_UNITS); // as the API issued it before
   const member = issueKey(databasePath, 'reporter', '市民政局');
-  const task28 = await measureOf(app, 28, CITY_UNITS); // led and owned by the collective alone
-  const report = await submitted(app, member, task28, '2024');
+  const task23 = await measureOf(app, 23, CITY_UNITS); // owned by the collective: each member owes its share
+  const report = await submitted(app, member, task23, '2024');
   const before = writeFingerprint(databasePath);
 
   for (const [name, request] of [
     ['reading its own key', { url: '/api/v1/api-keys/current' }],
     ['reading the plan', { url: '/api/v1/tasks?limit=1' }],
-    ['reporting for the collective', { method: 'POST', url: '/api/v1/reports', payload: { measureId: task28, period: '2025', status: 'in_progress' } }],
+    ['reporting for the collective', { method: 'POST', url: '/api/v1/reports', payload: { measureId: task23, period: '2025', status: 'in_progress' } }],
     ['approving a member’s report on a task the collective leads', { method: 'POST', url: `/api/v1/reports/${report}/approve` }],
   ] as const) {
     const res = await app.inject({ ...request, headers: collective.headers });
@@ -126,12 +126,14 @@ t.test('a unit never reviews a report of its own, however it is related to the t
   };
   // Task 20: led by 市营商环境局, 市司法局 and 中省市直各有关单位; 中省市直各有关单位 and the counties are responsible.
   const task20 = await measureOf(app, 20, '市司法局');
-  // Task 28: led by 中省市直各有关单位 alone; the counties are responsible.
+  // Task 28: led by 中省市直各有关单位 alone; its measure names no owner, so the counties (responsible) owe it.
   const task28 = await measureOf(app, 28, CITY_UNITS);
+  // Task 23's second measure is owned by 中省市直各有关单位: each member owes its share.
+  const task23 = await measureOf(app, 23, CITY_UNITS);
 
   // A report filed for the collective 中省市直各有关单位 (as a key bound to it could file one before this rule): its
   // members' own share, so none of them reviews it, even one that leads the task by name.
-  const collectives = await submitted(app, keys.civil, task20, '2024');
+  const collectives = await submitted(app, keys.justice, task20, '2023');
   const sqlite = new Database(databasePath);
   sqlite.prepare('UPDATE progress_reports SET unit_id = ? WHERE id = ?').run(unitId(databasePath, CITY_UNITS), collectives);
   sqlite.close();
@@ -140,7 +142,7 @@ t.test('a unit never reviews a report of its own, however it is related to the t
     'another lead by name returns its collective’s report': { key: keys.business, report: collectives, action: 'return' },
     'a lead by name approves its own report': { key: keys.justice, report: await submitted(app, keys.justice, task20, '2024') },
     'a member of the lead collective approves a county’s report': { key: keys.civil, report: await submitted(app, keys.county, task28, '2024') },
-    'a member of the lead collective approves a fellow member’s report': { key: keys.justice, report: await submitted(app, keys.civil, task28, '2024') },
+    'a member of the lead collective approves a fellow member’s report': { key: keys.justice, report: await submitted(app, keys.civil, task23, '2024') },
   };
   for (const [name, { key, report, action = 'approve' }] of Object.entries(refusals) as [string, { key: Key; report: number; action?: string }][]) {
     const res = await app.inject({ method: 'POST', url: `/api/v1/reports/${report}/${action}`, headers: key.headers, payload: action === 'return' ? { note: 'no' } : {} });
@@ -149,8 +151,10 @@ t.test('a unit never reviews a report of its own, however it is related to the t
     t.equal(stateOf(databasePath, report), 'submitted', `${name}: still submitted`);
   }
 
-  const countys = await submitted(app, keys.county, task20, '2024');
-  const allowed = await app.inject({ method: 'POST', url: `/api/v1/reports/${countys}/approve`, headers: keys.justice.headers });
+  // Task 2: led by 市营商环境局 by name (not each its own part); its measure names no owner, the counties owe it.
+  const task2 = (await app.inject('/api/v1/measures?task=2')).json().items[0].id as number;
+  const countys = await submitted(app, keys.county, task2, '2024');
+  const allowed = await app.inject({ method: 'POST', url: `/api/v1/reports/${countys}/approve`, headers: keys.business.headers });
   t.equal(allowed.statusCode, 200, 'a lead by name still approves another unit’s report');
   const byCoordinator = await app.inject({ method: 'POST', url: `/api/v1/reports/${collectives}/approve`, headers: keys.coordinator.headers });
   t.equal(byCoordinator.statusCode, 200, 'the coordinator reviews the collective’s report');

@@ -1,9 +1,10 @@
 /**
  * Who may do what: one row per endpoint × role × target, each run against fresh state.
  *
- * Roles: admin, coordinator, reporter-own (市民政局), reporter-other (市市场监管局, a direct lead of task 4),
- * county (北林区人民政府, a member of 各县(市、区)人民政府), responsible (市经开区, named directly as a responsible unit
- * of task 4 but not a lead), task-2 lead (市营商环境局), reader, anonymous, and broken credentials (revoked, expired,
+ * Roles: admin, coordinator, reporter-own (市民政局), reporter-other (市市场监管局, a direct lead of task 4, whose leads
+ * each lead their own part: 市民政局's measure is not its part), county (北林区人民政府, a member of
+ * 各县(市、区)人民政府), responsible (市经开区, named directly as a responsible unit of task 4 but not a lead; task 4's
+ * measures name their owners, so it owes none of them), task-2 lead (市营商环境局), reader, anonymous, and broken credentials (revoked, expired,
  * malformed, unknown).
  *
  * Targets: measures (own = 市民政局's measure of task 4; other = task 2's measure, which 市民政局 does not carry;
@@ -361,9 +362,10 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports', role: 'reporter-own', target: 'collective measure', expect: 201 },
   { endpoint: 'POST /reports', role: 'reporter-own', target: 'other measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'reporter-other', target: 'own measure', expect: 403 },
-  { endpoint: 'POST /reports', role: 'county', target: 'own measure', expect: 201 },
+  // A unit reports on what it owes: a measure that names its owner is not owed by the task's responsible units.
+  { endpoint: 'POST /reports', role: 'county', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'county', target: 'other measure', expect: 201 },
-  { endpoint: 'POST /reports', role: 'responsible', target: 'own measure', expect: 201 },
+  { endpoint: 'POST /reports', role: 'responsible', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'admin', target: 'own measure', expect: 422 },
   { endpoint: 'POST /reports', role: 'coordinator', target: 'own measure', expect: 403 },
   { endpoint: 'POST /reports', role: 'reader', target: 'own measure', expect: 403 },
@@ -462,11 +464,11 @@ const ROWS: Row[] = [
   { endpoint: 'POST /reports/{id}/submit', role: 'reporter-own', target: 'own submitted', expect: 409 },
   { endpoint: 'POST /reports/{id}/submit', role: 'county', target: 'other draft', expect: 200 },
 
-  // Approving: admin, coordinator, or a direct lead unit of the task other than the reporting unit; a responsible
-  // unit (责任单位) carries the task but does not review it, whether named directly or through a collective.
+  // Approving: admin, coordinator, or a direct lead unit of the part (of the task, or — 按职责分别牵头 — of its own
+  // measures) other than the reporting unit; a responsible unit (责任单位) carries the task but does not review it.
   { endpoint: 'POST /reports/{id}/approve', role: 'admin', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/approve', role: 'coordinator', target: 'own submitted', expect: 200 },
-  { endpoint: 'POST /reports/{id}/approve', role: 'reporter-other', target: 'own submitted', expect: 200 },
+  { endpoint: 'POST /reports/{id}/approve', role: 'reporter-other', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'reporter-own', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'county', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/approve', role: 'responsible', target: 'own submitted', expect: 403 },
@@ -484,7 +486,7 @@ const ROWS: Row[] = [
   // Returning: the same reviewers.
   { endpoint: 'POST /reports/{id}/return', role: 'admin', target: 'own submitted', expect: 200 },
   { endpoint: 'POST /reports/{id}/return', role: 'coordinator', target: 'own submitted', expect: 200 },
-  { endpoint: 'POST /reports/{id}/return', role: 'reporter-other', target: 'own submitted', expect: 200 },
+  { endpoint: 'POST /reports/{id}/return', role: 'reporter-other', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'reporter-own', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'county', target: 'own submitted', expect: 403 },
   { endpoint: 'POST /reports/{id}/return', role: 'responsible', target: 'own submitted', expect: 403 },

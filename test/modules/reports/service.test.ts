@@ -58,22 +58,35 @@ const problem = (work: () => unknown) => {
 const task4 = db.$client.prepare('SELECT m.id FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.no = 4 ORDER BY m.position').pluck().all() as number[];
 const [civilAffairsMeasure, marketMeasure] = task4; // owned by 市民政局 and 市市场监管局; task 4 is led by both
 
-t.test('who carries a measure: owners, responsible units, and members of either collective', async (t) => {
+const task1Measure = db.$client.prepare('SELECT m.id FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.no = 1').pluck().get() as number;
+const task21Measure = db.$client.prepare('SELECT m.id FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.no = 21').pluck().get() as number;
+
+t.test('who may report: the units a measure is assigned to, and no other', async (t) => {
   const civil = principal('reporter', '市民政局');
   const county = principal('reporter', '海伦市');
   const zone = principal('reporter', '市经开区');
   const police = principal('reporter', '市公安局');
   const input = (measureId: number) => ({ measureId, period: '2024', status: 'in_progress' as const });
-  t.equal(status(() => service.resolveTarget(civil, input(civilAffairsMeasure!), '/body')), 200, 'owner');
-  t.equal(status(() => service.resolveTarget(county, input(civilAffairsMeasure!), '/body')), 200, 'member of the responsible collective 各县(市、区)人民政府');
-  t.equal(status(() => service.resolveTarget(zone, input(civilAffairsMeasure!), '/body')), 200, 'a responsible unit named directly');
+  t.equal(status(() => service.resolveTarget(civil, input(civilAffairsMeasure!), '/body')), 200, 'the owner the measure names');
+  t.equal(status(() => service.resolveTarget(county, input(civilAffairsMeasure!), '/body')), 403, 'a measure naming its owner is not owed by the task’s responsible collective');
+  t.equal(status(() => service.resolveTarget(zone, input(civilAffairsMeasure!), '/body')), 403, 'nor by a responsible unit named directly');
   t.equal(status(() => service.resolveTarget(police, input(civilAffairsMeasure!), '/body')), 403, 'neither owner nor responsible');
+  // Task 1's measure names no owner: the task's responsible units owe it, collectives expanded to their members.
+  t.equal(status(() => service.resolveTarget(county, input(task1Measure), '/body')), 200, 'a member of 各县(市、区)人民政府, a responsible unit');
+  t.equal(status(() => service.resolveTarget(zone, input(task1Measure), '/body')), 200, 'a responsible unit named directly');
+  t.equal(status(() => service.resolveTarget(police, input(task1Measure), '/body')), 200, 'a member of 中省市直各有关单位');
   t.equal(status(() => service.resolveTarget(principal('coordinator'), input(civilAffairsMeasure!), '/body')), 403, 'coordinators review, they do not report');
+  // A withdrawn assignment no longer lets its unit report.
+  const helun = db.$client.prepare("SELECT id FROM units WHERE name = '海伦市人民政府'").pluck().get() as number;
+  db.$client.prepare("UPDATE assignments SET withdrawn_at = '2024-01-01T00:00:00.000Z', withdrawn_reason = 'test' WHERE measure_id = ? AND unit_id = ?").run(task1Measure, helun);
+  t.equal(status(() => service.resolveTarget(county, input(task1Measure), '/body')), 403, 'withdrawn');
+  db.$client.prepare('UPDATE assignments SET withdrawn_at = NULL, withdrawn_reason = NULL WHERE measure_id = ? AND unit_id = ?').run(task1Measure, helun);
 });
 
-t.test('reviewers: coordinators, admins, and a lead unit reviewing another unit', async (t) => {
+t.test('reviewers: coordinators, admins, and a lead unit reviewing another unit on the part it leads', async (t) => {
   const civil = principal('reporter', '市民政局');
   const market = principal('reporter', '市市场监管局');
+  const reform = principal('reporter', '市发改委');
   const reader = principal('reader');
   const submitted = (measureId: number, by: Principal, period: string) =>
     service.write(actor(by), { measureId, period, status: 'completed', submit: true }).report;
@@ -84,8 +97,13 @@ t.test('reviewers: coordinators, admins, and a lead unit reviewing another unit'
   const zone = principal('reporter', '市经开区');
   t.equal(status(() => service.approve(actor(zone), civilReport.id, null, undefined)), 403, 'a responsible unit of task 4, named directly, does not approve');
   t.equal(status(() => service.return(actor(zone), civilReport.id, '退回', undefined)), 403, 'nor return');
-  t.equal(status(() => service.approve(actor(market), civilReport.id, '牵头单位审核通过', undefined)), 200, 'a co-lead of task 4 reviews it');
+  // Task 4's leads each lead their own part (按职责分别牵头): 市民政局's measure is not 市市场监管局's part.
+  t.equal(status(() => service.approve(actor(market), civilReport.id, '牵头单位审核通过', undefined)), 403, 'a co-lead does not review another lead’s part');
+  t.equal(status(() => service.approve(actor(principal('coordinator')), civilReport.id, null, undefined)), 200);
   t.equal(service.get(civil, civilReport.id).state, 'approved');
+  // Task 21's one measure names no owner: its leads lead it all (each its sector), the counties and the zone owe it.
+  const county21 = submitted(task21Measure, principal('reporter', '海伦市'), '2023');
+  t.equal(status(() => service.approve(actor(reform), county21.id, '牵头单位审核通过', undefined)), 200, 'a lead of the measure reviews a county’s report on it');
 
   const marketReport = submitted(marketMeasure!, market, '2023');
   t.equal(status(() => service.return(actor(principal('coordinator')), marketReport.id, '缺少台账', undefined)), 200);
@@ -145,7 +163,7 @@ t.test('a refused write says why and names the field', async (t) => {
     ['an admin naming an unknown unit', admin, { unit: '无此单位' }, { status: 422, detail: /names no known unit: "无此单位"/ }],
     ['an admin naming a collective', admin, { unit: '各县(市、区)人民政府' }, { status: 422, detail: /names a collective, 各县\(市、区\)人民政府/ }],
     ['an unknown measure', civil, { measureId: 999999 }, { status: 422, errors: [{ field: '/body/measureId', message: /^names no measure: 999999$/ }], detail: /measureId/ }],
-    ['a measure the unit does not carry', principal('reporter', '市公安局'), {}, { status: 403, detail: /^市公安局 neither owns measure/, errors: [{ field: '/body/measureId', message: /^is not carried by 市公安局$/ }] }],
+    ['a measure the unit does not carry', principal('reporter', '市公安局'), {}, { status: 403, detail: /^市公安局 has no assignment on measure/, errors: [{ field: '/body/measureId', message: /^is not assigned to 市公安局$/ }] }],
     ['not a period', civil, { period: 'bogus' }, { status: 422, detail: /period/, errors: [{ field: '/body/period', message: /^is not a period: "bogus"$/ }] }],
     ['a period outside the plan', civil, { period: '2030' }, { status: 422, detail: /period/, errors: [{ field: '/body/period', message: /^falls outside the plan's years 2021–2025$/ }] }],
     ['an indicator twice', civil, { indicatorValues: [{ indicatorId: indicator, value: 1 }, { indicatorId: indicator, value: 2 }] }, { status: 422, detail: /indicatorValues/, errors: [{ field: '/body/indicatorValues/1/indicatorId', message: new RegExp(`^repeats indicator ${indicator}$`) }] }],

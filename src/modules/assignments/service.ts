@@ -1,0 +1,325 @@
+import type { Supervision } from '../../config.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../domain/errors.js';
+import { shanghaiDate } from '../../http/calendar.js';
+import type { AuditRepository } from '../audit/repository.js';
+import type { Principal } from '../auth/principal.js';
+import type { UnitRef, UnitRepository } from '../units/repository.js';
+import { countLights, daysUntilDue, obligationLight, obligationState, worstLight, type Light, type LightRules, type ObligationState } from './lights.js';
+import type { ObligationFacts, ObligationRepository, ObligationScope } from './obligation-repository.js';
+import type { AssignmentChange, AssignmentRepository, AssignmentRow } from './repository.js';
+import { duePeriods, owedPeriods } from './schedule.js';
+
+export interface Actor {
+  principal: Principal;
+  requestId: string | null;
+}
+
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+interface AssignmentDeps {
+  transaction: <T>(work: () => T) => T;
+  assignments: AssignmentRepository;
+  obligations: ObligationRepository;
+  units: UnitRepository;
+  audit: AuditRepository;
+  now: () => Date;
+  supervision: Supervision;
+  /** Told after a write changes who owes a measure (added, withdrawn, reinstated). */
+  onAssignmentsChanged?: () => void;
+}
+
+/** An obligation judged at an instant. */
+export type JudgedObligation = ObligationFacts & { state: ObligationState; light: Light };
+
+export interface AssignmentFilters {
+  unitIds?: number[] | undefined;
+  taskId?: number | undefined;
+  measureId?: number | undefined;
+  light?: Light | undefined;
+  acknowledged?: boolean | undefined;
+  closed?: boolean | undefined;
+}
+
+export interface ObligationFilters {
+  unitIds?: number[] | undefined;
+  year?: number | undefined;
+  state?: ObligationState | undefined;
+  light?: Light | undefined;
+  dueAfter?: string | undefined;
+  dueBefore?: string | undefined;
+}
+
+const countStates = (judged: JudgedObligation[]) => {
+  const counts: Record<ObligationState, number> = { pending: 0, reported: 0, completed: 0, overdue: 0, waived: 0 };
+  for (const o of judged) counts[o.state]++;
+  return { total: judged.length, ...counts };
+};
+
+/**
+ * Assignments (交办) and their obligations: built from a plan's catalogue once, signed for (签收) by the owing unit,
+ * closed out (办结) by the coordinator when the last obligation is completed, narrowed or widened with a reason.
+ */
+export function createAssignmentService(deps: AssignmentDeps) {
+  const { transaction, assignments, obligations, units, audit, now, supervision, onAssignmentsChanged = () => {} } = deps;
+
+  const unitRefs = new Map<number, UnitRef>();
+  const unitRef = (id: number): UnitRef => {
+    if (!unitRefs.has(id)) unitRefs.set(id, units.resolve(String(id))!);
+    return unitRefs.get(id)!;
+  };
+
+  // A plan's measure texts change only with the plan (issue: amendments will invalidate this).
+  const textsByPlan = new Map<number, ReturnType<AssignmentRepository['measureTexts']>>();
+  const measureTexts = (planId: number) => {
+    if (!textsByPlan.has(planId)) textsByPlan.set(planId, assignments.measureTexts(planId));
+    return textsByPlan.get(planId)!;
+  };
+
+  /** What an obligation owes: the measure's target for its due year, else its ongoing targets, else the whole cell. */
+  function targetOf(measure: NonNullable<ReturnType<ReturnType<typeof measureTexts>['get']>>, dueDate: string): string {
+    const year = Number(dueDate.slice(0, 4));
+    const due = measure.milestones.filter((m) => m.kind === 'due' && m.year === year);
+    const ongoing = measure.milestones.filter((m) => m.kind !== 'due' && (m.year === null || m.year <= year));
+    const chosen = due.length > 0 ? due : ongoing;
+    return chosen.length > 0 ? chosen.map((m) => m.text).join('\n') : measure.targetsText;
+  }
+
+  /** An obligation as the API shows it. */
+  function obligationView(planId: number, o: JudgedObligation, asOf: Date) {
+    const measure = measureTexts(planId).get(o.measureId)!;
+    return {
+      id: o.id,
+      assignmentId: o.assignmentId,
+      measure: { id: measure.id, taskNo: measure.taskNo, no: measure.no, text: measure.text },
+      unit: unitRef(o.unitId),
+      kind: o.kind,
+      period: o.period,
+      periodStart: o.periodStart,
+      periodEnd: o.periodEnd,
+      dueDate: o.dueDate,
+      target: targetOf(measure, o.dueDate),
+      state: o.state,
+      light: o.light,
+      daysLeft: daysUntilDue(o.dueDate, asOf),
+      completedAt: o.completedAt,
+      returnedAt: o.returnedAt,
+    };
+  }
+
+  function rulesAt(asOf: Date): LightRules {
+    return { asOf, today: shanghaiDate(asOf), warningDays: supervision.warningDays };
+  }
+
+  function judge(facts: ObligationFacts[], rules: LightRules): JudgedObligation[] {
+    return facts.map((o) => {
+      const state = obligationState(o, rules);
+      return { ...o, state, light: obligationLight(o, state, rules) };
+    });
+  }
+
+  /** Every obligation in scope, judged at `asOf`. */
+  function judged(scope: ObligationScope, asOf: Date): JudgedObligation[] {
+    return judge(obligations.factsAsOf(scope, asOf.toISOString()), rulesAt(asOf));
+  }
+
+  function record(actor: Actor, action: string, id: number, before: unknown, after: unknown) {
+    audit.record({ at: now(), principal: actor.principal, action, entityType: 'assignment', entityId: id, before, after, requestId: actor.requestId });
+  }
+
+  /** An assignment as the API shows it, with its obligations' light and counts at `asOf`. */
+  function view(row: AssignmentRow, ofAssignment: JudgedObligation[], asOf: Date) {
+    const open = ofAssignment.filter((o) => o.state !== 'completed' && o.state !== 'waived');
+    const next = open[0];
+    const signForBy = shanghaiDate(new Date(Date.parse(row.assignedAt) + supervision.signForDays * 86_400_000));
+    return {
+      id: row.id,
+      planId: row.planId,
+      measure: { id: row.measureId, taskId: row.taskId, taskNo: row.taskNo, no: row.measureNo },
+      unit: unitRef(row.unitId),
+      via: row.viaUnitId === null ? null : unitRef(row.viaUnitId),
+      origin: row.origin,
+      assignedAt: row.assignedAt,
+      reason: row.reason,
+      acknowledged: row.acknowledgedAt === null ? null : { at: row.acknowledgedAt, contactName: row.contactName, contactPhone: row.contactPhone },
+      signForBy,
+      closed: row.closedAt === null ? null : { at: row.closedAt, note: row.closeNote ?? '' },
+      withdrawn: row.withdrawnAt === null ? null : { at: row.withdrawnAt, reason: row.withdrawnReason ?? '' },
+      light: worstLight(ofAssignment.map((o) => o.light)),
+      obligations: countStates(ofAssignment),
+      next: next ? { id: next.id, period: next.period, dueDate: next.dueDate, state: next.state, daysLeft: daysUntilDue(next.dueDate, asOf) } : null,
+      version: row.version,
+    };
+  }
+  type AssignmentView = ReturnType<typeof view>;
+
+  function load(id: number): AssignmentRow {
+    const row = assignments.get(id);
+    if (!row) throw notFound('assignment', id);
+    return row;
+  }
+
+  function viewNow(row: AssignmentRow): AssignmentView {
+    const asOf = now();
+    return view(row, judged({ planId: row.planId, assignmentId: row.id }, asOf), asOf);
+  }
+
+  /** Applies a change, records it, and answers the assignment as it now stands. */
+  function change(actor: Actor, action: string, row: AssignmentRow, fields: AssignmentChange) {
+    const before = viewNow(row);
+    assignments.update(row.id, fields);
+    const after = viewNow(load(row.id));
+    record(actor, action, row.id, before, after);
+    return { outcome: 'updated' as WriteOutcome, assignment: after };
+  }
+
+  const coordinatorOnly = (principal: Principal, what: string) => {
+    if (principal.role !== 'admin' && principal.role !== 'coordinator') throw forbidden(`Only a coordinator or an admin may ${what}.`);
+  };
+
+  return {
+    transaction,
+
+    judged,
+
+    /** A plan's assignments at `asOf`, filtered, in document order, a page of them with the total. */
+    list(planId: number, asOf: Date, filters: AssignmentFilters, page: { limit: number; offset: number }) {
+      const iso = asOf.toISOString();
+      const rows = assignments.list(planId, iso, filters);
+      const byAssignment = new Map<number, JudgedObligation[]>();
+      for (const o of judged({ planId, unitIds: filters.unitIds, taskId: filters.taskId, measureId: filters.measureId }, asOf)) {
+        const list = byAssignment.get(o.assignmentId);
+        if (list) list.push(o);
+        else byAssignment.set(o.assignmentId, [o]);
+      }
+      const shown = rows
+        .filter((r) => filters.acknowledged === undefined || (r.acknowledgedAt !== null && r.acknowledgedAt <= iso) === filters.acknowledged)
+        .filter((r) => filters.closed === undefined || (r.closedAt !== null && r.closedAt <= iso) === filters.closed)
+        .map((r) => view(r, byAssignment.get(r.id) ?? [], asOf))
+        .filter((v) => filters.light === undefined || v.light === filters.light);
+      return { items: shown.slice(page.offset, page.offset + page.limit), total: shown.length, lights: countLights(shown.map((v) => v.light)) };
+    },
+
+    /** One assignment at `asOf`, with every obligation judged. */
+    get(id: number, asOf: Date) {
+      const row = load(id);
+      const ofAssignment = judged({ planId: row.planId, assignmentId: id }, asOf);
+      const reports = assignments.reportsOf(row.measureId, row.unitId, 10);
+      return {
+        ...view(row, ofAssignment, asOf),
+        dueObligations: ofAssignment.map((o) => obligationView(row.planId, o, asOf)),
+        reports,
+      };
+    },
+
+    /** What units owe and by when, judged at `asOf`, filtered; due date first. */
+    obligations(planId: number, asOf: Date, filters: ObligationFilters, page: { limit: number; offset: number }) {
+      const dueFrom = [filters.year === undefined ? undefined : `${filters.year}-01-01`, filters.dueAfter].filter((d) => d !== undefined).sort().at(-1);
+      const dueTo = [filters.year === undefined ? undefined : `${filters.year}-12-31`, filters.dueBefore].filter((d) => d !== undefined).sort().at(0);
+      const all = judged({ planId, unitIds: filters.unitIds, dueFrom, dueTo }, asOf).filter(
+        (o) => (filters.state === undefined || o.state === filters.state) && (filters.light === undefined || o.light === filters.light),
+      );
+      const items = all.slice(page.offset, page.offset + page.limit).map((o) => obligationView(planId, o, asOf));
+      return { items, total: all.length, lights: countLights(all.map((o) => o.light)) };
+    },
+
+    unitRef,
+
+    /** 签收: the owing unit's reporter (or an admin) signs for the assignment; a repeat changes only the contact. */
+    acknowledge(actor: Actor, id: number, contact: { contactName?: string | undefined; contactPhone?: string | undefined }) {
+      return transaction(() => {
+        const row = load(id);
+        const { principal } = actor;
+        if (principal.role !== 'admin' && !(principal.role === 'reporter' && principal.unitId === row.unitId)) {
+          throw forbidden(`Only ${unitRef(row.unitId).name}'s reporter (or an admin) may sign for assignment ${id}.`);
+        }
+        if (row.withdrawnAt !== null) throw conflict(`Assignment ${id} was withdrawn on ${row.withdrawnAt}: ${row.withdrawnReason}`);
+        const fields: AssignmentChange = {};
+        if (row.acknowledgedAt === null) Object.assign(fields, { acknowledgedAt: now().toISOString(), acknowledgedByKeyId: principal.keyId });
+        if (contact.contactName !== undefined && contact.contactName !== row.contactName) fields.contactName = contact.contactName;
+        if (contact.contactPhone !== undefined && contact.contactPhone !== row.contactPhone) fields.contactPhone = contact.contactPhone;
+        if (Object.keys(fields).length === 0) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
+        return change(actor, 'assignment.acknowledge', row, fields);
+      });
+    },
+
+    /** 办结销号: only when the last obligation is completed; closing a closed assignment changes nothing. */
+    close(actor: Actor, id: number, note: string) {
+      coordinatorOnly(actor.principal, 'close an assignment');
+      return transaction(() => {
+        const row = load(id);
+        if (row.closedAt !== null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
+        if (row.withdrawnAt !== null) throw conflict(`Assignment ${id} was withdrawn; there is nothing to close.`);
+        const last = judged({ planId: row.planId, assignmentId: id }, now()).at(-1);
+        if (last && last.state !== 'completed') {
+          throw conflict(`Assignment ${id} cannot be closed: its last obligation (${last.period}, due ${last.dueDate}) is ${last.state}, not completed.`);
+        }
+        return change(actor, 'assignment.close', row, { closedAt: now().toISOString(), closedByKeyId: actor.principal.keyId, closeNote: note });
+      });
+    },
+
+    /** Opens a closed assignment again; its close-out stays in the audit trail. */
+    reopen(actor: Actor, id: number, reason: string) {
+      coordinatorOnly(actor.principal, 'reopen an assignment');
+      return transaction(() => {
+        const row = load(id);
+        if (row.closedAt === null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
+        return change(actor, 'assignment.reopen', row, { closedAt: null, closedByKeyId: null, closeNote: null, reason });
+      });
+    },
+
+    /**
+     * Narrows a collective: a member that does not really owe the measure is withdrawn, with a reason; its open
+     * obligations are waived from then on. Units the plan names itself change only by amending the plan.
+     */
+    withdraw(actor: Actor, id: number, reason: string) {
+      coordinatorOnly(actor.principal, 'withdraw an assignment');
+      return transaction(() => {
+        const row = load(id);
+        if (row.withdrawnAt !== null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
+        if (row.viaUnitId === null && row.origin !== 'added') {
+          throw conflict(`${unitRef(row.unitId).name} is named by the plan itself for this measure; only a member owing through a collective, or a unit added later, can be withdrawn.`);
+        }
+        const result = change(actor, 'assignment.withdraw', row, { withdrawnAt: now().toISOString(), withdrawnReason: reason });
+        onAssignmentsChanged();
+        return result;
+      });
+    },
+
+    /** Widens a measure: one more unit owes it from now on (or a withdrawn one again), with a reason. */
+    add(actor: Actor, input: { measureId: number; unit: UnitRef; reason: string }) {
+      coordinatorOnly(actor.principal, 'add an assignment');
+      if (input.unit.kind === 'collective') {
+        throw unprocessable('/body/unit', `names a collective, ${input.unit.name}: add its member units, each for itself`);
+      }
+      return transaction(() => {
+        const existing = assignments.find(input.measureId, input.unit.id);
+        if (existing && existing.withdrawnAt === null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(existing) };
+        if (existing) {
+          const result = change(actor, 'assignment.reinstate', existing, { withdrawnAt: null, withdrawnReason: null, reason: input.reason });
+          onAssignmentsChanged();
+          return result;
+        }
+        const schedule = assignments.scheduleOf(input.measureId);
+        const plan = assignments.planOfMeasure(input.measureId);
+        if (!plan) throw unprocessable('/body/measureId', `names no measure: ${input.measureId}`);
+        const at = now();
+        const id = assignments.insert({
+          measureId: input.measureId,
+          unitId: input.unit.id,
+          viaUnitId: null,
+          origin: 'added',
+          assignedAt: at.toISOString(),
+          reason: input.reason,
+          obligations: owedPeriods(duePeriods(schedule, plan), shanghaiDate(at)),
+        });
+        const assignment = viewNow(load(id));
+        record(actor, 'assignment.add', id, null, assignment);
+        onAssignmentsChanged();
+        return { outcome: 'created' as WriteOutcome, assignment };
+      });
+    },
+  };
+}
+
+export type AssignmentService = ReturnType<typeof createAssignmentService>;
+export type AssignmentView = ReturnType<AssignmentService['get']>;
