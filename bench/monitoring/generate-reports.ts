@@ -11,14 +11,15 @@
  * useless file, which is fine for a benchmark fixture. The server opens the file with its usual pragmas.
  *
  * What is generated (deterministic for a given N and seed, mulberry32 PRNG):
- * - Every (measure, unit) pair that may report — the measure's owners and its task's responsible units, and
- *   the members of a collective that is one of those (so the 10 counties report on all 148 measures) — in
- *   every period of 2021–2025: 5 years, 20 quarters, 60 months = 85 periods per pair.
+ * - Every standing assignment of the seeded plan (`SELECT measure_id, unit_id FROM assignments WHERE withdrawn_at
+ *   IS NULL`, as `loadSeed` builds them: a measure's named owners, else its task's responsible units, a collective
+ *   expanded to its members) — and only those, since a unit reports only on what it owes — in every period of
+ *   2021–2025: 5 years, 10 halves, 20 quarters, 60 months = 95 periods per pair.
  * - Per (measure, unit, period) key a history: a chain of approvals, each later one superseding the one before
  *   (superseded_by_id / superseded_at = the newer report's approval), optionally followed by one open report
  *   (submitted, returned or draft) — so never two open reports per key (the unique partial index holds it).
  *   Chain lengths are drawn so the total is exactly N. Because a key holds at most one `approved` report, how
- *   many of the N rows can be `approved` is capped by the number of keys (about 283k); the rest of the approval
+ *   many of the N rows can be `approved` is capped by the number of keys; the rest of the approval
  *   history is `superseded`.
  * - Timestamps follow each period: drafted around its end, submitted within days, reviewed within days to
  *   weeks, re-reported and re-approved in the following weeks; everything before CLOCK_END (2026-03-31).
@@ -28,8 +29,9 @@
  *   indicators and the task-level ones), moving along a plausible trajectory towards the target.
  * - One admin API key, the creator and reviewer of every report.
  * - report_events: every step of every report (created, updated, submitted, returned, approved, superseded), at
- *   the report's timestamps, as the service records them — follow-ups read "returned as of T" from them.
- *   `--no-events` (BENCH_EVENTS=0) leaves them out.
+ *   the report's timestamps, as the service records them; the migration's triggers on report_events keep
+ *   report_returns (each return, resolved by the next step) from them, which follow-ups and the obligations'
+ *   "returned as of T" read. `--no-events` (BENCH_EVENTS=0) leaves both out.
  * Not generated: audit_events and idempotency records (monitoring never reads them).
  */
 import fs from 'node:fs';
@@ -66,6 +68,7 @@ export interface GenerateResult {
   indicatorValues: number;
   keys: number;
   pairs: number;
+  periods: number;
   byState: Record<string, number>;
   byStatus: Record<string, number>;
   fileBytes: number;
@@ -112,11 +115,12 @@ interface Indicator {
   targetYear: number | null;
 }
 
-/** All 85 periods of the plan, in the order their reports come in (by end date; a month before its quarter and year). */
-function periodsOf(): Period[] {
+/** All 95 periods of the plan, in the order their reports come in (by end date; a month before its quarter, half and year). */
+export function periodsOf(): Period[] {
   const texts: string[] = [];
   for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) {
     texts.push(String(y));
+    for (let h = 1; h <= 2; h++) texts.push(`${y}-H${h}`);
     for (let q = 1; q <= 4; q++) texts.push(`${y}-Q${q}`);
     for (let m = 1; m <= 12; m++) texts.push(`${y}-${String(m).padStart(2, '0')}`);
   }
@@ -227,18 +231,11 @@ export function generateReports({ databasePath, reports: total, seed, events: wi
       new Date('2020-12-31T16:00:00.000Z'),
     ).key.id;
 
-    // Who may report on what: owners and responsible units of the task, and the members of such a collective.
+    // Who reports on what: exactly the standing assignments (a unit reports only on what it owes).
     const pairs = sqlite
-      .prepare(
-        `WITH carriers AS (
-           SELECT o.measure_id AS measureId, o.unit_id AS unitId FROM measure_owners o
-           UNION SELECT m.id, tu.unit_id FROM measures m JOIN task_units tu ON tu.task_id = m.task_id AND tu.role = 'responsible'
-         )
-         SELECT measureId, unitId FROM carriers
-         UNION SELECT c.measureId, um.member_id FROM carriers c JOIN unit_members um ON um.collective_id = c.unitId
-         ORDER BY 1, 2`,
-      )
+      .prepare('SELECT measure_id AS measureId, unit_id AS unitId FROM assignments WHERE withdrawn_at IS NULL ORDER BY measure_id, unit_id')
       .all() as { measureId: number; unitId: number }[];
+    if (pairs.length === 0) throw new Error('the seeded plan has no standing assignments: is loadSeed building them?');
     const indicators = sqlite
       .prepare(
         `SELECT id, task_id AS taskId, measure_id AS measureId, comparator, value, unit, direction, target_year AS targetYear FROM indicators ORDER BY id`,
@@ -461,12 +458,24 @@ export function generateReports({ databasePath, reports: total, seed, events: wi
           )
           .get() as Record<string, number>)
       : {};
-    const problems = Object.entries({ ...check, ...history, keysWithTwoApproved: twoApproved.n }).filter(([, n]) => n !== 0);
+    // report_returns, as the triggers keep it: one row per return, open exactly while its report stands returned.
+    const returns = withEvents
+      ? (sqlite
+          .prepare(
+            `SELECT
+               (SELECT count(*) FROM report_events WHERE action = 'returned') - (SELECT count(*) FROM report_returns) AS returnsNotRecorded,
+               (SELECT count(*) FROM progress_reports WHERE state = 'returned')
+                 - (SELECT count(*) FROM report_returns WHERE resolved_at IS NULL) AS openReturnsMismatch`,
+          )
+          .get() as Record<string, number>)
+      : {};
+    const problems = Object.entries({ ...check, ...history, ...returns, keysWithTwoApproved: twoApproved.n }).filter(([, n]) => n !== 0);
     if (problems.length > 0) throw new Error(`generated data is inconsistent: ${problems.map(([k, n]) => `${k}=${n}`).join(', ')}`);
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return {
       seconds,
+      periods: periods.length,
       reports: written,
       events: eventsWritten,
       indicatorValues: valuesWritten,
@@ -503,7 +512,7 @@ export function formatResult(result: GenerateResult): string {
   return [
     `generated ${result.reports.toLocaleString('en')} progress reports in ${result.seconds.toFixed(1)} s ` +
       `(${Math.round(result.reports / result.seconds).toLocaleString('en')} rows/s)`,
-    `  ${result.pairs.toLocaleString('en')} measure/unit pairs × 85 periods = ${result.keys.toLocaleString('en')} keys`,
+    `  ${result.pairs.toLocaleString('en')} measure/unit pairs × ${result.periods} periods = ${result.keys.toLocaleString('en')} keys`,
     `  states: ${list(result.byState)}`,
     `  statuses: ${list(result.byStatus)}`,
     `  report_events: ${result.events.toLocaleString('en')}, report_indicator_values: ${result.indicatorValues.toLocaleString('en')}`,
