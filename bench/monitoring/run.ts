@@ -1,6 +1,8 @@
 /**
- * The monitoring performance check: generate N progress reports (default 1,000,000), then time the dashboard,
- * follow-ups and the other monitoring reads on them. See bench/monitoring/README.md.
+ * The monitoring performance check: generate N progress reports (default 1,000,000) for the plan's standing
+ * assignments, then time the dashboard, follow-ups, obligations, assignments and the other monitoring reads on
+ * them, side by side with the minimal Fastify + better-sqlite3 baseline (baseline.ts) and the ratio. See
+ * bench/monitoring/README.md.
  *
  *   npx tsx bench/monitoring/run.ts
  *   BENCH_DB=/var/tmp/monitoring-1m.db npx tsx bench/monitoring/run.ts   # keep the generated file, reuse it next time
