@@ -203,7 +203,6 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const measures = createMeasureRepository(db);
   const indicators = createIndicatorRepository(db);
   const tasks = createTaskRepository(db);
-  const monitoring = createMonitoringService(createMonitoringRepository(db), units);
   const keys = createApiKeyRepository(db);
   const audit = createAuditRepository(db);
   const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
@@ -218,7 +217,10 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     now,
     supervision: config.supervision ?? SUPERVISION_DEFAULTS,
     onAssignmentsChanged: () => clearCatalogueCache(),
+    // Monitoring judges indicators from the obligations' reports, and its judgements colour the obligations.
+    indicatorSignals: () => monitoring.indicatorSignals,
   });
+  const monitoring = createMonitoringService(createMonitoringRepository(db), assignments, units, config.supervision ?? SUPERVISION_DEFAULTS);
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
   registerErrorHandling(app);
@@ -261,7 +263,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       if (config.requireAuthForReads) {
         monitoringAndExports.addHook('onRequest', allow(ANY_ROLE));
       }
-      registerExportRoutes(monitoringAndExports, { service: createExportService({ exports: createExportRepository(db), monitoring, tasks }), unitResolver, now });
+      registerExportRoutes(monitoringAndExports, { service: createExportService({ exports: createExportRepository(db), monitoring, assignments, tasks }), unitResolver, now });
       registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
       registerAssignmentReads(monitoringAndExports, assignmentDeps);
     },

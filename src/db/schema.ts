@@ -327,6 +327,9 @@ export const reportReturns = sqliteTable(
     measureId: integer('measure_id').notNull(),
     unitId: integer('unit_id').notNull(),
     period: text('period').notNull(),
+    /** The period's first and last day (copied from the report), so "a return within an obligation's period" is one seek. */
+    periodStart: text('period_start'),
+    periodEnd: text('period_end'),
     returnedAt: text('returned_at').notNull(),
     note: text('note'),
     /** Null while the report is still returned. */
@@ -336,7 +339,7 @@ export const reportReturns = sqliteTable(
     index('report_returns_open').on(t.returnedAt).where(sql`${t.resolvedAt} IS NULL`),
     index('report_returns_open_report').on(t.reportId).where(sql`${t.resolvedAt} IS NULL`),
     index('report_returns_resolved').on(t.resolvedAt, t.returnedAt).where(sql`${t.resolvedAt} IS NOT NULL`),
-    index('report_returns_unit_measure').on(t.unitId, t.measureId, t.returnedAt),
+    index('report_returns_answers').on(t.unitId, t.measureId, t.periodEnd, t.periodStart, t.returnedAt, t.resolvedAt),
   ],
 );
 

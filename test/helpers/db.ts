@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { projectRoot } from '../../src/db/client.js';
 
 const WRITE_TABLES = ['progress_reports', 'report_indicator_values', 'report_events', 'audit_events', 'idempotency_records', 'api_keys'];
 
@@ -41,4 +45,18 @@ export function copyCatalogueInto(target: Database.Database, loadedPath: string)
   } finally {
     target.exec('DETACH DATABASE loaded');
   }
+}
+
+/** A copy of the migrations folder that ends just before the migration whose tag ends with `before` (e.g. `_search`). */
+export function migrationsBefore(t: { teardown: (fn: () => void) => void }, before: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-tracker-migrations-'));
+  t.teardown(() => fs.rmSync(folder, { recursive: true, force: true }));
+  const source = path.join(projectRoot, 'migrations');
+  fs.cpSync(source, folder, { recursive: true });
+  const journal = JSON.parse(fs.readFileSync(path.join(source, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag.endsWith(before));
+  if (at <= 0) throw new Error(`no migration ${before} in the journal`);
+  journal.entries = journal.entries.slice(0, at);
+  fs.writeFileSync(path.join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
+  return folder;
 }

@@ -176,6 +176,7 @@ t.test('monitoring, exports and reports answer afresh every time', async (t) => 
   const coordinator = issueKey(databasePath, 'coordinator');
   const measure = (await app.inject(`/api/v1/measures?unit=${encodeURIComponent('市民政局')}&limit=1`)).json().items[0] as { id: number };
 
+  // The unit's 2024 obligation on the measure: the approved report completes it.
   const dashboardUrl = '/api/v1/dashboard?year=2024';
   const before = await app.inject(dashboardUrl);
   t.equal(before.headers.etag, undefined, 'the dashboard is not kept');
@@ -191,7 +192,7 @@ t.test('monitoring, exports and reports answer afresh every time', async (t) => 
   t.equal(approved.statusCode, 200, 'approved');
 
   const after = await app.inject(dashboardUrl);
-  t.equal(after.json().measures.completed, before.json().measures.completed + 1, 'the approved report shows up at once');
+  t.equal(after.json().obligations.completed, before.json().obligations.completed + 1, 'the approved report shows up at once');
   t.equal((await app.inject({ url: '/api/v1/reports', headers: coordinator.headers })).json().total, reportsBefore + 1);
 
   for (const url of ['/api/v1/units/3/scorecard', '/api/v1/chapters/1/progress', '/api/v1/follow-ups', '/api/v1/indicators/1/series']) {

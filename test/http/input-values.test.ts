@@ -14,15 +14,18 @@ import { issueKey } from '../helpers/keys.js';
 interface Parameter {
   name: string;
   in: string;
-  schema: { type?: string; format?: string; anyOf?: { format?: string }[] };
+  required?: boolean;
+  schema: { type?: string; format?: string; minimum?: number; anyOf?: { format?: string }[] };
 }
 const contract = JSON.parse(fs.readFileSync(path.join(projectRoot, 'openapi', 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
 };
 const getters = Object.entries(contract.paths).flatMap(([route, methods]) => (methods.get ? [{ route, parameters: methods.get.parameters ?? [] }] : []));
+/** Required query parameters (a year, say) given their smallest value, so only the parameter under test is wrong. */
+const requiredQuery = new Map(getters.map(({ route, parameters }) => [route, parameters.filter((p) => p.in === 'query' && p.required).map((p) => `&${p.name}=${p.schema.minimum ?? 1}`).join('')]));
 const takesInstant = (p: Parameter) => p.schema.format === 'date-time' || (p.schema.anyOf ?? []).some((choice) => choice.format === 'date-time');
 /** The route with every path parameter set to 1 (an id that exists for every kind). */
-const url = (route: string, query: string) => `${route.replace(/\{\w+\}/g, '1')}?${query}`;
+const url = (route: string, query: string) => `${route.replace(/\{\w+\}/g, '1')}?${query}${requiredQuery.get(route) ?? ''}`;
 
 // One instant at 00:30 on 30 June in Asia/Shanghai — still 29 June in UTC — so a date read in the wrong zone shows.
 const clock = new Date('2024-06-30T00:30:00+08:00');

@@ -1,11 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
 import { csvField, toCsv } from '../../src/modules/exports/csv.js';
-import { createMonitoringRepository } from '../../src/modules/monitoring/repository.js';
-import { createMonitoringService } from '../../src/modules/monitoring/service.js';
-import { createUnitRepository } from '../../src/modules/units/repository.js';
 import { buildTestAppWithDatabase } from '../helpers/app.js';
 import { readClient } from '../helpers/http.js';
 import { issueKey } from '../helpers/keys.js';
@@ -18,7 +14,7 @@ const bureau = issueKey(databasePath, 'reporter', '市营商环境局');
 const civil = issueKey(databasePath, 'reporter', '市民政局');
 const coordinator = issueKey(databasePath, 'coordinator');
 
-const HEADERS = ['序号', '规划章节', '规划任务', '牵头单位', '责任单位', '具体实施措施和可用来检查的工作成果', '各年度工作目标', '完成时限', '状态', '最新报告', '指标达成'];
+const HEADERS = ['序号', '规划章节', '规划任务', '牵头单位', '责任单位', '具体实施措施和可用来检查的工作成果', '各年度工作目标', '完成时限', '状态', '亮灯', '最新报告', '指标达成'];
 const FOLLOW_UP_HEADERS = ['类型', '事项', '序号', '责任单位', '起始日期', '逾期天数', '链接'];
 const MEASURES = seed.plan.tasks.reduce((n, task) => n + task.measures.length, 0);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -97,15 +93,21 @@ t.test('breakdown.xlsx: the document’s columns, one row per measure in documen
   const unnumbered = seed.plan.tasks.find((task) => task.measures.some((m) => m.no === null))!;
   t.ok(rows.some((r) => r[0] === unnumbered.no && r[5] === unnumbered.measures.find((m) => m.no === null)!.text), 'an unnumbered measure has no prefix');
 
+  // Task 1's measure is owed by every responsible unit: one of them completing 2024 is 1 of n.
+  const owing = (await get<{ total: number }>(`/api/v1/assignments?measure=${indicator.measureId}&limit=1`)).total;
+  t.ok(owing > 10);
   const task1 = rows.find((r) => r[0] === 1)!;
-  t.equal(task1[8], '已完成', 'the approved completed report makes the measure 已完成');
-  t.equal(task1[9], '2024-Q2 市营商环境局 已完成:已公示"政务诚信承诺"书, 共 42 份 详见台账');
-  t.equal(task1[10], '政务诚信承诺率 82.5% (≥80%) 已达标');
+  t.equal(task1[8], `按计划推进 1/${owing}`, 'one unit’s approved completed report does not complete the measure for the others');
+  t.equal(task1[9], '绿灯', 'due at the year’s end, more than 30 days away');
+  t.equal(task1[10], '2024-Q2 市营商环境局 已完成:已公示"政务诚信承诺"书, 共 42 份 详见台账');
+  t.equal(task1[11], '政务诚信承诺率 82.5% (≥80%) 已达标', 'the city’s figure, reported by the lead');
   const civilRow = rows[rows.findIndex((r) => r[0] === 4 && String(r[5]).startsWith('1.'))]!;
-  t.equal(civilRow[8], '按计划推进', 'approved, in progress, nothing due yet');
-  t.equal(civilRow[9], '2024-Q2 市民政局 推进中:已甄别重错码 12 条', 'the returned 2024-Q1 report does not count');
-  t.equal(rows.find((r) => r[0] === 2)![8], '未报告');
-  t.ok(rows.some((r) => r[8] === '逾期'), 'milestones of 2024 passed without completion are overdue');
+  t.equal(civilRow[8], '本年无义务', 'its one-off falls due in 2025');
+  t.equal(civilRow[10], '2024-Q2 市民政局 推进中:已甄别重错码 12 条', 'the returned 2024-Q1 report does not count');
+  t.match(String(rows.find((r) => r[0] === 2)![8]), /^未报告 0\/\d+$/);
+  const overdueRow = rows.find((r) => String(r[8]).startsWith('逾期'))!;
+  t.ok(overdueRow, 'obligations of 2024 passed without completion are overdue');
+  t.equal(overdueRow[9], '红灯');
 
   t.match(sheet.views[0], { state: 'frozen', ySplit: 1 }, 'header row frozen');
   t.ok(sheet.autoFilter, 'autofilter on the header');
@@ -114,11 +116,11 @@ t.test('breakdown.xlsx: the document’s columns, one row per measure in documen
   const task1Row = sheet.getRow(rows.indexOf(task1) + 1);
   t.equal(task1Row.getCell(6).alignment?.wrapText, true, 'long text wraps');
   const fill = (cell: ExcelJS.Cell) => (cell.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
-  t.equal(fill(task1Row.getCell(9)), 'FFC6EFCE', 'completed is green');
-  t.equal(fill(task1Row.getCell(11)), 'FFC6EFCE', 'met is green');
-  t.equal(fill(sheet.getRow(rows.indexOf(civilRow) + 1).getCell(9)), 'FFDDEBF7', 'on track is blue');
-  t.equal(fill(sheet.getRow(rows.findIndex((r) => r[8] === '逾期') + 1).getCell(9)), 'FFFFC7CE', 'overdue is red');
-  t.equal(fill(sheet.getRow(rows.findIndex((r) => r[8] === '未报告') + 1).getCell(9)), 'FFEDEDED', 'not reported is grey');
+  t.equal(fill(task1Row.getCell(9)), 'FFC6EFCE', 'a green light colours the status green');
+  t.equal(fill(task1Row.getCell(10)), 'FFC6EFCE', '…and the light cell');
+  t.equal(fill(task1Row.getCell(12)), 'FFC6EFCE', 'met is green');
+  t.equal(fill(sheet.getRow(rows.indexOf(overdueRow) + 1).getCell(10)), 'FFFFC7CE', 'red is red');
+  t.equal(fill(sheet.getRow(rows.indexOf(civilRow) + 1).getCell(9)), undefined, 'nothing due: no colour');
 });
 
 t.test('breakdown.csv: BOM, CRLF, the same rows as the workbook, RFC 4180 quoting', async (t) => {
@@ -173,46 +175,46 @@ t.test('asOf and year: the picture as it stood, the year defaulting to asOf’s'
   const before = await csv(`/api/v1/exports/breakdown.csv?asOf=${encodeURIComponent('2024-07-01T00:00:00+08:00')}`);
   t.match(before.res.headers['content-disposition'], /breakdown-2024\.csv/, 'year of asOf');
   const task1 = before.rows.find((r) => r[0] === '1')!;
-  t.same([task1[8], task1[9], task1[10]], ['未报告', '', '政务诚信承诺率 — (≥80%) 无数据'], 'nothing approved yet');
+  t.match([task1[8], task1[10], task1[11]], [/^未报告 0\/\d+$/, '', '政务诚信承诺率 — (≥80%) 无数据'], 'nothing approved yet');
   const later = await app.inject(`/api/v1/exports/breakdown.csv?asOf=${encodeURIComponent('2031-03-01T00:00:00+08:00')}`);
   t.match(later.headers['content-disposition'], /breakdown-2025\.csv/, 'kept within the plan’s years');
   const past = await csv('/api/v1/exports/breakdown.csv?year=2023');
-  t.equal(past.rows.find((r) => r[0] === '1')![9], '', 'a 2024 report is not the latest report for 2023');
+  t.equal(past.rows.find((r) => r[0] === '1')![10], '', 'a 2024 report is not the latest report for 2023');
 });
 
 t.test('follow-ups: the service’s rows with Chinese headers and kinds', async (t) => {
-  const db = openDatabase(databasePath);
-  t.teardown(() => db.$client.close());
-  const units = createUnitRepository(db);
-  const monitoring = createMonitoringService(createMonitoringRepository(db), units);
   const kinds: Record<string, string> = {
-    overdue_deadline: '逾期完成时限',
-    overdue_milestone: '逾期年度目标',
-    indicator_not_met: '指标未达标',
-    indicator_at_risk: '指标有风险',
+    overdue_obligation: '逾期未完成',
     returned_report: '退回未重报',
-    missing_report: '未按期报告',
+    indicator_not_met: '指标未达标',
+    unacknowledged: '逾期未签收',
+    due_soon: '临近到期',
+    indicator_at_risk: '指标有风险',
   };
-  const expectedRows = (unitId?: number) =>
-    monitoring.followUps(undefined, clock, { unitId }).items.map((f) => [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String));
+  type FollowUp = { kind: string; title: string; taskNo: number | null; units: { name: string }[]; since: string; daysOutstanding: number; link: string };
+  // The export holds the rows GET /follow-ups lists, every page of them.
+  const expectedRows = async (query = '') =>
+    (await all<FollowUp>(`/api/v1/follow-ups?${query}`)).map((f) => [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String));
 
-  const all = expectedRows();
-  t.ok(all.some((r) => r[0] === '退回未重报'), 'the returned report is there');
+  const everything = await expectedRows();
+  t.ok(everything.some((r) => r[0] === '退回未重报'), 'the returned report is there');
+  t.ok(everything.some((r) => r[0] === '逾期未签收'), 'the unsigned assignments are there');
   const book = await workbook('/api/v1/exports/follow-ups.xlsx');
   t.equal(book.res.headers['content-disposition'], `attachment; filename="follow-ups-2024-07-15.xlsx"; filename*=UTF-8''${encodeURIComponent('督办事项-2024-07-15')}.xlsx`);
   t.same(book.rows[0], FOLLOW_UP_HEADERS);
-  t.same(asText(book.rows.slice(1)), all, 'xlsx rows = the service’s follow-ups, worst first');
+  t.same(asText(book.rows.slice(1)), everything, 'xlsx rows = the follow-ups, worst first');
   t.match(book.sheet.views[0], { state: 'frozen', ySplit: 1 });
   const text = await csv('/api/v1/exports/follow-ups.csv');
-  t.same(text.rows, [FOLLOW_UP_HEADERS, ...all], 'csv rows too');
+  t.same(text.rows, [FOLLOW_UP_HEADERS, ...everything], 'csv rows too');
 
-  const civilUnit = units.resolve('市民政局')!;
-  const mine = await csv('/api/v1/exports/follow-ups.csv?unit=%E5%B8%82%E6%B0%91%E6%94%BF%E5%B1%80');
-  t.same(mine.rows.slice(1), expectedRows(civilUnit.id), 'unit filter, its collectives included');
-  t.ok(mine.rows.length < text.rows.length);
-  const asOf = '2023-02-01T00:00:00+08:00';
-  const past = await csv(`/api/v1/exports/follow-ups.csv?asOf=${encodeURIComponent(asOf)}`);
-  t.equal(past.rows.length - 1, monitoring.followUps(undefined, new Date(asOf)).total, 'asOf is passed on');
+  const civilUnit = '%E5%B8%82%E6%B0%91%E6%94%BF%E5%B1%80';
+  const mine = await csv(`/api/v1/exports/follow-ups.csv?unit=${civilUnit}`);
+  t.same(mine.rows.slice(1), await expectedRows(`unit=${civilUnit}`), 'unit filter');
+  t.ok(mine.rows.length > 1 && mine.rows.length < text.rows.length);
+  const asOf = encodeURIComponent('2023-12-01T00:00:00+08:00');
+  const past = await csv(`/api/v1/exports/follow-ups.csv?asOf=${asOf}`);
+  t.same(past.rows.slice(1), await expectedRows(`asOf=${asOf}`), 'asOf is passed on');
+  t.ok(past.rows.length < text.rows.length);
 });
 
 t.test('bad queries are 400 problem+json; an unknown plan is 404', async (t) => {
@@ -236,4 +238,19 @@ t.test('bad queries are 400 problem+json; an unknown plan is 404', async (t) => 
   const missing = await app.inject('/api/v1/exports/breakdown.xlsx?plan=999');
   t.equal(missing.statusCode, 404);
   t.match(missing.json(), { type: '/problems/not-found' });
+});
+
+t.test('breakdown by assignment: one row per unit owing a measure, with its sign-for, obligations, state and light', async (t) => {
+  const { res, rows } = await csv('/api/v1/exports/breakdown.csv?year=2024&by=assignment');
+  t.match(res.headers['content-disposition'], /^attachment; filename="assignments-2024\.csv"/);
+  t.same(rows[0], ['序号', '规划任务', '具体实施措施', '责任单位', '签收', '本年义务', '状态', '亮灯', '办结']);
+  const assignments = await all<{ measure: { taskNo: number }; unit: { name: string } }>('/api/v1/assignments');
+  t.equal(rows.length - 1, assignments.length, 'one row per standing assignment');
+  const bureauRow = rows.find((r) => r[0] === '1' && r[3] === '市营商环境局')!;
+  t.match(bureauRow, ['1', seedTask(1).title, /^鼓励各级政府/, '市营商环境局', '未签收', '2024（2024-12-31）已完成', '已完成', '绿灯', '']);
+  const countyRow = rows.find((r) => r[0] === '1' && r[3] === '北林区人民政府')!;
+  t.match(countyRow.slice(5, 8), ['2024（2024-12-31）待办', '办理中', '绿灯'], 'the county has not done its share');
+  const book = await workbook('/api/v1/exports/breakdown.xlsx?year=2024&by=assignment&unit=%E5%8C%97%E6%9E%97%E5%8C%BA');
+  t.ok(book.rows.length > 1, 'the task filters apply');
+  t.equal((await app.inject('/api/v1/exports/breakdown.csv?by=unit')).statusCode, 400);
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ATTAINMENTS, judgeTarget, satisfies, yearElapsed, type TargetCase } from '../../src/modules/monitoring/evaluation.js';
-import { measureStatus } from '../../src/modules/monitoring/service.js';
+import type { JudgedObligation } from '../../src/modules/assignments/service.js';
+import { countStatuses, measureProgress } from '../../src/modules/monitoring/rollup.js';
 
 const pct = (value: number) => ({ value, unit: '%' });
 const base: TargetCase = {
@@ -100,16 +101,17 @@ t.test('counts in 万户 and money in 亿元 are judged in their own unit', asyn
   t.throws(() => judgeTarget({ ...base, actual: { value: 0.5, unit: '‰' }, target: { value: 1, unit: '‱' } }), /different units/);
 });
 
-t.test('measure status for a year', async (t) => {
-  const dated = { deadlineKind: 'date' as const, deadlineDate: '2025-12-31' };
-  const none = { approvedInYear: 0, completedInYear: 0, completedBefore: 0 };
-  t.equal(measureStatus(dated, ['2024-12-31'], { ...none, completedInYear: 1 }, 2024, '2025-01-10').status, 'completed');
-  t.match(measureStatus(dated, ['2024-12-31'], none, 2024, '2025-01-10'), { status: 'overdue', overdueSince: '2024-12-31' });
-  t.equal(measureStatus(dated, ['2024-12-31'], { ...none, approvedInYear: 1 }, 2024, '2024-07-01').status, 'on_track');
-  t.equal(measureStatus(dated, ['2024-12-31'], none, 2024, '2024-07-01').status, 'not_reported');
-  t.equal(measureStatus(dated, [], { ...none, completedBefore: 1 }, 2024, '2024-07-01').status, 'not_reported', 'a 2023 completion is 2023’s target, before the deadline year');
-  t.equal(measureStatus(dated, [], { ...none, completedBefore: 1 }, 2025, '2026-01-10').status, 'completed', 'finished before the deadline year: done');
-  t.match(measureStatus(dated, [], none, 2025, '2026-01-10'), { status: 'overdue', overdueSince: '2025-12-31' }, 'the deadline passed');
-  const ongoing = { deadlineKind: 'ongoing' as const, deadlineDate: null };
-  t.equal(measureStatus(ongoing, [], { ...none, completedBefore: 1 }, 2025, '2026-01-10').status, 'not_reported', 'ongoing work is judged year by year');
+t.test('a measure for a year, from its units’ obligations: k of n, worst light', async (t) => {
+  const o = (unitId: number, state: JudgedObligation['state'], light: JudgedObligation['light'], dueDate = '2024-12-31') =>
+    ({ id: unitId * 10, assignmentId: unitId, measureId: 7, taskId: 1, unitId, kind: 'yearly', period: '2024', periodStart: '2024-01-01', periodEnd: '2024-12-31', dueDate, withdrawnAt: null, completedAt: null, reported: 0, returnedAt: null, state, light }) as JudgedObligation;
+  const of = (...obligations: JudgedObligation[]) => measureProgress(obligations).get(7);
+  t.match(of(o(1, 'completed', 'green'), o(2, 'completed', 'green')), { status: 'completed', owing: 2, completed: 2, light: 'green' });
+  t.match(of(o(1, 'completed', 'green'), o(2, 'pending', 'yellow')), { status: 'on_track', owing: 2, completed: 1, light: 'yellow' }, 'one county done is not the measure done');
+  t.match(of(o(1, 'completed', 'green'), o(2, 'overdue', 'red'), o(3, 'overdue', 'red', '2024-06-30')), { status: 'overdue', completed: 1, owing: 3, overdueUnitIds: [2, 3], overdueSince: '2024-06-30', light: 'red' });
+  t.match(of(o(1, 'pending', 'green')), { status: 'not_reported', completed: 0 });
+  t.match(of(o(1, 'reported', 'green')), { status: 'on_track' });
+  t.match(of(o(1, 'completed', 'green'), o(2, 'waived', 'green')), { status: 'completed', owing: 1, completed: 1 }, 'a waived obligation counts for nothing');
+  t.equal(of(o(1, 'waived', 'green')), undefined, 'nothing owed');
+  t.match(of(o(1, 'completed', 'green'), o(1, 'pending', 'green', '2024-06-30')), { owing: 1, completed: 0 }, 'a unit counts as done when all its obligations in scope are');
+  t.same(countStatuses(['completed', 'overdue', 'overdue']), { completed: 1, on_track: 0, overdue: 2, not_reported: 0, total: 3, shareCompleted: 0.333 });
 });

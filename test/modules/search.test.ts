@@ -1,17 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { openDatabase, projectRoot, type Db } from '../../src/db/client.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { cutSnippet, HIT_END, HIT_START, markMatches, SNIPPET_LENGTH } from '../../src/modules/search/snippet.js';
 import { loadSeed } from '../../src/seed/load-seed.js';
 import { buildTestApp, buildTestAppWithDatabase, tempDatabasePath } from '../helpers/app.js';
-import { copyCatalogueInto, rows } from '../helpers/db.js';
+import { copyCatalogueInto, migrationsBefore, rows } from '../helpers/db.js';
 import { readClient, type Page } from '../helpers/http.js';
 import { seed } from '../helpers/seed.js';
 import type { SearchHit } from '../../src/modules/search/repository.js';
@@ -213,16 +210,7 @@ t.test('writes through SQL keep the index in step (triggers)', async (t) => {
 
 t.test('a database created before the search migration upgrades and indexes its rows', async (t) => {
   // The migrations as they were before 0003_search, applied to a new file, with the seed loaded.
-  const before = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-tracker-migrations-'));
-  t.teardown(() => fs.rmSync(before, { recursive: true, force: true }));
-  const source = path.join(projectRoot, 'migrations');
-  fs.cpSync(source, before, { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(path.join(source, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const searchAt = journal.entries.findIndex((e) => e.tag.endsWith('_search'));
-  t.ok(searchAt > 0, 'the search migration is in the journal');
-  journal.entries = journal.entries.slice(0, searchAt);
-  fs.writeFileSync(path.join(before, 'meta', '_journal.json'), JSON.stringify(journal));
-
+  const before = migrationsBefore(t, '_search');
   const databasePath = tempDatabasePath(t);
   const sqlite = new Database(databasePath);
   const old = drizzle(sqlite, { schema }) as unknown as Db;

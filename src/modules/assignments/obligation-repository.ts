@@ -27,6 +27,7 @@ export interface ObligationScope {
   unitIds?: number[] | undefined;
   taskId?: number | undefined;
   measureId?: number | undefined;
+  measureIds?: number[] | undefined;
   assignmentId?: number | undefined;
   /** Due dates within [dueFrom, dueTo], ISO dates. */
   dueFrom?: string | undefined;
@@ -40,7 +41,7 @@ const ANSWERS = `r.unit_id = a.unit_id AND r.measure_id = a.measure_id
 
 /**
  * The facts of every obligation in scope, as of `asOf`: one statement, three index seeks per obligation
- * (progress_reports_answers_completed, _answers_sent, report_returns_unit_measure), however many reports there are.
+ * (progress_reports_answers_completed, _answers_sent, report_returns_answers), however many reports there are.
  */
 export function createObligationRepository(db: Db) {
   const facts = db.$client.prepare<Record<string, unknown>, ObligationFacts>(`
@@ -52,14 +53,16 @@ export function createObligationRepository(db: Db) {
           AND r.reviewed_at <= :asOf AND (r.superseded_at IS NULL OR r.superseded_at > :asOf)) AS completedAt,
       EXISTS (SELECT 1 FROM progress_reports r
         WHERE ${ANSWERS} AND r.state <> 'draft' AND coalesce(r.submitted_at, r.created_at) <= :asOf) AS reported,
-      (SELECT min(x.returned_at) FROM report_returns x JOIN progress_reports r ON r.id = x.report_id
-        WHERE x.unit_id = a.unit_id AND x.measure_id = a.measure_id AND ${ANSWERS}
+      (SELECT min(x.returned_at) FROM report_returns x
+        WHERE x.unit_id = a.unit_id AND x.measure_id = a.measure_id
+          AND x.period_end BETWEEN o.period_start AND o.period_end AND x.period_start >= o.period_start
           AND x.returned_at <= :asOf AND (x.resolved_at IS NULL OR x.resolved_at > :asOf)) AS returnedAt
     FROM obligations o JOIN assignments a ON a.id = o.assignment_id JOIN measures m ON m.id = a.measure_id
       JOIN tasks t ON t.id = m.task_id
     WHERE t.plan_id = :planId AND a.assigned_at <= :asOf
       AND (:unitIds IS NULL OR a.unit_id IN (SELECT value FROM json_each(:unitIds)))
       AND (:taskId IS NULL OR m.task_id = :taskId) AND (:measureId IS NULL OR a.measure_id = :measureId)
+      AND (:measureIds IS NULL OR a.measure_id IN (SELECT value FROM json_each(:measureIds)))
       AND (:assignmentId IS NULL OR o.assignment_id = :assignmentId)
       AND (:dueFrom IS NULL OR o.due_date >= :dueFrom) AND (:dueTo IS NULL OR o.due_date <= :dueTo)
     ORDER BY o.due_date, t.no, m.position, a.unit_id, o.period`);
@@ -72,6 +75,7 @@ export function createObligationRepository(db: Db) {
         unitIds: scope.unitIds ? JSON.stringify(scope.unitIds) : null,
         taskId: scope.taskId ?? null,
         measureId: scope.measureId ?? null,
+        measureIds: scope.measureIds ? JSON.stringify(scope.measureIds) : null,
         assignmentId: scope.assignmentId ?? null,
         dueFrom: scope.dueFrom ?? null,
         dueTo: scope.dueTo ?? null,

@@ -4,7 +4,7 @@ import { shanghaiDate } from '../../http/calendar.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
-import { countLights, daysUntilDue, obligationLight, obligationState, worstLight, type Light, type LightRules, type ObligationState } from './lights.js';
+import { countLights, daysUntilDue, obligationLight, obligationState, worstLight, type IndicatorSignal, type Light, type LightRules, type ObligationState } from './lights.js';
 import type { ObligationFacts, ObligationRepository, ObligationScope } from './obligation-repository.js';
 import type { AssignmentChange, AssignmentRepository, AssignmentRow } from './repository.js';
 import { duePeriods, owedPeriods } from './schedule.js';
@@ -26,7 +26,19 @@ interface AssignmentDeps {
   supervision: Supervision;
   /** Told after a write changes who owes a measure (added, withdrawn, reinstated). */
   onAssignmentsChanged?: () => void;
+  /** What indicators say about each unit's obligations (red when not met, yellow at risk); none when not given. */
+  indicatorSignals?: () => IndicatorSignals | undefined;
 }
+
+/** The date by which an assignment given at `assignedAt` is to be signed for (Asia/Shanghai). */
+export function signForDate(assignedAt: string, signForDays: number): string {
+  return shanghaiDate(new Date(Date.parse(assignedAt) + signForDays * 86_400_000));
+}
+
+/** What indicators say about one unit's obligations on a measure in a year (see monitoring/indicator-figures.ts). */
+export type SignalLookup = (measureId: number, unitId: number, year: number) => IndicatorSignal | undefined;
+/** The signals of a plan's indicators for some years, as of an instant. */
+export type IndicatorSignals = (planId: number, years: number[], asOf: Date) => SignalLookup;
 
 /** An obligation judged at an instant. */
 export type JudgedObligation = ObligationFacts & { state: ObligationState; light: Light };
@@ -60,7 +72,7 @@ const countStates = (judged: JudgedObligation[]) => {
  * closed out (办结) by the coordinator when the last obligation is completed, narrowed or widened with a reason.
  */
 export function createAssignmentService(deps: AssignmentDeps) {
-  const { transaction, assignments, obligations, units, audit, now, supervision, onAssignmentsChanged = () => {} } = deps;
+  const { transaction, assignments, obligations, units, audit, now, supervision, onAssignmentsChanged = () => {}, indicatorSignals = () => undefined } = deps;
 
   const unitRefs = new Map<number, UnitRef>();
   const unitRef = (id: number): UnitRef => {
@@ -110,16 +122,16 @@ export function createAssignmentService(deps: AssignmentDeps) {
     return { asOf, today: shanghaiDate(asOf), warningDays: supervision.warningDays };
   }
 
-  function judge(facts: ObligationFacts[], rules: LightRules): JudgedObligation[] {
+  /** Every obligation in scope, judged at `asOf`, indicators included (`signals` when the caller has them already). */
+  function judged(scope: ObligationScope, asOf: Date, signals?: SignalLookup): JudgedObligation[] {
+    const facts = obligations.factsAsOf(scope, asOf.toISOString());
+    const rules = rulesAt(asOf);
+    const years = [...new Set(facts.map((o) => Number(o.dueDate.slice(0, 4))))];
+    const signalOf = signals ?? (facts.length === 0 ? undefined : indicatorSignals()?.(scope.planId, years, asOf));
     return facts.map((o) => {
       const state = obligationState(o, rules);
-      return { ...o, state, light: obligationLight(o, state, rules) };
+      return { ...o, state, light: obligationLight(o, state, rules, signalOf?.(o.measureId, o.unitId, Number(o.dueDate.slice(0, 4)))) };
     });
-  }
-
-  /** Every obligation in scope, judged at `asOf`. */
-  function judged(scope: ObligationScope, asOf: Date): JudgedObligation[] {
-    return judge(obligations.factsAsOf(scope, asOf.toISOString()), rulesAt(asOf));
   }
 
   function record(actor: Actor, action: string, id: number, before: unknown, after: unknown) {
@@ -130,7 +142,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
   function view(row: AssignmentRow, ofAssignment: JudgedObligation[], asOf: Date) {
     const open = ofAssignment.filter((o) => o.state !== 'completed' && o.state !== 'waived');
     const next = open[0];
-    const signForBy = shanghaiDate(new Date(Date.parse(row.assignedAt) + supervision.signForDays * 86_400_000));
+    const signForBy = signForDate(row.assignedAt, supervision.signForDays);
     return {
       id: row.id,
       planId: row.planId,
@@ -172,6 +184,15 @@ export function createAssignmentService(deps: AssignmentDeps) {
     return { outcome: 'updated' as WriteOutcome, assignment: after };
   }
 
+  /** The assignments of a plan given by `asOf` and not withdrawn by then, with their sign-for dates, in document order. */
+  function standingAssignments(planId: number, asOf: Date, unitIds?: number[]) {
+    const iso = asOf.toISOString();
+    return assignments
+      .list(planId, iso, { unitIds })
+      .filter((a) => !(a.withdrawnAt !== null && a.withdrawnAt <= iso))
+      .map((a) => ({ ...a, signForBy: signForDate(a.assignedAt, supervision.signForDays) }));
+  }
+
   const coordinatorOnly = (principal: Principal, what: string) => {
     if (principal.role !== 'admin' && principal.role !== 'coordinator') throw forbidden(`Only a coordinator or an admin may ${what}.`);
   };
@@ -180,6 +201,14 @@ export function createAssignmentService(deps: AssignmentDeps) {
     transaction,
 
     judged,
+
+    standingAssignments,
+
+    /** The open assignments (standing, not closed by `asOf`) of a plan, with their sign-for dates. */
+    openAssignments(planId: number, asOf: Date, unitIds?: number[]) {
+      const iso = asOf.toISOString();
+      return standingAssignments(planId, asOf, unitIds).filter((a) => !(a.closedAt !== null && a.closedAt <= iso));
+    },
 
     /** A plan's assignments at `asOf`, filtered, in document order, a page of them with the total. */
     list(planId: number, asOf: Date, filters: AssignmentFilters, page: { limit: number; offset: number }) {
@@ -223,6 +252,9 @@ export function createAssignmentService(deps: AssignmentDeps) {
     },
 
     unitRef,
+
+    /** What an obligation of a measure due on a date owes (the target for its year, else the ongoing targets). */
+    targetOf: (planId: number, measureId: number, dueDate: string) => targetOf(measureTexts(planId).get(measureId)!, dueDate),
 
     /** 签收: the owing unit's reporter (or an admin) signs for the assignment; a repeat changes only the contact. */
     acknowledge(actor: Actor, id: number, contact: { contactName?: string | undefined; contactPhone?: string | undefined }) {

@@ -5,6 +5,7 @@ import { problemResponses } from '../../http/problem.js';
 import { invalidField } from '../../domain/errors.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { toCsv } from './csv.js';
+import { followUpLink } from '../monitoring/routes.js';
 import { BREAKDOWN_COLUMNS, FOLLOW_UP_COLUMNS, type ExportService } from './service.js';
 import { BreakdownExportQuery, CSV_TYPE, csvResponse, FollowUpExportQuery, XLSX_TYPE, xlsxResponse } from './schemas.js';
 import { toCsvText, toXlsx, type Table } from './table.js';
@@ -41,16 +42,17 @@ const BREAKDOWN_EXAMPLE = toCsv(
       '1.督促各地民政部门规范使用“全国基层政权建设和社区治理信息系统”。甄别市属社会组织重错码原因,注意校对解决重错码问题。(市民政局)',
       '2025年底,社会组织重错码率降至1‰以下。',
       '2025年底前。',
-      '已完成',
+      '已完成 1/1',
+      '绿灯',
       '2024-Q3 市民政局 已完成:已甄别市属社会组织重错码 12 条',
-      '社会组织统一社会信用代码重错码率 0.5‰ (<1‰) 已达标',
+      '社会组织统一社会信用代码重错码率 0.5‰ (≤1‰) 已达标',
     ],
   ],
 ).slice(1);
 
 const FOLLOW_UP_EXAMPLE = toCsv(
   FOLLOW_UP_COLUMNS.map((c) => c.header),
-  [['逾期年度目标', 'Milestone due 2024-12-31 has no completed report: 2024年底前完成…', 12, '市民政局', '2024-12-31', 31, '/api/v1/measures/27']],
+  [['逾期未完成', '任务1 2024 应于 2024-12-31 前完成，未见完成报告', 1, '北林区人民政府', '2024-12-31', 31, '/api/v1/assignments/49']],
 ).slice(1);
 
 const FORMAT_NOTES = {
@@ -68,7 +70,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
           operationId: format === 'xlsx' ? 'exportBreakdownXlsx' : 'exportBreakdownCsv',
           summary: `The breakdown table as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
           description: [
-            'The responsibility breakdown table (任务责任分工和实施措施分解表), one row per implementation measure in document order, with the document’s columns — 序号, 规划章节, 规划任务, 牵头单位, 责任单位 (cells as printed), 具体实施措施和可用来检查的工作成果 (with its printed `N.`), 各年度工作目标, 完成时限 — followed by 状态 (the measure’s status for `year`: 已完成, 按计划推进, 逾期, 未报告), 最新报告 (the latest approved report for a period starting by the end of `year`: period, unit, reported status, the narrative’s first 80 characters) and 指标达成 (each indicator of the measure or of its whole task with a target in `year`: latest approved value, target, 已达标 / 未达标 / 有风险 / 进展正常 / 无数据).',
+            'The responsibility breakdown table (任务责任分工和实施措施分解表), one row per implementation measure in document order, with the document’s columns — 序号, 规划章节, 规划任务, 牵头单位, 责任单位 (cells as printed), 具体实施措施和可用来检查的工作成果 (with its printed `N.`), 各年度工作目标, 完成时限 — followed by 状态 (the measure’s status for `year` from the obligations due in it — 已完成, 按计划推进, 逾期, 未报告 — and k/n, how many of the n units owing it have completed; 本年无义务 when nothing is due that year), 亮灯 (红灯, 黄灯, 绿灯; the 状态 and 亮灯 cells are coloured with it), 最新报告 (the latest approved report for a period starting by the end of `year`: period, unit, reported status, the narrative’s first 80 characters) and 指标达成 (each indicator of the measure or of its whole task with a target in `year`: the city’s figure, target, 已达标 / 未达标 / 有风险 / 进展正常 / 无数据; an indicator judged unit by unit shows how many units met it). With `by=assignment`, one row per unit owing a measure instead (责任清单): 序号, 规划任务, 具体实施措施, 责任单位, 签收, 本年义务 (each obligation due in `year` with its due date and state), 状态, 亮灯, 办结.',
             'Filters are those of `GET /tasks` (`chapter`, `unit` + `role`, `deadlineYear`, `q`): they select tasks, and every measure of a selected task is exported. An unknown unit, `role` without `unit`, or a `year` outside the plan’s years is a 400.',
             format === 'xlsx'
               ? `${FORMAT_NOTES.xlsx} 状态 cells are coloured (green completed, blue on track, red overdue, grey not reported); 指标达成 cells take the colour of their worst indicator (red not met, amber at risk, grey no data, blue on track, green met).`
@@ -85,12 +87,15 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
         },
       },
       async (request, reply) => {
-        const { plan, year, asOf, unit, role, ...filters } = request.query;
+        const { plan, year, asOf, unit, role, by, ...filters } = request.query;
         if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
         const unitIds = unitResolver.unitFilter('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
-        const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role } });
-        return send(reply, format, result.table, { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` }, at);
+        const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role }, by });
+        const names = by === 'assignment'
+          ? { ascii: `assignments-${result.year}`, chinese: `${result.year}年责任清单` }
+          : { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` };
+        return send(reply, format, result.table, names, at);
       },
     );
 
@@ -102,9 +107,9 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
           operationId: format === 'xlsx' ? 'exportFollowUpsXlsx' : 'exportFollowUpsCsv',
           summary: `What to chase (督办) as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
           description: [
-            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期完成时限, 逾期年度目标, 指标未达标, 指标有风险, 退回未重报, 未按期报告), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the API path of the measure, report or indicator series).',
-            'Filter by `unit` (id, name or alias; its collectives’ items included); an unknown unit is a 400.',
-            format === 'xlsx' ? `${FORMAT_NOTES.xlsx} 类型 cells are coloured: red overdue or not met, amber at risk or returned, grey missing report.` : FORMAT_NOTES.csv,
+            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the API path of the assignment, report or indicator series).',
+            'Filter by `unit` (id, name or alias; a collective gives its members’ items); an unknown unit is a 400.',
+            format === 'xlsx' ? `${FORMAT_NOTES.xlsx} 类型 cells are coloured: red overdue or not met, amber at risk, returned, unsigned or due soon.` : FORMAT_NOTES.csv,
           ].join('\n\n'),
           querystring: FollowUpExportQuery,
           response: {
@@ -118,9 +123,9 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
       },
       async (request, reply) => {
         const { plan, asOf, unit } = request.query;
-        const unitId = unitResolver.unitFilter('unit', unit)?.[0];
+        const unitIds = unitResolver.owingUnits('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
-        const result = service.followUps({ plan, asOf: at, unitId });
+        const result = service.followUps({ plan, asOf: at, unitIds }, followUpLink);
         return send(reply, format, result.table, { ascii: `follow-ups-${result.date}`, chinese: `督办事项-${result.date}` }, at);
       },
     );

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from '../../http/enum.js';
 import { instantFilter, unitFilter, yearFilter } from '../../http/filters.js';
 import { TaskListQuery } from '../tasks/schemas.js';
 
@@ -18,6 +19,11 @@ export const BreakdownExportQuery = Type.Object(
       yearFilter('The year the 状态 and 指标达成 columns judge; default the year of `asOf` in Asia/Shanghai, kept within the plan’s years. A year outside the plan’s years is a 400.'),
     ),
     asOf: Type.Optional(asOf),
+    by: Type.Optional(
+      StringEnum(['measure', 'assignment'] as const, {
+        description: 'measure (default): the document’s table, one row per measure; assignment: one row per unit owing a measure (责任清单), with its sign-for, its obligations due in `year`, state, light and close-out.',
+      }),
+    ),
     ...taskFilters,
   },
   { additionalProperties: false },
@@ -27,7 +33,7 @@ export const FollowUpExportQuery = Type.Object(
   {
     plan: Type.Optional(plan),
     asOf: Type.Optional(asOf),
-    unit: Type.Optional(unitFilter('Only items whose units include this unit or a collective it belongs to.')),
+    unit: Type.Optional(unitFilter('Only items of this unit; a collective gives its members’.')),
   },
   { additionalProperties: false },
 );

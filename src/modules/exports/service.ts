@@ -1,8 +1,13 @@
 import type { PROGRESS_STATUSES } from '../../db/schema.js';
 import { invalidField } from '../../domain/errors.js';
-import type { Attainment } from '../monitoring/evaluation.js';
 import { shanghaiDate, shanghaiYear } from '../../http/calendar.js';
-import type { FollowUpKind, MeasureStatus, MonitoringService } from '../monitoring/service.js';
+import type { Light } from '../assignments/lights.js';
+import type { AssignmentService } from '../assignments/service.js';
+import type { Attainment } from '../monitoring/evaluation.js';
+import type { FollowUpKind, FollowUpSubject } from '../monitoring/follow-ups.js';
+import type { JudgedIndicator } from '../monitoring/indicator-figures.js';
+import { measureProgress, type MeasureProgress, type MeasureStatus } from '../monitoring/rollup.js';
+import type { MonitoringService } from '../monitoring/service.js';
 import type { TaskFilters, TaskRepository } from '../tasks/repository.js';
 import type { ExportRepository, LatestReport } from './repository.js';
 import type { Column, Row, Table, Tone } from './table.js';
@@ -13,7 +18,8 @@ export const STATUS_WORDS: Record<MeasureStatus, string> = {
   overdue: '逾期',
   not_reported: '未报告',
 };
-const STATUS_TONES: Record<MeasureStatus, Tone> = { completed: 'green', on_track: 'blue', overdue: 'red', not_reported: 'grey' };
+export const LIGHT_WORDS: Record<Light, string> = { green: '绿灯', yellow: '黄灯', red: '红灯' };
+const LIGHT_TONES: Record<Light, Tone> = { green: 'green', yellow: 'amber', red: 'red' };
 
 export const ATTAINMENT_WORDS: Record<Attainment, string> = {
   met: '已达标',
@@ -27,21 +33,22 @@ const ATTAINMENT_TONES: Record<Attainment, Tone> = { met: 'green', on_track: 'bl
 const ATTAINMENT_SEVERITY: Attainment[] = ['not_met', 'at_risk', 'no_data', 'on_track', 'met'];
 
 export const FOLLOW_UP_WORDS: Record<FollowUpKind, string> = {
-  overdue_deadline: '逾期完成时限',
-  overdue_milestone: '逾期年度目标',
-  indicator_not_met: '指标未达标',
-  indicator_at_risk: '指标有风险',
+  overdue_obligation: '逾期未完成',
   returned_report: '退回未重报',
-  missing_report: '未按期报告',
+  indicator_not_met: '指标未达标',
+  unacknowledged: '逾期未签收',
+  due_soon: '临近到期',
+  indicator_at_risk: '指标有风险',
 };
 const FOLLOW_UP_TONES: Record<FollowUpKind, Tone> = {
-  overdue_deadline: 'red',
-  overdue_milestone: 'red',
-  indicator_not_met: 'red',
-  indicator_at_risk: 'amber',
+  overdue_obligation: 'red',
   returned_report: 'amber',
-  missing_report: 'grey',
+  indicator_not_met: 'red',
+  unacknowledged: 'amber',
+  due_soon: 'amber',
+  indicator_at_risk: 'amber',
 };
+const OBLIGATION_WORDS = { pending: '待办', reported: '已报告', completed: '已完成', overdue: '逾期', waived: '免于履行' } as const;
 
 const PROGRESS_WORDS: Record<(typeof PROGRESS_STATUSES)[number], string> = {
   not_started: '未开始',
@@ -64,12 +71,29 @@ export const BREAKDOWN_COLUMNS: Column[] = [
   { header: '具体实施措施和可用来检查的工作成果', width: 56, wrap: true },
   { header: '各年度工作目标', width: 40, wrap: true },
   { header: '完成时限', width: 12, wrap: true },
-  { header: '状态', width: 12 },
+  { header: '状态', width: 14, wrap: true },
+  { header: '亮灯', width: 8 },
   { header: '最新报告', width: 40, wrap: true },
   { header: '指标达成', width: 36, wrap: true },
 ];
 const STATUS_COLUMN = 8;
-const ATTAINMENT_COLUMN = 10;
+const LIGHT_COLUMN = 9;
+const ATTAINMENT_COLUMN = 11;
+
+/** `?by=assignment`: one row per unit owing a measure. */
+export const ASSIGNMENT_COLUMNS: Column[] = [
+  { header: '序号', width: 6 },
+  { header: '规划任务', width: 28, wrap: true },
+  { header: '具体实施措施', width: 48, wrap: true },
+  { header: '责任单位', width: 20, wrap: true },
+  { header: '签收', width: 12 },
+  { header: '本年义务', width: 30, wrap: true },
+  { header: '状态', width: 10 },
+  { header: '亮灯', width: 8 },
+  { header: '办结', width: 12 },
+];
+const ASSIGNMENT_STATE_COLUMN = 6;
+const ASSIGNMENT_LIGHT_COLUMN = 7;
 
 export const FOLLOW_UP_COLUMNS: Column[] = [
   { header: '类型', width: 14 },
@@ -95,12 +119,21 @@ function reportCell(report: LatestReport | undefined): string {
   return narrative ? `${head}:${narrative}` : head;
 }
 
-type Judged = ReturnType<MonitoringService['indicatorAttainment']>[number];
+/** The attainments shown for an indicator: the city's figure, else its members' (each_member). */
+const attainmentsOf = (j: JudgedIndicator): Attainment[] => (j.city ? [j.city.attainment!] : j.members.flatMap((m) => m.attainment ?? []));
 
-/** `政务诚信承诺率 82.5% (≥80%) 已达标`, one line per indicator. */
-function attainmentLine(j: Judged): string {
-  const actual = j.actual === null ? '—' : `${j.actual}${j.unit}`;
-  return `${j.name} ${actual} (${COMPARATOR_SIGNS[j.comparator] ?? j.comparator}${j.target}${j.unit}) ${ATTAINMENT_WORDS[j.attainment]}`;
+/** `政务诚信承诺率 82.5% (≥80%) 已达标`, one line per indicator; an indicator judged per member counts those that met it. */
+function attainmentLine(j: JudgedIndicator): string {
+  const { indicator, target } = j;
+  const goal = `(${COMPARATOR_SIGNS[target.comparator] ?? target.comparator}${target.value}${indicator.unit})`;
+  if (!j.city) return `${indicator.name} ${goal} ${j.members.filter((m) => m.attainment === 'met').length}/${j.members.length} 个单位已达标`;
+  const actual = j.city.actual === null ? '—' : `${j.city.actual}${indicator.unit}`;
+  return `${indicator.name} ${actual} ${goal} ${ATTAINMENT_WORDS[j.city.attainment!]}`;
+}
+
+/** `按计划推进 9/72`: the status, and how many of the owing units have completed the year's work. */
+function statusCell(p: MeasureProgress | undefined): string {
+  return p ? `${STATUS_WORDS[p.status]} ${p.completed}/${p.owing}` : '本年无义务';
 }
 
 export interface BreakdownQuery {
@@ -109,10 +142,12 @@ export interface BreakdownQuery {
   asOf: Date;
   /** The `/tasks` filters, units already resolved. */
   filters: Omit<TaskFilters, 'plan'>;
+  /** One row per measure (the document's table), or one per unit owing a measure. */
+  by?: 'measure' | 'assignment' | undefined;
 }
 
-export function createExportService(deps: { exports: ExportRepository; monitoring: MonitoringService; tasks: TaskRepository }) {
-  const { exports, monitoring, tasks } = deps;
+export function createExportService(deps: { exports: ExportRepository; monitoring: MonitoringService; assignments: AssignmentService; tasks: TaskRepository }) {
+  const { exports, monitoring, assignments, tasks } = deps;
 
   /** The ids of the tasks `GET /tasks` would list for these filters (every page). */
   function taskIds(filters: TaskFilters): Set<number> {
@@ -122,6 +157,72 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
       for (const task of page.items) ids.add(task.id);
       if (page.items.length === 0 || ids.size >= page.total) return ids;
     }
+  }
+
+  /** The document's table, one row per measure, with its status (k of n), light, latest report and indicators for the year. */
+  function measureTable(planId: number, year: number, selected: Set<number>, progress: Map<number, MeasureProgress>, asOf: Date): Table {
+    const latest = exports.latestReports(planId, year, asOf.toISOString());
+    const judged = monitoring.indicatorsFor(planId, year, asOf);
+    const rows: Row[] = exports
+      .rows(planId)
+      .filter((r) => selected.has(r.taskId))
+      .map((r) => {
+        const measure = progress.get(r.measureId);
+        // The measure's own indicators and those its task states as a whole.
+        const indicators = judged.filter((j) => j.indicator.measureId === r.measureId || (j.indicator.measureId === null && j.indicator.taskId === r.taskId));
+        const worst = ATTAINMENT_SEVERITY.find((a) => indicators.some((j) => attainmentsOf(j).includes(a)));
+        return {
+          cells: [
+            r.taskNo,
+            r.chapterTitle,
+            r.taskTitle,
+            r.leadUnitsText,
+            r.responsibleUnitsText,
+            r.measureNo === null ? r.measureText : `${r.measureNo}.${r.measureText}`,
+            r.targetsText,
+            r.deadlineText,
+            statusCell(measure),
+            measure ? LIGHT_WORDS[measure.light] : '',
+            reportCell(latest.get(r.measureId)),
+            indicators.map(attainmentLine).join('\n'),
+          ],
+          tones: {
+            ...(measure ? { [STATUS_COLUMN]: LIGHT_TONES[measure.light], [LIGHT_COLUMN]: LIGHT_TONES[measure.light] } : {}),
+            ...(worst ? { [ATTAINMENT_COLUMN]: ATTAINMENT_TONES[worst] } : {}),
+          },
+        };
+      });
+    return { sheetName: `${year}年分解表`, columns: BREAKDOWN_COLUMNS, rows };
+  }
+
+  /** One row per unit owing a measure: its sign-for, its obligations due in the year, its state and light, its close-out. */
+  function assignmentTable(planId: number, year: number, selected: Set<number>, obligations: ReturnType<AssignmentService['judged']>, asOf: Date): Table {
+    const texts = new Map(exports.rows(planId).map((r) => [r.measureId, r]));
+    const iso = asOf.toISOString();
+    const rows: Row[] = assignments
+      .standingAssignments(planId, asOf)
+      .filter((a) => selected.has(a.taskId))
+      .map((a) => {
+        const r = texts.get(a.measureId)!;
+        const owed = obligations.filter((o) => o.assignmentId === a.id);
+        const light = owed.some((o) => o.light === 'red') ? 'red' : owed.some((o) => o.light === 'yellow') ? 'yellow' : 'green';
+        const state = owed.length === 0 ? '本年无义务' : owed.every((o) => o.state === 'completed' || o.state === 'waived') ? '已完成' : owed.some((o) => o.state === 'overdue') ? '逾期' : '办理中';
+        return {
+          cells: [
+            r.taskNo,
+            r.taskTitle,
+            r.measureNo === null ? r.measureText : `${r.measureNo}.${r.measureText}`,
+            monitoring.unitRef(a.unitId).name,
+            a.acknowledgedAt !== null && a.acknowledgedAt <= iso ? shanghaiDate(new Date(a.acknowledgedAt)) : '未签收',
+            owed.map((o) => `${o.period}（${o.dueDate}）${OBLIGATION_WORDS[o.state]}`).join('\n'),
+            state,
+            LIGHT_WORDS[light],
+            a.closedAt !== null && a.closedAt <= iso ? shanghaiDate(new Date(a.closedAt)) : '',
+          ],
+          tones: { [ASSIGNMENT_STATE_COLUMN]: LIGHT_TONES[light], [ASSIGNMENT_LIGHT_COLUMN]: LIGHT_TONES[light] },
+        };
+      });
+    return { sheetName: `${year}年责任清单`, columns: ASSIGNMENT_COLUMNS, rows };
   }
 
   return {
@@ -137,53 +238,24 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
       }
       const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(query.asOf)));
       const selected = taskIds({ ...query.filters, plan: plan.id });
-      const statuses = new Map(
-        monitoring.statuses(plan.id, monitoring.catalogue(plan.id), year, query.asOf).map((s) => [s.measure.id, s.status]),
-      );
-      const latest = exports.latestReports(plan.id, year, query.asOf.toISOString());
-      const judged = monitoring.indicatorAttainment(plan.id, year, query.asOf);
-
-      const rows: Row[] = exports
-        .rows(plan.id)
-        .filter((r) => selected.has(r.taskId))
-        .map((r) => {
-          const status = statuses.get(r.measureId) ?? 'not_reported';
-          // The measure's own indicators and those its task states as a whole.
-          const indicators = judged.filter((j) => j.measureId === r.measureId || (j.measureId === null && j.taskId === r.taskId));
-          const worst = ATTAINMENT_SEVERITY.find((a) => indicators.some((j) => j.attainment === a));
-          return {
-            cells: [
-              r.taskNo,
-              r.chapterTitle,
-              r.taskTitle,
-              r.leadUnitsText,
-              r.responsibleUnitsText,
-              r.measureNo === null ? r.measureText : `${r.measureNo}.${r.measureText}`,
-              r.targetsText,
-              r.deadlineText,
-              STATUS_WORDS[status],
-              reportCell(latest.get(r.measureId)),
-              indicators.map(attainmentLine).join('\n'),
-            ],
-            tones: { [STATUS_COLUMN]: STATUS_TONES[status], ...(worst ? { [ATTAINMENT_COLUMN]: ATTAINMENT_TONES[worst] } : {}) },
-          };
-        });
-      const table: Table = { sheetName: `${year}年分解表`, columns: BREAKDOWN_COLUMNS, rows };
+      const obligations = assignments.judged({ planId: plan.id, dueFrom: `${year}-01-01`, dueTo: `${year}-12-31` }, query.asOf);
+      const progress = measureProgress(obligations);
+      const table = query.by === 'assignment' ? assignmentTable(plan.id, year, selected, obligations, query.asOf) : measureTable(plan.id, year, selected, progress, query.asOf);
       return { plan, year, table };
     },
 
     /** The follow-ups (督办事项) as of `asOf`, worst first, of one unit (and its collectives) when given. */
-    followUps(query: { plan?: number | undefined; asOf: Date; unitId?: number | undefined }) {
+    followUps(query: { plan?: number | undefined; asOf: Date; unitIds?: number[] | undefined }, linkOf: (subject: FollowUpSubject) => string) {
       const plan = monitoring.planOf(query.plan);
-      const rows: Row[] = monitoring.followUps(plan.id, query.asOf, { unitId: query.unitId }).items.map((item) => ({
+      const rows: Row[] = monitoring.followUps(plan.id, query.asOf, { unitIds: query.unitIds }).items.map((item) => ({
         cells: [
           FOLLOW_UP_WORDS[item.kind],
           item.title,
           item.taskNo,
-          item.units.map((u) => u.name).join('、'),
+          item.unitIds.map((id) => monitoring.unitRef(id).name).join('、'),
           item.since,
           item.daysOutstanding,
-          item.link,
+          linkOf(item.subject),
         ],
         tones: { 0: FOLLOW_UP_TONES[item.kind] },
       }));

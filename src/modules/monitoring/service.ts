@@ -1,112 +1,26 @@
-import { endOfShanghaiDay, shanghaiDate } from '../../http/calendar.js';
+import type { Supervision } from '../../config.js';
 import { notFound } from '../../domain/errors.js';
+import { shanghaiDate } from '../../http/calendar.js';
+import { countLights, type IndicatorSignal } from '../assignments/lights.js';
+import type { AssignmentService, JudgedObligation, SignalLookup } from '../assignments/service.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
-import { judgeTarget, type Attainment, type Comparator, type Direction } from './evaluation.js';
-import type { MeasureActivity, MeasureRow, MonitoringRepository } from './repository.js';
-
-type ReturnedReport = ReturnType<MonitoringRepository['returnedPage']>[number];
-
-export const MEASURE_STATUSES = ['completed', 'on_track', 'overdue', 'not_reported'] as const;
-export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
-export type StatusCounts = Record<MeasureStatus, number> & { total: number; shareCompleted: number };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Whole days from the end of `date` (Asia/Shanghai) to `asOf`. */
-function daysSince(date: string, asOf: Date): number {
-  return Math.max(0, Math.floor((asOf.getTime() - endOfShanghaiDay(date)) / DAY_MS));
-}
-
-export function countStatuses(statuses: MeasureStatus[]): StatusCounts {
-  const counts = { completed: 0, on_track: 0, overdue: 0, not_reported: 0 };
-  for (const status of statuses) counts[status]++;
-  const total = statuses.length;
-  return { ...counts, total, shareCompleted: total === 0 ? 0 : Math.round((counts.completed / total) * 1000) / 1000 };
-}
-
-/**
- * Completed in a year: an approved report for the year says so; or the measure's deadline falls in this year or an
- * earlier one and it was reported completed in an earlier year (finished work stays finished; before the deadline
- * year a completed report is that year's annual target, which does not carry over).
- */
-export function isCompleted(
-  measure: Pick<MeasureRow, 'deadlineKind' | 'deadlineDate'>,
-  activity: Pick<MeasureActivity, 'completedInYear' | 'completedBefore'> | undefined,
-  year: number,
-): boolean {
-  if (activity?.completedInYear) return true;
-  return measure.deadlineKind === 'date' && Number(measure.deadlineDate!.slice(0, 4)) <= year && !!activity?.completedBefore;
-}
-
-/**
- * A measure's status for a year, from its approved reports and its milestones: completed (see isCompleted); overdue (a milestone of the year or the
- * deadline has passed without that); on track (approved reports, nothing overdue); not reported.
- */
-export function measureStatus(
-  measure: Pick<MeasureRow, 'deadlineKind' | 'deadlineDate'>,
-  dueDates: string[],
-  activity: Pick<MeasureActivity, 'approvedInYear' | 'completedInYear' | 'completedBefore'> | undefined,
-  year: number,
-  today: string,
-): { status: MeasureStatus; overdueSince: string | null } {
-  if (isCompleted(measure, activity, year)) return { status: 'completed', overdueSince: null };
-  const passed = dueDates.filter((date) => date.startsWith(`${year}-`) && date < today);
-  if (measure.deadlineDate && measure.deadlineDate.slice(0, 4) <= String(year) && measure.deadlineDate < today) {
-    passed.push(measure.deadlineDate);
-  }
-  if (passed.length > 0) return { status: 'overdue', overdueSince: passed.sort()[0]! };
-  return { status: activity?.approvedInYear ? 'on_track' : 'not_reported', overdueSince: null };
-}
-
-export const FOLLOW_UP_KINDS = [
-  'overdue_deadline',
-  'overdue_milestone',
-  'indicator_not_met',
-  'indicator_at_risk',
-  'returned_report',
-  'missing_report',
-] as const;
-export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+import type { Attainment } from './evaluation.js';
+import { dueSoon, FOLLOW_UP_KINDS, indicatorFollowUps, overdueObligations, unacknowledged, worstFirst, daysSince, type FollowUp, type FollowUpKind } from './follow-ups.js';
+import { createIndicatorJudge, type Figure, type IndicatorContext, type JudgedIndicator, type Target } from './indicator-figures.js';
+import type { IndicatorRow, MonitoringRepository } from './repository.js';
+import { groupOf, measureProgress, type MeasureProgress } from './rollup.js';
 
 export interface FollowUpQuery {
-  /** Only items of this unit or of a collective it belongs to. */
-  unitId?: number | undefined;
+  /** Only items of these units (a unit, or a collective's members). */
+  unitIds?: number[] | undefined;
   kind?: FollowUpKind | undefined;
   /** A window of the list; without it, the whole list. */
   page?: { limit: number; offset: number } | undefined;
 }
 
-const rank = (kind: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(kind);
-/** Worst first: by kind (in FOLLOW_UP_KINDS order), then outstanding longest (earliest `since`), then by measure. */
-const worstFirst = (a: FollowUp, b: FollowUp) =>
-  rank(a.kind) - rank(b.kind) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) || (a.measureId ?? 0) - (b.measureId ?? 0);
-
-export interface FollowUp {
-  kind: FollowUpKind;
-  title: string;
-  taskNo: number | null;
-  measureId: number | null;
-  reportId: number | null;
-  indicatorId: number | null;
-  units: UnitRef[];
-  since: string;
-  daysOutstanding: number;
-  link: string;
-}
-
-/** The last calendar quarter that ended before `today`, as [start, end] dates. */
-export function lastClosedQuarter(today: string): { label: string; year: number; start: string; end: string } {
-  const year = Number(today.slice(0, 4));
-  const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3); // the current one, 0-based
-  const [y, q] = quarter === 0 ? [year - 1, 4] : [year, quarter];
-  const endMonth = q * 3;
-  const end = new Date(Date.UTC(y, endMonth, 0)).toISOString().slice(0, 10);
-  return { label: `${y}-Q${q}`, year: y, start: `${y}-${String(endMonth - 2).padStart(2, '0')}-01`, end };
-}
-
 /**
- * A plan's catalogue (measures, milestones, units, indicators and their targets) is loaded from the seed at start
- * and has no write API, so what is built from it is built once per plan, not once per request.
+ * A plan's catalogue (measures, leads, indicators and their targets) has no write API, so what is built from it is
+ * built once per plan, not once per request.
  */
 function oncePerPlan<T>(build: (planId: number) => T): (planId: number) => T {
   const built = new Map<number, T>();
@@ -116,7 +30,14 @@ function oncePerPlan<T>(build: (planId: number) => T): (planId: number) => T {
   };
 }
 
-export function createMonitoringService(repository: MonitoringRepository, units: UnitRepository) {
+const yearScope = (year: number) => ({ dueFrom: `${year}-01-01`, dueTo: `${year}-12-31` });
+
+/**
+ * Monitoring, computed from obligations: the plan, a chapter, a unit and the follow-ups for a year, as of an instant.
+ * A measure is completed for a year when every unit owing it has completed its obligations due that year (k of n);
+ * lights roll up worst first: obligation → measure → task → chapter → plan, and obligation → unit.
+ */
+export function createMonitoringService(repository: MonitoringRepository, assignments: AssignmentService, units: UnitRepository, supervision: Supervision) {
   function planOf(planId: number | undefined) {
     const id = planId ?? repository.defaultPlanId();
     const plan = id === undefined ? undefined : repository.plan(id);
@@ -124,331 +45,281 @@ export function createMonitoringService(repository: MonitoringRepository, units:
     return plan;
   }
 
-  /** The catalogue of a plan, grouped the way the roll-ups need it. */
   const catalogue = oncePerPlan((planId: number) => {
     const measures = repository.measures(planId);
-    const milestones = repository.milestones(planId);
-    const dueDates = new Map<number, string[]>();
-    for (const m of milestones) {
-      if (m.kind === 'due' && m.dueDate) dueDates.set(m.measureId, [...(dueDates.get(m.measureId) ?? []), m.dueDate]);
+    const leads = new Map<number, number[]>();
+    const eachOwnPart = new Set<number>();
+    for (const lead of repository.leads(planId)) {
+      leads.set(lead.taskId, [...(leads.get(lead.taskId) ?? []), lead.unitId]);
+      if (lead.leadsEachOwnPart) eachOwnPart.add(lead.taskId);
     }
-    const byId = new Map(measures.map((m) => [m.id, m]));
-    const milestonesOf = new Map<number, typeof milestones>();
-    for (const m of milestones) milestonesOf.set(m.measureId, [...(milestonesOf.get(m.measureId) ?? []), m]);
     const owners = new Map<number, number[]>();
     for (const o of repository.owners(planId)) owners.set(o.measureId, [...(owners.get(o.measureId) ?? []), o.unitId]);
-    const leads = new Map<number, number[]>();
-    const responsible = new Map<number, number[]>();
-    for (const tu of repository.taskUnits(planId)) {
-      const map = tu.role === 'lead' ? leads : responsible;
-      map.set(tu.taskId, [...(map.get(tu.taskId) ?? []), tu.unitId]);
-    }
-    return { measures, byId, milestonesOf, dueDates, owners, leads, responsible };
-  });
-  type Catalogue = ReturnType<typeof catalogue>;
-
-  /** Every measure's status for the year as of `asOf`, from all units' reports or from one unit's. */
-  function statuses(planId: number, cat: Catalogue, year: number, asOf: Date, unitId?: number) {
-    const activity = new Map(repository.activity(planId, year, asOf.toISOString(), unitId).map((a) => [a.measureId, a]));
-    const today = shanghaiDate(asOf);
-    return cat.measures.map((measure) => {
-      const { status, overdueSince } = measureStatus(measure, cat.dueDates.get(measure.id) ?? [], activity.get(measure.id), year, today);
-      return { measure, status, overdueSince };
-    });
-  }
-
-  /** Yearly targets of an indicator: the rows the document gives, plus the final target in its year. */
-  const targetsByIndicator = oncePerPlan((planId: number) => {
-    const indicators = repository.indicators(planId);
-    const rows = repository.targets(planId);
-    return indicators.map((indicator) => {
-      const targets = rows.filter((r) => r.indicatorId === indicator.id).map(({ year, comparator, value }) => ({ year, comparator, value }));
-      if (indicator.targetYear !== null && !targets.some((x) => x.year === indicator.targetYear)) {
-        targets.push({ year: indicator.targetYear, comparator: indicator.comparator, value: indicator.value });
+    const targets = repository.targets(planId);
+    const indicators = repository.indicators(planId).map((indicator) => {
+      const own: Target[] = targets.filter((r) => r.indicatorId === indicator.id).map(({ year, comparator, value }) => ({ year, comparator, value }));
+      if (indicator.targetYear !== null && !own.some((x) => x.year === indicator.targetYear)) {
+        own.push({ year: indicator.targetYear, comparator: indicator.comparator, value: indicator.value });
       }
-      return { indicator, targets: targets.sort((a, b) => a.year - b.year) };
+      return { indicator, targets: own.sort((a, b) => a.year - b.year) };
     });
+    return { measures, byId: new Map(measures.map((m) => [m.id, m])), leads, eachOwnPart, owners, indicators };
   });
 
-  type ValueLookup = (indicatorId: number, year: number) => ReturnType<MonitoringRepository['latestValue']>;
-  /** Latest approved values as of one instant; a year's value is also the next year's baseline, so each is read once. */
-  function valuesAsOf(asOf: Date): ValueLookup {
-    const seen = new Map<string, ReturnType<MonitoringRepository['latestValue']>>();
-    return (indicatorId, year) => {
-      const key = `${indicatorId}/${year}`;
-      if (!seen.has(key)) seen.set(key, repository.latestValue(indicatorId, year, asOf.toISOString()));
-      return seen.get(key);
+  const leadsOf = (planId: number) => (taskId: number) => catalogue(planId).leads.get(taskId) ?? [];
+  const judgeIndicators = createIndicatorJudge(repository, (planId) => catalogue(planId).indicators);
+  function indicatorContext(planId: number, asOf: Date): IndicatorContext {
+    const cat = catalogue(planId);
+    return {
+      measuresOf: (indicator: IndicatorRow) => (indicator.measureId !== null ? [indicator.measureId] : cat.measures.filter((m) => m.taskId === indicator.taskId).map((m) => m.id)),
+      leadsOf: leadsOf(planId),
+      owingUnits: (measureIds, year) => repository.owingUnits(measureIds, year, asOf.toISOString()),
     };
   }
+  const indicatorsFor = (planId: number, year: number, asOf: Date) => judgeIndicators(planId, year, asOf, indicatorContext(planId, asOf));
 
-  function judge(
-    indicator: ReturnType<MonitoringRepository['indicators']>[number],
-    target: { year: number; comparator: string; value: number },
-    previousTarget: { value: number } | undefined,
-    asOf: Date,
-    latestValue: ValueLookup,
-  ) {
-    const actual = latestValue(indicator.id, target.year);
-    const previous = latestValue(indicator.id, target.year - 1);
-    const baselineValue = previous?.value ?? previousTarget?.value;
-    const judgement = judgeTarget({
-      year: target.year,
-      comparator: target.comparator as Comparator,
-      target: { value: target.value, unit: indicator.unit },
-      direction: indicator.direction as Direction,
-      actual: actual ? { value: actual.value, unit: indicator.unit } : null,
-      baseline: baselineValue === undefined ? null : { value: baselineValue, unit: indicator.unit },
-      asOf,
-    });
-    return { year: target.year, comparator: target.comparator, target: target.value, actual: actual?.value ?? null, actualReportId: actual?.reportId ?? null, ...judgement };
-  }
-
-  /** Each indicator judged against its target for `year` (indicators with no target that year are left out). */
-  function indicatorAttainment(planId: number, year: number, asOf: Date, latestValue = valuesAsOf(asOf)) {
-    return targetsByIndicator(planId).flatMap(({ indicator, targets }) => {
-      const index = targets.findIndex((x) => x.year === year);
-      if (index === -1) return [];
-      const judged = judge(indicator, targets[index]!, targets[index - 1], asOf, latestValue);
-      return [{ indicatorId: indicator.id, key: indicator.key, name: indicator.name, taskNo: indicator.taskNo, unit: indicator.unit, measureId: indicator.measureId, taskId: indicator.taskId, ...judged }];
-    });
-  }
-
-  // Units only come from the seed, so they are read once, not once per follow-up item.
-  const unitById = new Map<number, UnitRef>();
-  const unitRefs = (ids: number[]): UnitRef[] =>
-    ids.flatMap((id) => {
-      if (!unitById.has(id)) {
-        const unit = units.resolve(String(id));
-        if (unit) unitById.set(id, unit);
+  /**
+   * How indicators colour obligations: a member's own figure colours its obligations on the indicator's measures,
+   * the city's figure those of the task's leads.
+   */
+  function signalsOf(planId: number, judged: JudgedIndicator[], asOf: Date): SignalLookup {
+    const signals = new Map<string, IndicatorSignal>();
+    const note = (measureIds: number[], unitId: number, year: number, attainment: Attainment | null) => {
+      if (attainment !== 'not_met' && attainment !== 'at_risk') return;
+      for (const measureId of measureIds) {
+        const key = `${measureId}/${unitId}/${year}`;
+        const signal = signals.get(key) ?? { notMet: false, atRisk: false };
+        signals.set(key, { notMet: signal.notMet || attainment === 'not_met', atRisk: signal.atRisk || attainment === 'at_risk' });
       }
-      return unitById.get(id) ?? [];
-    });
+    };
+    const context = indicatorContext(planId, asOf);
+    for (const { indicator, year, city, members } of judged) {
+      const measureIds = context.measuresOf(indicator);
+      if (city) for (const lead of context.leadsOf(indicator.taskId)) note(measureIds, lead, year, city.attainment);
+      for (const member of members) note(measureIds, member.unitId!, year, member.attainment);
+    }
+    return (measureId: number, unitId: number, year: number) => signals.get(`${measureId}/${unitId}/${year}`);
+  }
+  const indicatorSignals = (planId: number, years: number[], asOf: Date) => signalsOf(planId, years.flatMap((year) => indicatorsFor(planId, year, asOf)), asOf);
+
+  const unitRef = (id: number): UnitRef => assignments.unitRef(id);
+  const progressItem = (p: MeasureProgress, planId: number) => {
+    const m = catalogue(planId).byId.get(p.measureId)!;
+    return { measureId: m.id, taskNo: m.taskNo, measureNo: m.no, status: p.status, light: p.light, owing: p.owing, completed: p.completed };
+  };
+  const figureView = (figure: Figure) => ({ unit: figure.unitId === null ? null : unitRef(figure.unitId), actual: figure.actual, reportId: figure.reportId, attainment: figure.attainment, expected: figure.expected });
+  const indicatorView = ({ indicator, year, target, city, members }: JudgedIndicator) => ({
+    indicatorId: indicator.id,
+    key: indicator.key,
+    name: indicator.name,
+    taskId: indicator.taskId,
+    taskNo: indicator.taskNo,
+    measureId: indicator.measureId,
+    unit: indicator.unit,
+    scope: indicator.scope,
+    combine: indicator.combine,
+    year,
+    comparator: target.comparator,
+    target: target.value,
+    city: city ? figureView(city) : null,
+    members: members.map(figureView),
+  });
+
+  /** Units a scorecard covers: the unit itself, or a collective's members. */
+  const unitsOf = (unitId: number) => {
+    const unit = units.get(unitId);
+    if (!unit) throw notFound('unit', unitId);
+    return { unit: { id: unit.id, name: unit.name, kind: unit.kind } as UnitRef, owing: unit.members.length > 0 ? unit.members.map((m) => m.id) : [unit.id], members: unit.members };
+  };
 
   return {
     planOf,
-    catalogue,
-    statuses,
-    indicatorAttainment,
+    indicatorSignals,
+    indicatorsFor,
 
-    /** The whole plan for a year: measure statuses, per chapter, and indicator attainment. */
+    /** The whole plan for a year: obligations by state and light, measures (k of n) overall and per chapter, indicators, what is overdue. */
     dashboard(planId: number | undefined, year: number, asOf: Date) {
       const plan = planOf(planId);
+      const indicators = indicatorsFor(plan.id, year, asOf);
+      const obligations = assignments.judged({ planId: plan.id, ...yearScope(year) }, asOf, signalsOf(plan.id, indicators, asOf));
+      const progress = [...measureProgress(obligations).values()];
       const cat = catalogue(plan.id);
-      const all = statuses(plan.id, cat, year, asOf);
-      const chapterIds = [...new Set(cat.measures.map((m) => m.chapterId))];
-      const indicators = indicatorAttainment(plan.id, year, asOf);
+      const chapterOf = (p: MeasureProgress) => cat.byId.get(p.measureId)!.chapterId;
+      const chapters = repository.chapters(plan.id);
       const attainment: Record<Attainment, number> = { met: 0, on_track: 0, at_risk: 0, not_met: 0, no_data: 0 };
-      for (const judged of indicators) attainment[judged.attainment]++;
+      for (const judged of indicators) if (judged.city?.attainment) attainment[judged.city.attainment]++;
+      const states = { pending: 0, reported: 0, completed: 0, overdue: 0, waived: 0 };
+      for (const o of obligations) states[o.state]++;
       return {
         plan: { id: plan.id, title: plan.title },
         year,
         asOf: asOf.toISOString(),
-        measures: countStatuses(all.map((s) => s.status)),
-        chapters: chapterIds.map((chapterId) => ({ chapterId, ...countStatuses(all.filter((s) => s.measure.chapterId === chapterId).map((s) => s.status)) })),
-        indicators: { ...attainment, total: indicators.length, items: indicators },
-        overdue: all
-          .filter((s) => s.status === 'overdue')
-          .map((s) => ({ measureId: s.measure.id, taskNo: s.measure.taskNo, measureNo: s.measure.no, since: s.overdueSince!, daysOverdue: daysSince(s.overdueSince!, asOf), ownerUnits: unitRefs(cat.owners.get(s.measure.id) ?? []) }))
+        light: groupOf(progress).light,
+        obligations: { total: obligations.length, ...states, lights: countLights(obligations.filter((o) => o.state !== 'waived').map((o) => o.light)) },
+        measures: { ...groupOf(progress), lights: countLights(progress.map((p) => p.light)) },
+        chapters: chapters.map((c) => ({ chapterId: c.id, title: c.title, ...groupOf(progress.filter((p) => chapterOf(p) === c.id)) })),
+        indicators: { ...attainment, total: indicators.length, items: indicators.map(indicatorView) },
+        overdue: progress
+          .filter((p) => p.status === 'overdue')
+          .map((p) => ({ ...progressItem(p, plan.id), since: p.overdueSince!, daysOverdue: daysSince(p.overdueSince!, asOf), overdueUnits: p.overdueUnitIds.map(unitRef) }))
           .sort((a, b) => b.daysOverdue - a.daysOverdue || a.measureId - b.measureId),
       };
     },
 
     /**
-     * A unit's year: the measures it owns and those of tasks it is responsible for, judged from its own reports;
-     * the measures of tasks it leads, judged from everyone's; for a collective, each member's record on the
-     * measures the collective carries.
+     * A unit's year: its own obligations (a collective: its members'), measure by measure; the measures of the
+     * tasks it leads (only its own part where the leads each lead theirs), k of n across every owing unit; and for a
+     * collective, each member's record.
      */
     scorecard(unitId: number, planId: number | undefined, year: number, asOf: Date) {
       const plan = planOf(planId);
-      const unit = units.resolve(String(unitId));
-      if (!unit) throw notFound('unit', unitId);
+      const { unit, owing, members } = unitsOf(unitId);
       const cat = catalogue(plan.id);
-      const shares = units.withCollectives(unit.id);
-      const carries = (m: MeasureRow, unitIds: number[]) =>
-        (cat.owners.get(m.id) ?? []).some((o) => unitIds.includes(o)) || (cat.responsible.get(m.taskId) ?? []).some((r) => unitIds.includes(r));
-      const own = statuses(plan.id, cat, year, asOf, unit.id).filter((s) => carries(s.measure, shares));
-      const everyone = statuses(plan.id, cat, year, asOf);
-      const led = everyone.filter((s) => (cat.leads.get(s.measure.taskId) ?? []).includes(unit.id));
-      const members = unit.kind === 'collective' ? units.get(unit.id)?.members ?? [] : [];
-      const item = (s: (typeof own)[number]) => ({ measureId: s.measure.id, taskNo: s.measure.taskNo, measureNo: s.measure.no, status: s.status });
+      const leads = (measureId: number) => {
+        const m = cat.byId.get(measureId)!;
+        return (cat.leads.get(m.taskId) ?? []).includes(unit.id) && (!cat.eachOwnPart.has(m.taskId) || (cat.owners.get(measureId) ?? []).includes(unit.id));
+      };
+      const signals = signalsOf(plan.id, indicatorsFor(plan.id, year, asOf), asOf);
+      const own = assignments.judged({ planId: plan.id, unitIds: owing, ...yearScope(year) }, asOf, signals);
+      const ledMeasures = cat.measures.filter((m) => leads(m.id)).map((m) => m.id);
+      const led = ledMeasures.length === 0 ? [] : assignments.judged({ planId: plan.id, measureIds: ledMeasures, ...yearScope(year) }, asOf, signals);
+      const ownProgress = [...measureProgress(own).values()];
+      const ledProgress = [...measureProgress(led).values()];
+      const record = (obligations: JudgedObligation[]) => {
+        const progress = [...measureProgress(obligations).values()];
+        return { ...groupOf(progress), obligations: countLights(obligations.filter((o) => o.state !== 'waived').map((o) => o.light)) };
+      };
       return {
         unit,
         year,
         asOf: asOf.toISOString(),
-        carried: { ...countStatuses(own.map((s) => s.status)), measures: own.map(item) },
-        led: { ...countStatuses(led.map((s) => s.status)), measures: led.map(item) },
-        members: members.map((member) => {
-          const record = statuses(plan.id, cat, year, asOf, member.id).filter((s) => carries(s.measure, [unit.id]));
-          return { unit: member, ...countStatuses(record.map((s) => s.status)) };
+        light: groupOf(ownProgress).light,
+        carried: { ...record(own), measures: ownProgress.map((p) => progressItem(p, plan.id)) },
+        led: { ...groupOf(ledProgress), measures: ledProgress.map((p) => progressItem(p, plan.id)) },
+        members: members.map((member) => ({ unit: member, ...record(own.filter((o) => o.unitId === member.id)) })),
+      };
+    },
+
+    /** A chapter's tasks for a year: each measure with k of n, its status and light; the tasks' and the chapter's roll-ups. */
+    chapterProgress(chapterId: number, year: number, asOf: Date) {
+      const planId = repository.chapterPlan(chapterId);
+      if (planId === undefined) throw notFound('chapter', chapterId);
+      const cat = catalogue(planId);
+      const inChapter = [...measureProgress(assignments.judged({ planId, ...yearScope(year) }, asOf)).values()].filter((p) => cat.byId.get(p.measureId)!.chapterId === chapterId);
+      const taskIds = [...new Set(inChapter.map((p) => cat.byId.get(p.measureId)!.taskId))];
+      return {
+        chapterId,
+        year,
+        asOf: asOf.toISOString(),
+        ...groupOf(inChapter),
+        tasks: taskIds.map((taskId) => {
+          const ofTask = inChapter.filter((p) => cat.byId.get(p.measureId)!.taskId === taskId);
+          return { taskId, taskNo: cat.byId.get(ofTask[0]!.measureId)!.taskNo, ...groupOf(ofTask), measures: ofTask.map((p) => progressItem(p, planId)) };
         }),
       };
     },
 
+    /** An indicator year by year: target, the city's figure and the members', and how many approved values lie behind them. */
+    series(indicatorId: number, asOf: Date) {
+      const planId = repository.indicatorPlan(indicatorId);
+      const entry = planId === undefined ? undefined : catalogue(planId).indicators.find((e) => e.indicator.id === indicatorId);
+      if (planId === undefined || !entry) throw notFound('indicator', indicatorId);
+      const { indicator } = entry;
+      const plan = planOf(planId);
+      const years = Array.from({ length: plan.endYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
+      const context = indicatorContext(planId, asOf);
+      return {
+        indicatorId,
+        name: indicator.name,
+        unit: indicator.unit,
+        direction: indicator.direction,
+        scope: indicator.scope,
+        combine: indicator.combine,
+        asOf: asOf.toISOString(),
+        years: years.map((year) => {
+          const judged = judgeIndicators(planId, year, asOf, context).find((j) => j.indicator.id === indicatorId);
+          return {
+            year,
+            target: judged ? { comparator: judged.target.comparator, value: judged.target.value } : null,
+            city: judged?.city ? figureView(judged.city) : null,
+            members: judged?.members.map(figureView) ?? [],
+            values: repository.valuesCount(indicatorId, year, asOf.toISOString()),
+          };
+        }),
+      };
+    },
+
+    /** A page of the approved values of an indicator for a year (of one unit, if given), oldest period first. */
+    values(indicatorId: number, year: number, asOf: Date, page: { limit: number; offset: number }, unitId?: number) {
+      if (repository.indicatorPlan(indicatorId) === undefined) throw notFound('indicator', indicatorId);
+      const iso = asOf.toISOString();
+      return { items: repository.valuesPage(indicatorId, year, iso, page, unitId), total: repository.valuesCount(indicatorId, year, iso, unitId) };
+    },
+
     /**
-     * What to chase (督办) as of `asOf`, worst first: deadlines and milestones passed without a completed report,
-     * indicators not met or at risk, returned reports not resubmitted, and measures with no report for the last
-     * closed quarter — each with its units, how long it has been outstanding and a link to the item.
+     * What to chase (督办) as of `asOf`, worst first (FOLLOW_UP_KINDS order): overdue obligations, returned reports
+     * not resubmitted, indicators not met, assignments not signed for in time, obligations due soon, indicators at
+     * risk. Closed and withdrawn assignments are not chased.
      */
     followUps(planId: number | undefined, asOf: Date, query: FollowUpQuery = {}): { items: FollowUp[]; total: number } {
       const plan = planOf(planId);
       const cat = catalogue(plan.id);
       const today = shanghaiDate(asOf);
-      const asOfIso = asOf.toISOString();
       const currentYear = Math.min(Number(today.slice(0, 4)), plan.endYear);
-      const items: FollowUp[] = [];
-      const carriers = (m: MeasureRow) => [...new Set([...(cat.owners.get(m.id) ?? []), ...(cat.responsible.get(m.taskId) ?? [])])];
-      const measureItem = (m: MeasureRow, kind: FollowUpKind, title: string, since: string, unitIds = cat.owners.get(m.id) ?? []): FollowUp => ({
-        kind,
-        title,
-        taskNo: m.taskNo,
-        measureId: m.id,
-        reportId: null,
-        indicatorId: null,
-        units: unitRefs(unitIds),
-        since,
-        daysOutstanding: daysSince(since, asOf),
-        link: `/api/v1/measures/${m.id}`,
-      });
-
-      const years = Array.from({ length: currentYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
-      const activityByYear = new Map(years.map((year) => [year, new Map(repository.activity(plan.id, year, asOfIso).map((a) => [a.measureId, a]))]));
-      // A target met late is no longer chased: completed in its year, or in any later year by asOf.
-      const doneSince = (m: MeasureRow, year: number) => years.some((y) => y >= year && isCompleted(m, activityByYear.get(y)!.get(m.id), y));
-      for (const year of years) {
-        for (const m of cat.measures) {
-          if (doneSince(m, year)) continue;
-          for (const milestone of (cat.milestonesOf.get(m.id) ?? []).filter((x) => x.kind === 'due' && x.year === year && x.dueDate! < today)) {
-            items.push(measureItem(m, 'overdue_milestone', `年度目标（${milestone.dueDate}）未见完成报告：${milestone.text}`, milestone.dueDate!));
-          }
-          if (m.deadlineDate?.startsWith(`${year}-`) && m.deadlineDate < today) {
-            items.push(measureItem(m, 'overdue_deadline', `完成时限 ${m.deadlineDate} 已过，未见完成报告`, m.deadlineDate));
-          }
-        }
-      }
-
-      const values = valuesAsOf(asOf);
-      for (const year of [currentYear - 1, currentYear]) {
-        for (const judged of indicatorAttainment(plan.id, year, asOf, values)) {
-          if (judged.attainment !== 'not_met' && judged.attainment !== 'at_risk') continue;
-          const measure = judged.measureId === null ? undefined : cat.byId.get(judged.measureId);
-          const unitIds = measure ? cat.owners.get(measure.id) ?? [] : cat.leads.get(judged.taskId) ?? [];
-          items.push({
-            kind: judged.attainment === 'not_met' ? 'indicator_not_met' : 'indicator_at_risk',
-            title: `${judged.name}：${year}年实际 ${judged.actual}${judged.unit}，目标 ${judged.comparator} ${judged.target}${judged.unit}`,
-            taskNo: judged.taskNo,
-            measureId: judged.measureId,
-            reportId: judged.actualReportId,
-            indicatorId: judged.indicatorId,
-            units: unitRefs(unitIds),
-            since: judged.attainment === 'not_met' ? `${year}-12-31` : `${year}-01-01`,
-            daysOutstanding: daysSince(judged.attainment === 'not_met' ? `${year}-12-31` : `${year}-01-01`, asOf),
-            link: `/api/v1/indicators/${judged.indicatorId}/series`,
-          });
-        }
-      }
-
-      const returnedItem = (report: ReturnedReport): FollowUp => ({
-        ...measureItem(cat.byId.get(report.measureId)!, 'returned_report', `${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`, report.since, [report.unitId]),
-        reportId: report.id,
-        link: `/api/v1/reports/${report.id}`,
-      });
-
-      const quarter = lastClosedQuarter(today);
-      if (quarter.year >= plan.startYear) {
-        // After the plan's last year, the last quarter that matters is its final one.
-        const q = quarter.year > plan.endYear ? lastClosedQuarter(`${plan.endYear + 1}-01-01`) : quarter;
-        const reported = repository.reportedIn(plan.id, q.start, q.end, asOfIso);
-        const year = q.year;
-        const hasWork = (m: MeasureRow) =>
-          (cat.milestonesOf.get(m.id) ?? []).some(
-            (x) => (x.kind === 'due' ? x.year === year : (x.year ?? year) <= year && (m.deadlineDate ?? '9999') >= `${year}-01-01`),
-          );
-        const completed = new Set(statuses(plan.id, cat, year, asOf).filter((s) => s.status === 'completed').map((s) => s.measure.id));
-        for (const m of cat.measures) {
-          if (!reported.has(m.id) && !completed.has(m.id) && hasWork(m)) {
-            items.push(measureItem(m, 'missing_report', `${q.label} 未报告`, q.end, carriers(m)));
-          }
-        }
-      }
+      const open = assignments.openAssignments(plan.id, asOf, query.unitIds);
+      const openIds = new Set(open.map((a) => a.id));
+      const indicators = [currentYear - 1, currentYear].flatMap((year) => indicatorsFor(plan.id, year, asOf));
+      // Only what is overdue or falls due within the warning days is chased: later obligations are not read.
+      const dueTo = shanghaiDate(new Date(asOf.getTime() + supervision.warningDays * 86_400_000));
+      const obligations = assignments
+        .judged({ planId: plan.id, unitIds: query.unitIds, dueTo }, asOf, signalsOf(plan.id, indicators, asOf))
+        .filter((o) => openIds.has(o.assignmentId));
+      const measures = new Map(cat.measures.map((m) => [m.id, { taskNo: m.taskNo, no: m.no }]));
+      const targetOf = (o: JudgedObligation) => assignments.targetOf(plan.id, o.measureId, o.dueDate);
+      const items = [
+        ...overdueObligations(obligations, measures, targetOf, asOf),
+        ...indicatorFollowUps(indicators, leadsOf(plan.id), asOf),
+        ...unacknowledged(open, today, asOf),
+        ...dueSoon(obligations, measures, targetOf, asOf, today, supervision.warningDays),
+      ];
 
       // Returned reports can run to thousands: they are counted and paged in SQL, in the list's order, and only
-      // the page's are built; the other kinds are a few hundred at most and are built, filtered and sorted here.
-      const { unitId, kind, page } = query;
-      const shares = unitId === undefined ? undefined : units.withCollectives(unitId);
-      const listed = items
-        .filter((item) => (kind === undefined || item.kind === kind) && (shares === undefined || item.units.some((u) => shares.includes(u.id))))
-        .sort(worstFirst);
+      // the page's are built; the other kinds are built, filtered and sorted here.
+      const { unitIds, kind, page } = query;
+      const rank = (k: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(k);
+      const listed = items.filter((item) => (kind === undefined || item.kind === kind) && (unitIds === undefined || item.unitIds.some((u) => unitIds.includes(u)))).sort(worstFirst);
       const before = listed.filter((item) => rank(item.kind) < rank('returned_report'));
       const after = listed.filter((item) => rank(item.kind) > rank('returned_report'));
-      const returnedTotal = kind === undefined || kind === 'returned_report' ? repository.returnedCount(plan.id, asOfIso, shares) : 0;
+      const returnedTotal = kind === undefined || kind === 'returned_report' ? repository.returnedCount(plan.id, asOf.toISOString(), unitIds) : 0;
       const total = before.length + returnedTotal + after.length;
       const { limit, offset } = page ?? { limit: total, offset: 0 };
       const window = before.slice(offset, offset + limit);
       const returnedOffset = Math.max(0, offset - before.length);
       const returnedLimit = Math.min(limit - window.length, returnedTotal - returnedOffset);
       if (returnedLimit > 0) {
-        window.push(...repository.returnedPage(plan.id, asOfIso, { limit: returnedLimit, offset: returnedOffset }, shares).map(returnedItem));
+        for (const report of repository.returnedPage(plan.id, asOf.toISOString(), { limit: returnedLimit, offset: returnedOffset }, unitIds)) {
+          const m = cat.byId.get(report.measureId)!;
+          window.push({
+            kind: 'returned_report',
+            title: `任务${m.taskNo}${m.no === null ? '' : `第${m.no}项措施`} ${report.period} 报告已退回未重报${report.reviewNote ? `：${report.reviewNote}` : ''}`,
+            taskNo: m.taskNo,
+            measureId: m.id,
+            assignmentId: null,
+            reportId: report.id,
+            indicatorId: null,
+            unitIds: [report.unitId],
+            since: report.since,
+            daysOutstanding: daysSince(report.since, asOf),
+            subject: { type: 'report', id: report.id },
+          });
+        }
       }
       const afterOffset = Math.max(0, offset - before.length - returnedTotal);
       window.push(...after.slice(afterOffset, afterOffset + limit - window.length));
       return { items: window, total };
     },
 
-    /** A chapter's tasks for a year: each task's measure statuses, and the chapter's totals. */
-    chapterProgress(chapterId: number, year: number, asOf: Date) {
-      const planId = repository.chapterPlan(chapterId);
-      if (planId === undefined) throw notFound('chapter', chapterId);
-      const cat = catalogue(planId);
-      const inChapter = statuses(planId, cat, year, asOf).filter((s) => s.measure.chapterId === chapterId);
-      const lastApproved = repository.lastApproved(chapterId, year, asOf.toISOString());
-      const taskNos = [...new Set(inChapter.map((s) => s.measure.taskNo))];
-      return {
-        chapterId,
-        year,
-        asOf: asOf.toISOString(),
-        ...countStatuses(inChapter.map((s) => s.status)),
-        tasks: taskNos.map((taskNo) => {
-          const ofTask = inChapter.filter((s) => s.measure.taskNo === taskNo);
-          return {
-            taskId: ofTask[0]!.measure.taskId,
-            taskNo,
-            ...countStatuses(ofTask.map((s) => s.status)),
-            measures: ofTask.map((s) => ({ measureId: s.measure.id, measureNo: s.measure.no, status: s.status, lastApprovedAt: lastApproved.get(s.measure.id) ?? null })),
-          };
-        }),
-      };
-    },
-
-    /** An indicator's target and actual per year of the plan, with the judgement and the reports behind it. */
-    series(indicatorId: number, asOf: Date) {
-      const planId = repository.indicatorPlan(indicatorId);
-      const entry = planId === undefined ? undefined : targetsByIndicator(planId).find((e) => e.indicator.id === indicatorId);
-      if (planId === undefined || !entry) throw notFound('indicator', indicatorId);
-      const { indicator, targets } = entry;
-      const plan = planOf(planId);
-      const years = Array.from({ length: plan.endYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
-      const values = valuesAsOf(asOf);
-      return {
-        indicatorId,
-        name: indicator.name,
-        unit: indicator.unit,
-        direction: indicator.direction,
-        asOf: asOf.toISOString(),
-        years: years.map((year) => {
-          const index = targets.findIndex((x) => x.year === year);
-          const judged = index === -1 ? null : judge(indicator, targets[index]!, targets[index - 1], asOf, values);
-          const reports = repository.valuesInYear(indicatorId, year, asOf.toISOString());
-          return {
-            year,
-            target: judged ? { comparator: judged.comparator, value: judged.target } : null,
-            actual: judged?.actual ?? reports.at(-1)?.value ?? null,
-            attainment: judged?.attainment ?? null,
-            expected: judged?.expected ?? null,
-            reports,
-          };
-        }),
-      };
-    },
+    unitRef,
   };
 }
 
