@@ -25,6 +25,7 @@ import { createIndicatorRepository } from './modules/indicators/repository.js';
 import { registerIndicatorRoutes } from './modules/indicators/routes.js';
 import { createMeasureRepository } from './modules/measures/repository.js';
 import { createMonitoringRepository } from './modules/monitoring/repository.js';
+import { createLightsAt } from './modules/monitoring/lights-at.js';
 import { registerMonitoringRoutes } from './modules/monitoring/routes.js';
 import { createMonitoringService } from './modules/monitoring/service.js';
 import { registerMeasureRoutes } from './modules/measures/routes.js';
@@ -221,6 +222,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     indicatorSignals: () => monitoring.indicatorSignals,
   });
   const monitoring = createMonitoringService(createMonitoringRepository(db), assignments, units, config.supervision ?? SUPERVISION_DEFAULTS);
+  const catalogueLights = createLightsAt(monitoring.lights, now);
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
   registerErrorHandling(app);
@@ -247,8 +249,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       // After the authorisation hook: a cached answer is only given to a caller who may read it.
       clearCatalogueCache = registerCatalogueCache(catalogue, config.catalogueCache).clear;
       registerPlanRoutes(catalogue, createPlanRepository(db));
-      registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver });
-      registerMeasureRoutes(catalogue, measures, unitResolver);
+      registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver, lights: catalogueLights });
+      registerMeasureRoutes(catalogue, measures, unitResolver, catalogueLights);
       registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from './enum.js';
 
 /** Free text in a query parameter: printable only (a NUL would end the LIKE pattern early and match everything). */
 export function textFilter(maxLength: number, description: string) {
@@ -24,3 +25,17 @@ export function instantFilter(description: string, meaning: string) {
     description: `${description} A date-time with offset (\`2024-06-30T18:00:00+08:00\`) or a date (\`2024-06-30\`: ${meaning}, Asia/Shanghai).`,
   });
 }
+
+/**
+ * `light` and `asOf` on a catalogue list or record: the plan's text with each item's traffic light at an instant.
+ * Answered live, never from the catalogue cache (see plugins/catalogue-cache.ts).
+ */
+export function lightFilters<const L extends readonly string[]>(lights: L) {
+  return {
+    light: Type.Optional(
+      StringEnum(lights, { description: 'Only items with this light at `asOf` (red, yellow, green: the worst of their obligations). Adds `light` to each item.' }),
+    ),
+    asOf: Type.Optional(instantFilter('Judge the lights as things stood at this instant; default now. Adds `light` to each item.', 'the end of that day')),
+  };
+}
+export const LIVE_PARAMETERS = ['light', 'asOf'] as const;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { weakMatch } from '../http/etag.js';
+import { LIVE_PARAMETERS } from '../http/filters.js';
 
 /** How much the catalogue cache may hold: whichever bound is reached first evicts the least recently used answers. */
 export interface CatalogueCacheBounds {
@@ -56,8 +57,11 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
   });
   const answeredFromMemory = new WeakSet<FastifyRequest>();
 
+  // Lights are judged at an instant from the reports: a request asking for them is answered live, and not kept.
+  const live = (request: FastifyRequest) => LIVE_PARAMETERS.some((name) => name in (request.query as Record<string, unknown>));
+
   scope.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET') return;
+    if (request.method !== 'GET' || live(request)) return;
     const answer = answers.get(request.url);
     if (!answer) return;
     answeredFromMemory.add(request);
@@ -67,7 +71,7 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
 
   // Runs after the app-wide onSend hooks: a response withdrawn there (a failed commit becomes 503) is not kept.
   scope.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || answeredFromMemory.has(request) || typeof payload !== 'string') return payload;
+    if (request.method !== 'GET' || reply.statusCode !== 200 || answeredFromMemory.has(request) || live(request) || typeof payload !== 'string') return payload;
     const contentType = String(reply.getHeader('content-type'));
     if (!contentType.includes('json')) return payload;
     const answer = { payload, contentType, etag: `"${createHash('sha256').update(payload).digest('base64url')}"` };

@@ -9,8 +9,9 @@ export const CSV_TYPE = 'text/csv; charset=utf-8';
 const plan = Type.Integer({ minimum: 1, description: 'Plan id; default the first plan.' });
 const asOf = instantFilter('The picture as it stood at this instant; default now. Only reports approved by then count.', 'the end of that day');
 
-// The `/tasks` filters, with the same names, schemas and meaning (paging aside: an export holds every row).
-const { limit: _limit, offset: _offset, plan: _plan, ...taskFilters } = TaskListQuery.properties;
+// The `/tasks` filters, with the same names, schemas and meaning (paging aside: an export holds every row; the
+// lights are in the rows, not a filter of them).
+const { limit: _limit, offset: _offset, plan: _plan, light: _light, asOf: _asOf, ...taskFilters } = TaskListQuery.properties;
 
 export const BreakdownExportQuery = Type.Object(
   {

@@ -6,9 +6,11 @@ import { problemResponses } from '../../http/problem.js';
 import { notFound } from '../../domain/errors.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import type { MeasureRepository } from './repository.js';
-import { MeasureListQuery, MeasurePageSchema, MeasureSchema } from './schemas.js';
+import { MeasureGetQuery, MeasureListQuery, MeasurePageSchema, MeasureSchema } from './schemas.js';
+import { filterAll } from '../../http/live-filter.js';
+import type { LightsAt } from '../monitoring/lights-at.js';
 
-export function registerMeasureRoutes(app: ApiInstance, measures: MeasureRepository, units: UnitResolver): void {
+export function registerMeasureRoutes(app: ApiInstance, measures: MeasureRepository, units: UnitResolver, lights: LightsAt): void {
   app.get(
     '/measures',
     {
@@ -17,15 +19,18 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         operationId: 'listMeasures',
         summary: 'List measures',
         description:
-          'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (the measures the unit owes — it has an assignment — and may report on: id, name or alias; a collective gives its members’), `year` (work falls in that year) and `q` (text).',
+          'Implementation measures in document order, each with owners, milestones and deadline. Filter by `task` (id), `unit` (the measures the unit owes — it has an assignment — and may report on: id, name or alias; a collective gives its members’), `year` (work falls in that year), `q` (text) and `light`. With `light` or `asOf`, each measure carries its light at that instant (answered live, not from the cache).',
         querystring: MeasureListQuery,
         response: { ...revalidatedResponses(MeasurePageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
-      const { limit, offset, unit, ...filters } = request.query;
+      const { limit, offset, unit, light, asOf, ...filters } = request.query;
       const assignedUnitIds = units.owingUnits('unit', unit);
-      return { ...measures.list({ ...filters, assignedUnitIds }, { limit, offset }), limit, offset };
+      const lit = lights.at(undefined, light, asOf);
+      if (!lit) return { ...measures.list({ ...filters, assignedUnitIds }, { limit, offset }), limit, offset };
+      const page = filterAll((p) => measures.list({ ...filters, assignedUnitIds }, p), (m) => lit.keeps(lit.measures.get(m.id)), { limit, offset });
+      return { items: page.items.map((m) => ({ ...m, light: lit.measures.get(m.id) ?? 'green' })), total: page.total, limit, offset };
     },
   );
 
@@ -38,13 +43,15 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         summary: 'Get a measure',
         description: 'One implementation measure with its owners, milestones and deadline.',
         params: IdParams,
+        querystring: MeasureGetQuery,
         response: { ...revalidatedResponses(Type.Ref(MeasureSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {
       const measure = measures.get(request.params.id);
       if (!measure) throw notFound('measure', request.params.id);
-      return measure;
+      const lit = lights.at(undefined, undefined, request.query.asOf);
+      return lit ? { ...measure, light: lit.measures.get(measure.id) ?? 'green' } : measure;
     },
   );
 }

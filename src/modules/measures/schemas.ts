@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { DEADLINE_KINDS, MILESTONE_KINDS } from '../../db/schema.js';
-import { textFilter, unitFilter, yearFilter } from '../../http/filters.js';
+import { lightFilters, textFilter, unitFilter, yearFilter } from '../../http/filters.js';
+import { LIGHTS } from '../assignments/lights.js';
+import { LightSchema } from '../assignments/schemas.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { StringEnum } from '../../http/enum.js';
@@ -77,6 +79,7 @@ export const MeasureSchema = Type.Object(
     milestones: Type.Array(Type.Ref(MilestoneSchema)),
     deadline: Type.Ref(DeadlineSchema),
     sourceLine: Type.Integer({ minimum: 1, description: 'Line of the source document where the measure starts.' }),
+    light: Type.Optional(Type.Ref(LightSchema, { description: 'With `light` or `asOf` in the query: the worst light of the measure’s obligations at that instant.' })),
   },
   {
     $id: 'Measure',
@@ -93,7 +96,10 @@ export const MeasureListQuery = listQuery({
     yearFilter('Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.'),
   ),
   q: Type.Optional(textFilter(200, 'Text the measure contains.')),
+  ...lightFilters(LIGHTS),
 });
+
+export const MeasureGetQuery = Type.Object({ asOf: lightFilters(LIGHTS).asOf }, { additionalProperties: false });
 
 export const MeasurePageSchema = pageOf(Type.Ref(MeasureSchema), {
   description: 'A page of measures in document order.',

@@ -1,7 +1,7 @@
 import type { Supervision } from '../../config.js';
 import { notFound } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
-import { countLights, type IndicatorSignal } from '../assignments/lights.js';
+import { countLights, worstLight, type IndicatorSignal, type Light } from '../assignments/lights.js';
 import type { AssignmentService, JudgedObligation, SignalLookup } from '../assignments/service.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import type { Attainment } from './evaluation.js';
@@ -9,6 +9,12 @@ import { dueSoon, FOLLOW_UP_KINDS, indicatorFollowUps, overdueObligations, unack
 import { createIndicatorJudge, type Figure, type IndicatorContext, type JudgedIndicator, type Target } from './indicator-figures.js';
 import type { IndicatorRow, MonitoringRepository } from './repository.js';
 import { groupOf, measureProgress, type MeasureProgress } from './rollup.js';
+
+/** Lights of a plan's measures and tasks at an instant (a measure owing nothing is green). */
+export interface PlanLights {
+  measures: Map<number, Light>;
+  tasks: Map<number, Light>;
+}
 
 export interface FollowUpQuery {
   /** Only items of these units (a unit, or a collective's members). */
@@ -136,6 +142,18 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     planOf,
     indicatorSignals,
     indicatorsFor,
+
+    /** Every measure's and task's light at `asOf`: the worst of all their obligations (any due date); none for no plan. */
+    lights(planId: number | undefined, asOf: Date): PlanLights {
+      const id = planId ?? repository.defaultPlanId();
+      const plan = id === undefined ? undefined : repository.plan(id);
+      if (!plan) return { measures: new Map(), tasks: new Map() };
+      const cat = catalogue(plan.id);
+      const measures = new Map([...measureProgress(assignments.judged({ planId: plan.id }, asOf)).values()].map((p) => [p.measureId, p.light]));
+      const tasks = new Map<number, Light>();
+      for (const m of cat.measures) tasks.set(m.taskId, worstLight([tasks.get(m.taskId) ?? 'green', measures.get(m.id) ?? 'green']));
+      return { measures, tasks };
+    },
 
     /** The whole plan for a year: obligations by state and light, measures (k of n) overall and per chapter, indicators, what is overdue. */
     dashboard(planId: number | undefined, year: number, asOf: Date) {

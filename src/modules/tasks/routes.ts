@@ -8,16 +8,19 @@ import type { IndicatorRepository } from '../indicators/repository.js';
 import type { MeasureRepository } from '../measures/repository.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import type { TaskRepository } from './repository.js';
-import { TaskDetailSchema, TaskListQuery, TaskPageSchema } from './schemas.js';
+import { TaskDetailSchema, TaskGetQuery, TaskListQuery, TaskPageSchema } from './schemas.js';
+import { filterAll } from '../../http/live-filter.js';
+import type { LightsAt } from '../monitoring/lights-at.js';
 
 interface TaskRouteDeps {
   tasks: TaskRepository;
   measures: MeasureRepository;
   indicators: IndicatorRepository;
   units: UnitResolver;
+  lights: LightsAt;
 }
 
-export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicators, units }: TaskRouteDeps): void {
+export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicators, units, lights }: TaskRouteDeps): void {
   app.get(
     '/tasks',
     {
@@ -26,16 +29,19 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         operationId: 'listTasks',
         summary: 'List tasks',
         description:
-          'Tasks of the breakdown table ordered by 序号, each with chapter, lead and responsible units, deadline and number of measures. Filters combine with AND: `plan`, `chapter`, `unit` (+ `role`), `deadlineYear`, `q`. `role` without `unit` is a 400.',
+          'Tasks of the breakdown table ordered by 序号, each with chapter, lead and responsible units, deadline and number of measures. Filters combine with AND: `plan`, `chapter`, `unit` (+ `role`), `deadlineYear`, `q`, `light`. `role` without `unit` is a 400. With `light` or `asOf`, each task carries its light at that instant (answered live, not from the cache).',
         querystring: TaskListQuery,
         response: { ...revalidatedResponses(TaskPageSchema), ...problemResponses(400) },
       },
     },
     async (request) => {
-      const { limit, offset, unit, role, ...filters } = request.query;
+      const { limit, offset, unit, role, light, asOf, ...filters } = request.query;
       if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
       const unitIds = units.unitFilter('unit', unit);
-      return { ...tasks.list({ ...filters, unitIds, role }, { limit, offset }), limit, offset };
+      const lit = lights.at(filters.plan, light, asOf);
+      if (!lit) return { ...tasks.list({ ...filters, unitIds, role }, { limit, offset }), limit, offset };
+      const page = filterAll((p) => tasks.list({ ...filters, unitIds, role }, p), (task) => lit.keeps(lit.tasks.get(task.id)), { limit, offset });
+      return { items: page.items.map((task) => ({ ...task, light: lit.tasks.get(task.id) ?? 'green' })), total: page.total, limit, offset };
     },
   );
 
@@ -49,13 +55,17 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         description:
           'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states.',
         params: IdParams,
+        querystring: TaskGetQuery,
         response: { ...revalidatedResponses(Type.Ref(TaskDetailSchema)), ...problemResponses(400, 404) },
       },
     },
     async (request) => {
       const task = tasks.get(request.params.id);
       if (!task) throw notFound('task', request.params.id);
-      return { ...task, measures: measures.forTask(task.id), indicators: indicators.forTask(task.id) };
+      const lit = lights.at(task.planId, undefined, request.query.asOf);
+      const detail = { ...task, measures: measures.forTask(task.id), indicators: indicators.forTask(task.id) };
+      if (!lit) return detail;
+      return { ...detail, light: lit.tasks.get(task.id) ?? 'green', measures: detail.measures.map((m) => ({ ...m, light: lit.measures.get(m.id) ?? 'green' })) };
     },
   );
 }

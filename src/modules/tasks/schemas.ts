@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { textFilter, unitFilter, yearFilter } from '../../http/filters.js';
+import { lightFilters, textFilter, unitFilter, yearFilter } from '../../http/filters.js';
+import { LIGHTS } from '../assignments/lights.js';
+import { LightSchema } from '../assignments/schemas.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { IndicatorSchema } from '../indicators/schemas.js';
 import { DeadlineSchema, MeasureSchema } from '../measures/schemas.js';
@@ -34,6 +36,7 @@ const taskFields = {
     },
     { description: 'Where the task came from in the source document.' },
   ),
+  light: Type.Optional(Type.Ref(LightSchema, { description: 'With `light` or `asOf` in the query: the worst light of the task’s measures at that instant.' })),
 };
 
 const taskExample = {
@@ -95,7 +98,10 @@ export const TaskListQuery = listQuery({
   ),
   deadlineYear: Type.Optional(yearFilter('Tasks whose deadline date falls in this year.')),
   q: Type.Optional(textFilter(200, 'Text contained in the task title or one of its measures.')),
+  ...lightFilters(LIGHTS),
 });
+
+export const TaskGetQuery = Type.Object({ asOf: lightFilters(LIGHTS).asOf }, { additionalProperties: false });
 
 export const TaskPageSchema = pageOf(Type.Ref(TaskSummarySchema), {
   description: 'A page of tasks ordered by plan and 序号.',

@@ -273,3 +273,39 @@ t.test('a collective in the unit filter stands for its members; milestones follo
   const measures = (await get<{ items: { id: number }[] }>(`/api/v1/measures?unit=${q('北林区')}&limit=500`)).items.map((m) => m.id);
   t.ok(milestones.length > 0 && milestones.every((m) => measures.includes(m.measureId)));
 });
+
+t.test('lights roll up to measures and tasks; ?light= filters the catalogue lists, answered live', async (t) => {
+  at('2024-12-10T09:00:00+08:00');
+  type Lit = { id: number; light?: string; taskId?: number };
+  const measures = await get<{ items: Lit[]; total: number }>('/api/v1/measures?asOf=2024-12-10&limit=500');
+  const worst = (lights: string[]) => (lights.includes('red') ? 'red' : lights.includes('yellow') ? 'yellow' : 'green');
+  const measureOne = measures.items.find((m) => m.id === task1)!;
+  const owedOnTask1 = await get<{ items: Assignment[] }>(`/api/v1/assignments?measure=${task1}&limit=500`);
+  t.equal(measureOne.light, worst(owedOnTask1.items.map((a) => a.light)), 'a measure: the worst of its assignments');
+  const tasks = await get<{ items: Lit[] }>('/api/v1/tasks?asOf=2024-12-10&limit=500');
+  const taskOne = tasks.items.find((task) => task.id === (measureOne as { taskId: number }).taskId)!;
+  const ofTask = measures.items.filter((m) => m.taskId === taskOne.id).map((m) => m.light!);
+  t.equal(taskOne.light, worst(ofTask), 'a task: the worst of its measures');
+  for (const colour of ['red', 'yellow', 'green']) {
+    const lit = await get<{ items: Lit[]; total: number }>(`/api/v1/tasks?light=${colour}&limit=500`);
+    t.ok(lit.items.every((task) => task.light === colour), `tasks ?light=${colour}`);
+    t.equal(lit.total, tasks.items.filter((task) => task.light === colour).length);
+    const litMeasures = await get<{ items: Lit[]; total: number }>(`/api/v1/measures?light=${colour}&limit=2&offset=1`);
+    t.ok(litMeasures.items.every((m) => m.light === colour));
+    t.equal(litMeasures.total, measures.items.filter((m) => m.light === colour).length, `measures ?light=${colour}, paged`);
+  }
+  const plain = await app.inject('/api/v1/tasks?limit=1');
+  t.notOk('light' in plain.json().items[0], 'without light or asOf, the catalogue as it is');
+  t.ok(plain.headers.etag, '…and kept');
+  const live = await app.inject('/api/v1/tasks?light=red&limit=1');
+  t.equal(live.headers.etag, undefined, 'a light is judged live, never kept');
+  t.equal((await app.inject('/api/v1/tasks?light=purple')).statusCode, 400);
+  t.equal((await app.inject('/api/v1/measures?light=')).statusCode, 400);
+  const before = await get<{ items: Lit[] }>('/api/v1/tasks?asOf=2023-10-01&limit=500');
+  t.ok(before.items.every((task) => task.light === 'green'), 'before the plan was given nothing was owed');
+  const detail = await get<{ light: string; measures: Lit[] }>(`/api/v1/tasks/${taskOne.id}?asOf=2024-12-10`);
+  t.equal(detail.light, taskOne.light);
+  t.ok(detail.measures.every((m) => m.light !== undefined));
+  t.equal((await get<Lit>(`/api/v1/measures/${task1}?asOf=2024-12-10`)).light, measureOne.light);
+  t.equal((await app.inject(`/api/v1/measures/${task1}?asOf=2024-13-01`)).statusCode, 400);
+});
