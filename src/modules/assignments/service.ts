@@ -122,9 +122,13 @@ export function createAssignmentService(deps: AssignmentDeps) {
     return { asOf, today: shanghaiDate(asOf), warningDays: supervision.warningDays };
   }
 
-  /** Every obligation in scope, judged at `asOf`, indicators included (`signals` when the caller has them already). */
-  function judged(scope: ObligationScope, asOf: Date, signals?: SignalLookup): JudgedObligation[] {
-    const facts = obligations.factsAsOf(scope, asOf.toISOString());
+  /**
+   * Every obligation in scope, judged at `asOf`, indicators included (`signals` when the caller has them already).
+   * With `completionOnly` only completion is read: states pending/reported are not told apart and lights ignore
+   * returned reports — for callers that ask "done, overdue or coming due" only.
+   */
+  function judged(scope: ObligationScope, asOf: Date, signals?: SignalLookup, completionOnly = false): JudgedObligation[] {
+    const facts = obligations.factsAsOf(scope, asOf.toISOString(), completionOnly);
     const rules = rulesAt(asOf);
     const years = [...new Set(facts.map((o) => Number(o.dueDate.slice(0, 4))))];
     const signalOf = signals ?? (facts.length === 0 ? undefined : indicatorSignals()?.(scope.planId, years, asOf));

@@ -77,7 +77,7 @@ export function overdueObligations(obligations: JudgedObligation[], measures: Ma
 /** 提醒: obligations falling due within the warning days, not yet completed; outstanding since the warning began. */
 export function dueSoon(obligations: JudgedObligation[], measures: Map<number, MeasureLabel>, targetOf: TargetOf, asOf: Date, today: string, warningDays: number): FollowUp[] {
   return obligations
-    .filter((o) => (o.state === 'pending' || o.state === 'reported') && o.dueDate >= today && o.light === 'yellow' && o.dueDate <= addDays(today, warningDays))
+    .filter((o) => (o.state === 'pending' || o.state === 'reported') && o.dueDate >= today && o.dueDate <= addDays(today, warningDays))
     .map((o) => {
       const measure = measures.get(o.measureId)!;
       const since = addDays(o.dueDate, -warningDays);

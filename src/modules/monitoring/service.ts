@@ -290,7 +290,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
       // Only what is overdue or falls due within the warning days is chased: later obligations are not read.
       const dueTo = shanghaiDate(new Date(asOf.getTime() + supervision.warningDays * 86_400_000));
       const obligations = assignments
-        .judged({ planId: plan.id, unitIds: query.unitIds, dueTo }, asOf, signalsOf(plan.id, indicators, asOf))
+        .judged({ planId: plan.id, unitIds: query.unitIds, dueTo }, asOf, () => undefined, true)
         .filter((o) => openIds.has(o.assignmentId));
       const measures = new Map(cat.measures.map((m) => [m.id, { taskNo: m.taskNo, no: m.no }]));
       const targetOf = (o: JudgedObligation) => assignments.targetOf(plan.id, o.measureId, o.dueDate);
