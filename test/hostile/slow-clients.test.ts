@@ -20,7 +20,12 @@ function connect(port: number) {
   socket.on('data', (chunk: string) => (received += chunk));
   const result = { closed: false, reset: false };
   socket.on('error', () => (result.reset = true));
-  const ended = new Promise<void>((resolve) => socket.on('close', () => resolve((result.closed = true) && undefined)));
+  const ended = new Promise<void>((resolve) =>
+    socket.on('close', () => {
+      result.closed = true;
+      resolve();
+    }),
+  );
   const connected = new Promise<void>((resolve) => socket.on('connect', () => resolve()));
   return { socket, connected, ended, result, received: () => received };
 }
