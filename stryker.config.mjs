@@ -4,7 +4,12 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
-    'src/modules/reports/service.ts', // who may report and review, the report workflow, If-Match
+    'src/modules/reports/service.ts', // the report workflow
+    'src/modules/reports/rules.ts', // who may report and review, If-Match
+    'src/modules/reports/content.ts', // when two reports are the same report
+    'src/modules/assignments/lights.ts', // an obligation's state and light
+    'src/modules/assignments/schedule.ts', // what a schedule owes, and when
+    'src/modules/monitoring/rollup.ts', // a measure for a year: k of n
     'src/modules/monitoring/evaluation.ts', // whether a yearly target is met
     'src/modules/idempotency/store.ts', // safe retries
     'src/plugins/auth.ts', // who the caller is, and the role a route needs
@@ -16,6 +21,8 @@ export default {
     testFiles: [
       'test/modules/reports/service.test.ts',
       'test/modules/monitoring-evaluation.test.ts',
+      'test/modules/assignments/lights.test.ts',
+      'test/modules/assignments/schedule.test.ts',
       'test/modules/idempotency/store.test.ts',
       'test/plugins/auth.test.ts',
       'test/modules/reports/reports.test.ts',

@@ -30,7 +30,6 @@ interface MeasureContextRow {
   leadsEachOwnPart: boolean;
   ownerUnitIds: number[];
   leadUnitIds: number[];
-  responsibleUnitIds: number[];
   indicatorIds: number[];
 }
 export interface IndicatorValue {
@@ -303,7 +302,6 @@ export function createReportRepository(db: Db) {
         ...measure,
         ownerUnitIds: ownersOf.all({ measureId }).map((o) => o.unitId),
         leadUnitIds: assigned.filter((a) => a.role === 'lead').map((a) => a.unitId),
-        responsibleUnitIds: assigned.filter((a) => a.role === 'responsible').map((a) => a.unitId),
         indicatorIds: indicatorsOfTask.all({ taskId: measure.taskId }).map((i) => i.id),
       };
       contexts.set(measureId, context);

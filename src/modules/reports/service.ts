@@ -1,11 +1,13 @@
-import { strongMatch } from '../../http/etag.js';
-import { conflict, forbidden, notFound, preconditionRequired, stale, unprocessable } from '../../domain/errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../domain/errors.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import { parsePeriod, type Period } from './period.js';
 import type { IndicatorValue, ListCursor, MeasureContext, ReportFilters, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
 import type { ReportInput, ReportPatch } from './schemas.js';
+import { contentColumns, contentOf, sameContent, type Content } from './content.js';
+import { createReportRules } from './rules.js';
+import { etagOf } from './etag.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 export interface ReportPage {
@@ -29,15 +31,6 @@ interface ReportingDeps {
   now: () => Date;
 }
 
-/** The part of a report a unit writes; two reports with the same content are the same report. */
-interface Content {
-  status: ReportRow['status'];
-  narrative: string;
-  evidence: { title: string; url?: string | undefined; note?: string | undefined }[];
-  percentComplete: number | null;
-  indicatorValues: IndicatorValue[];
-}
-
 /** Where a report goes: the measure (with what the rules need), the reporting unit and the period. */
 export interface ReportTarget {
   context: MeasureContext;
@@ -47,20 +40,6 @@ export interface ReportTarget {
 
 const OPEN_STATES: readonly ReportRow['state'][] = ['draft', 'returned'];
 
-function canonicalEvidence(evidence: Content['evidence']): string {
-  return JSON.stringify(evidence.map(({ title, url, note }) => ({ title, ...(url ? { url } : {}), ...(note ? { note } : {}) })));
-}
-
-/** The report columns that hold the content (indicator values live in their own table). */
-function contentColumns(content: Content) {
-  return {
-    status: content.status,
-    narrative: content.narrative,
-    evidence: canonicalEvidence(content.evidence),
-    percentComplete: content.percentComplete,
-  };
-}
-
 const AUDIT_ACTIONS = {
   submitted: 'report.submit',
   approved: 'report.approve',
@@ -68,32 +47,8 @@ const AUDIT_ACTIONS = {
   superseded: 'report.supersede',
 } as const;
 
-function sameContent(a: Content, b: Content): boolean {
-  const key = (c: Content) =>
-    JSON.stringify([c.status, c.narrative, canonicalEvidence(c.evidence), c.percentComplete, [...c.indicatorValues].sort((x, y) => x.indicatorId - y.indicatorId)]);
-  return key(a) === key(b);
-}
-
-export function etagOf(report: { id: number; version: number }): string {
-  return `"${report.id}.${report.version}"`;
-}
-
-/** True when an If-Match header names this version (or is `*`), by the strong comparison: a weak tag never holds. */
-export function ifMatchHolds(header: string, report: { id: number; version: number }): boolean {
-  return strongMatch(header, etagOf(report));
-}
-
 export function createReportService({ transaction, reports, units, audit, now }: ReportingDeps) {
-
-  function contentOf(row: ReportRow, values: IndicatorValue[]): Content {
-    return {
-      status: row.status,
-      narrative: row.narrative,
-      evidence: JSON.parse(row.evidence) as Content['evidence'],
-      percentComplete: row.percentComplete,
-      indicatorValues: values,
-    };
-  }
+  const { canSee, reportingUnit, checkIndicatorValues, checkAuthor, checkReviewer, checkIfMatch, checkState } = createReportRules({ reports, units });
 
   /** A report as the API shows it; `values` when the caller already has them, in indicator order. */
   function view(row: ReportWithUnit, values = reports.valuesOf([row.report.id]).get(row.report.id) ?? []) {
@@ -129,11 +84,6 @@ export function createReportService({ transaction, reports, units, audit, now }:
     return row;
   };
 
-  function canSee(principal: Principal, row: ReportWithUnit): boolean {
-    if (principal.role === 'admin' || principal.role === 'coordinator') return true;
-    return row.report.state !== 'draft' || (principal.role === 'reporter' && principal.unitId === row.report.unitId);
-  }
-
   /** A report the caller may see; others' drafts are answered like missing reports. */
   function visible(principal: Principal, id: number): ReportWithUnit {
     const row = load(id);
@@ -161,42 +111,6 @@ export function createReportService({ transaction, reports, units, audit, now }:
     const after = view(load(row.report.id));
     record(actor, AUDIT_ACTIONS[action], row.report.id, before, after);
     return after;
-  }
-
-  /** The unit a write is for: a reporter's own unit, or the one an admin names. */
-  function reportingUnit(principal: Principal, unitRef: string | undefined, field: string): UnitRef {
-    if (principal.role === 'reporter') {
-      const own = principal.unitId === null ? undefined : units.resolve(String(principal.unitId));
-      if (!own) throw forbidden(`The reporter key "${principal.name}" is bound to no unit.`);
-      if (unitRef !== undefined && units.resolve(unitRef)?.id !== own.id) {
-        throw forbidden(`A reporter key writes only for its own unit (${own.name}).`, [{ field, message: `is not ${own.name}` }]);
-      }
-      return own;
-    }
-    if (principal.role !== 'admin') throw forbidden(`A ${principal.role} key cannot write progress reports.`);
-    if (unitRef === undefined) throw unprocessable(field, 'is required: name the reporting unit (id, name or alias)');
-    const unit = units.resolve(unitRef);
-    if (!unit) throw unprocessable(field, `names no known unit: "${unitRef}"`);
-    // A collective's work is reported by its members, each for its share; a report of the collective's own would be no one's.
-    if (unit.kind === 'collective') throw unprocessable(field, `names a collective, ${unit.name}: its member units report, each for its own share; name one of them`);
-    return unit;
-  }
-
-  function checkIndicatorValues(values: IndicatorValue[], context: MeasureContext, field: string) {
-    const seen = new Set<number>();
-    values.forEach(({ indicatorId }, index) => {
-      const at = `${field}/${index}/indicatorId`;
-      if (seen.has(indicatorId)) throw unprocessable(at, `repeats indicator ${indicatorId}`);
-      seen.add(indicatorId);
-      if (context.indicatorIds.includes(indicatorId)) return;
-      const taskId = reports.indicatorTask(indicatorId);
-      throw unprocessable(
-        at,
-        taskId === undefined
-          ? `names no indicator: ${indicatorId}`
-          : `indicator ${indicatorId} belongs to task ${taskId}, not to this measure's task ${context.taskId}`,
-      );
-    });
   }
 
   /** Checks everything about where a report goes; the first problem is thrown, naming its field under `base`. */
@@ -285,45 +199,6 @@ export function createReportService({ transaction, reports, units, audit, now }:
 
   function submitRow(actor: Actor, row: ReportWithUnit, before?: ReportView) {
     return transition(actor, row, 'submitted', { state: 'submitted', submittedAt: now().toISOString() }, null, before);
-  }
-
-  /** The reporting unit's own reporter, or an admin, may change a report. */
-  function checkAuthor(principal: Principal, row: ReportWithUnit) {
-    if (principal.role === 'admin') return;
-    if (principal.role === 'reporter' && principal.unitId === row.report.unitId) return;
-    throw forbidden(`Only ${row.unit.name}'s reporter (or an admin) may change report ${row.report.id}.`);
-  }
-
-  /**
-   * Coordinators and admins review any report; a unit named as a lead of the task reviews the other units' reports
-   * on the parts it leads: the whole task, or — where the leads each lead their own part (按职责分别牵头) — the
-   * measures it owns. Never a report of its own: neither its unit's nor one filed for a collective it belongs to.
-   * A collective named as lead makes none of its members a reviewer: leading is not shared.
-   */
-  function checkReviewer(principal: Principal, row: ReportWithUnit) {
-    if (principal.role === 'admin' || principal.role === 'coordinator') return;
-    if (principal.role === 'reporter' && principal.unitId !== null && !units.withCollectives(principal.unitId).includes(row.report.unitId)) {
-      const context = reports.measureContext(row.report.measureId)!;
-      const leadsThisPart = !context.leadsEachOwnPart || context.ownerUnitIds.includes(principal.unitId);
-      if (context.leadUnitIds.includes(principal.unitId) && leadsThisPart) return;
-    }
-    throw forbidden(`Only a coordinator, an admin or a lead unit of task ${row.taskId} (not the reporting unit, nor a member of it) may review report ${row.report.id}.`);
-  }
-
-  function checkIfMatch(ifMatch: string | undefined, row: ReportWithUnit, required: boolean) {
-    if (ifMatch === undefined) {
-      if (required) throw preconditionRequired('Send If-Match with the ETag of the version you read.');
-      return;
-    }
-    if (!ifMatchHolds(ifMatch, row.report)) {
-      throw stale(`Report ${row.report.id} is now at ${etagOf(row.report)}; read it again and retry.`);
-    }
-  }
-
-  function checkState(row: ReportWithUnit, allowed: readonly ReportRow['state'][], action: string) {
-    if (!allowed.includes(row.report.state)) {
-      throw conflict(`Report ${row.report.id} is ${row.report.state}; only a ${allowed.join(' or ')} report can be ${action}.`);
-    }
   }
 
   return {

@@ -5,7 +5,8 @@ import { createAuditRepository } from '../../../src/modules/audit/repository.js'
 import type { Principal } from '../../../src/modules/auth/principal.js';
 import { createApiKeyRepository } from '../../../src/modules/auth/repository.js';
 import { createReportRepository } from '../../../src/modules/reports/repository.js';
-import { createReportService, etagOf, ifMatchHolds } from '../../../src/modules/reports/service.js';
+import { createReportService } from '../../../src/modules/reports/service.js';
+import { etagOf, ifMatchHolds } from '../../../src/modules/reports/etag.js';
 import { createUnitRepository } from '../../../src/modules/units/repository.js';
 import { DomainError } from '../../../src/domain/errors.js';
 import { problemOfDomainError } from '../../../src/plugins/errors.js';
