@@ -32,7 +32,9 @@ async function fill(reports: number) {
   loadSeed(db);
   const counties = db.$client.prepare(`SELECT id FROM units WHERE kind = 'county_government' ORDER BY id`).all() as { id: number }[];
   // The measures the counties owe (each county owes the same ones).
-  const measureIds = (db.$client.prepare('SELECT measure_id AS id FROM assignments WHERE unit_id = ? ORDER BY measure_id').all(counties[0]!.id) as { id: number }[]).map((m) => m.id);
+  const measureIds = (db.$client.prepare('SELECT measure_id AS id FROM assignments WHERE unit_id = ? ORDER BY measure_id').all(counties[0]!.id) as { id: number }[]).map(
+    (m) => m.id,
+  );
   const tokens = counties.map((u) => createApiKeyRepository(db).create({ name: `bulk ${u.id}`, role: 'reporter', unitId: u.id, expiresAt: null }, new Date()).token);
   db.$client.close();
   const app = await buildApp({ databasePath, logLevel: 'silent' });

@@ -98,15 +98,20 @@ async function main(tempDir: string): Promise<void> {
   const mixedResult = await runMixedScenario(project, mixTargets(await loadMixIds(project, fixture), sequences.get(project)!), mixed);
   for (const [server, sequence] of sequences) {
     if (sequence.repeated > 0) {
-      warnings.push(`write/${server.name}: ${sequence.repeated} of ${sequence.issued} writes reused a (unit, measure, period), so they were not creations; shorten BENCH_DURATION, BENCH_ROUNDS or MIXED_SECONDS`);
+      warnings.push(
+        `write/${server.name}: ${sequence.repeated} of ${sequence.issued} writes reused a (unit, measure, period), so they were not creations; shorten BENCH_DURATION, BENCH_ROUNDS or MIXED_SECONDS`,
+      );
     }
   }
 
-  const results: ScenarioResult[] = scenarios.map((s) =>
-    scenarioResult(s.name, s.paths, s.minRatio, runs.get(`${s.name}/baseline`)!, runs.get(`${s.name}/project`)!),
-  );
+  const results: ScenarioResult[] = scenarios.map((s) => scenarioResult(s.name, s.paths, s.minRatio, runs.get(`${s.name}/baseline`)!, runs.get(`${s.name}/project`)!));
   console.log(`\n${formatReport(results, bulk, warnings)}`);
-  console.log(`\n${formatMixedReport(mixedResult, results.filter((r) => r.name === 'list' || r.name === 'write'))}`);
+  console.log(
+    `\n${formatMixedReport(
+      mixedResult,
+      results.filter((r) => r.name === 'list' || r.name === 'write'),
+    )}`,
+  );
   writeJson(resultsFile, {
     date: new Date().toISOString(),
     config: { ...config, mixed },

@@ -28,8 +28,7 @@ async function main(tempDir: string): Promise<void> {
       `soak ${point.atSeconds.toFixed(0).padStart(5)} s  RSS ${mebibytes(point.rssBytes)} MiB  since last: ${point.requests} answers, p99 ${point.p99Ms?.toFixed(1) ?? '-'} ms, CPU ${point.cpuPercent?.toFixed(0) ?? '-'}%`,
     ),
   );
-  const warnings =
-    writes.repeated > 0 ? [`${writes.repeated} of ${writes.issued} writes reused a (unit, measure, period) and updated a draft instead of creating one`] : [];
+  const warnings = writes.repeated > 0 ? [`${writes.repeated} of ${writes.issued} writes reused a (unit, measure, period) and updated a draft instead of creating one`] : [];
 
   console.log(`\n${seriesTable(result)}\n\n${formatMixedReport(result, [])}`);
   warnings.forEach((w) => console.log(`warning: ${w}`));

@@ -101,13 +101,13 @@ const SHARED_SCHEMAS = [
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
   Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision'>> & {
-  /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
-  now?: () => Date;
-  /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
-  onDatabaseOpen?: (connection: Db['$client']) => void;
-  /** Bounds of the in-memory plan-catalogue answers; tests pass small ones to see eviction. */
-  catalogueCache?: CatalogueCacheBounds;
-};
+    /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
+    now?: () => Date;
+    /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
+    onDatabaseOpen?: (connection: Db['$client']) => void;
+    /** Bounds of the in-memory plan-catalogue answers; tests pass small ones to see eviction. */
+    catalogueCache?: CatalogueCacheBounds;
+  };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 

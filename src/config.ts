@@ -87,7 +87,10 @@ function parseMilliseconds(name: string, raw: string | undefined, fallback: numb
 }
 
 function parseOrigins(raw: string): string[] {
-  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
   for (const origin of origins) {
     // An origin is scheme://host[:port] with nothing after it; a wildcard would defeat the allow-list.
     if (!/^https?:\/\/[^/\s*]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins like https://host[:port], got "${origin}"`);

@@ -96,7 +96,9 @@ export async function runBulkScenario(project: Server, importers: Reporter[], me
     console.log(`bulk   create  ${importer.unitName}: ${createMs.at(-1)!.toFixed(0)} ms`);
     if (probes) {
       readsDuringImport = summariseLatencies(await probes);
-      console.log(`bulk   reads by another client during it: ${readsDuringImport.requests}, p50 ${readsDuringImport.p50Ms?.toFixed(1)} ms, p99 ${readsDuringImport.p99Ms?.toFixed(1)} ms, max ${readsDuringImport.maxMs?.toFixed(1)} ms`);
+      console.log(
+        `bulk   reads by another client during it: ${readsDuringImport.requests}, p50 ${readsDuringImport.p50Ms?.toFixed(1)} ms, p99 ${readsDuringImport.p99Ms?.toFixed(1)} ms, max ${readsDuringImport.maxMs?.toFixed(1)} ms`,
+      );
     }
   }
   const repostMs = await importOnce(project, importers[0]!, rows, { unchanged: rowCount });

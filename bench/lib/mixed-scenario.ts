@@ -159,8 +159,7 @@ export async function runMixedScenario(project: Server, targets: MixTarget[], co
   assertRunning(project, 'during the mixed workload');
 
   const duration = measurement.durationSeconds;
-  const non2xxOf = (target: MixTarget) =>
-    Object.entries(statusCodes.get(target.name)!).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? 0 : count), 0);
+  const non2xxOf = (target: MixTarget) => Object.entries(statusCodes.get(target.name)!).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? 0 : count), 0);
   const figures = (name: string, kinds: MixTarget[]): Figures => {
     const all = kinds.flatMap((t) => latencies.get(t.name)!);
     const non2xx = kinds.reduce((sum, t) => sum + non2xxOf(t), 0);
@@ -174,8 +173,14 @@ export async function runMixedScenario(project: Server, targets: MixTarget[], co
     durationSeconds: duration,
     groups: [
       figures('all', targets),
-      figures(`reads (${percent(shares.read)})`, targets.filter((t) => t.group === 'read')),
-      figures(`writes (${percent(shares.write)})`, targets.filter((t) => t.group === 'write')),
+      figures(
+        `reads (${percent(shares.read)})`,
+        targets.filter((t) => t.group === 'read'),
+      ),
+      figures(
+        `writes (${percent(shares.write)})`,
+        targets.filter((t) => t.group === 'write'),
+      ),
     ],
     kinds: targets.map((t) => ({ ...figures(t.name, [t]), group: t.group, weight: t.weight, statusCodes: statusCodes.get(t.name)! })),
     errors: measurement.errors,

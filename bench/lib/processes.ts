@@ -45,13 +45,7 @@ export function freePort(): Promise<number> {
  * Starts a server on a free port with its stdout/stderr written straight to `logFile`: the child holds the
  * file descriptor itself, so this process does not spend CPU relaying log lines during a measurement.
  */
-export async function startServer(options: {
-  name: string;
-  args: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  logFile: string;
-}): Promise<Server> {
+export async function startServer(options: { name: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv; logFile: string }): Promise<Server> {
   const port = await freePort();
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(process.execPath, options.args, {

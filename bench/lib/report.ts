@@ -70,17 +70,19 @@ function loadTable(results: ScenarioResult[]): string {
 }
 
 function bulkTable(bulk: BulkResult): string {
-  return table([
-    [`bulk import, ${bulk.rows} rows`, 'runs ms', 'min ms', 'median ms', 'rows/s', 'goal'],
-    ...bulk.timings.map((t) => [
-      t.name,
-      t.runsMs.map((ms) => ms.toFixed(0)).join(', '),
-      t.minMs.toFixed(0),
-      t.medianMs.toFixed(0),
-      ((bulk.rows / t.medianMs) * 1000).toFixed(0),
-      `median < ${t.goalMs} ms ${verdict(t.goalMet)}`,
-    ]),
-  ]) + `\n${readsDuringImport(bulk.readsDuringImport)}`;
+  return (
+    table([
+      [`bulk import, ${bulk.rows} rows`, 'runs ms', 'min ms', 'median ms', 'rows/s', 'goal'],
+      ...bulk.timings.map((t) => [
+        t.name,
+        t.runsMs.map((ms) => ms.toFixed(0)).join(', '),
+        t.minMs.toFixed(0),
+        t.medianMs.toFixed(0),
+        ((bulk.rows / t.medianMs) * 1000).toFixed(0),
+        `median < ${t.goalMs} ms ${verdict(t.goalMet)}`,
+      ]),
+    ]) + `\n${readsDuringImport(bulk.readsDuringImport)}`
+  );
 }
 
 /** Issue 11's goal: other clients are served within 100 ms (p99) while the largest import runs. */
@@ -173,7 +175,10 @@ export function seriesTable(mixed: MixedResult): string {
 
 export function formatMixedReport(mixed: MixedResult, comparison: ScenarioResult[]): string {
   const { config } = mixed;
-  const outcomes = Object.entries(mixed.writeOutcomes).map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none';
+  const outcomes =
+    Object.entries(mixed.writeOutcomes)
+      .map(([outcome, n]) => `${n} ${outcome}`)
+      .join(', ') || 'none';
   return [
     `mixed workload: ${config.rate} req/s for ${config.seconds} s after ${config.warmupSeconds} s warm-up, ${config.connections} connections`,
     mixedTable(mixed, comparison),

@@ -75,8 +75,7 @@ function gets(paths: string[], headers?: () => Record<string, string>): () => Ou
   return () => ({ method: 'GET', path: nextPath(), ...(headers ? { headers: headers() } : {}) });
 }
 
-const pages = (path: string, total: number, limit: number) =>
-  Array.from({ length: Math.ceil(total / limit) }, (_, page) => `${path}?limit=${limit}&offset=${page * limit}`);
+const pages = (path: string, total: number, limit: number) => Array.from({ length: Math.ceil(total / limit) }, (_, page) => `${path}?limit=${limit}&offset=${page * limit}`);
 
 /**
  * The mix, in requests per 100. Lists and details carry most of the reads, as people browse the plan; the
@@ -98,7 +97,11 @@ export function mixTargets(ids: MixIds, writes: ReportSequence): MixTarget[] {
     read('unit detail', 3, gets(unitIds.map((id) => `${API}/units/${id}`))),
     read('plans and chapters', 3, gets([`${API}/plans`, ...planIds.map((id) => `${API}/plans/${id}`), `${API}/chapters`])),
     read('search', 8, gets(SEARCH_TERMS.map((q) => `${API}/search?q=${encodeURIComponent(q)}&limit=20`))),
-    read('reports list', 8, gets([`${API}/reports?limit=20`, `${API}/reports?state=draft&limit=20`, `${API}/reports?period=2024&limit=20`], () => ({ authorization: `Bearer ${nextReader().token}` }))),
+    read(
+      'reports list',
+      8,
+      gets([`${API}/reports?limit=20`, `${API}/reports?state=draft&limit=20`, `${API}/reports?period=2024&limit=20`], () => ({ authorization: `Bearer ${nextReader().token}` })),
+    ),
     read('dashboard', 2, gets([`${API}/dashboard`, `${API}/dashboard?year=2024`])),
     read('unit scorecard', 2, gets(unitIds.map((id) => `${API}/units/${id}/scorecard`))),
     read('chapter progress', 2, gets(chapterIds.map((id) => `${API}/chapters/${id}/progress`))),

@@ -66,8 +66,7 @@ function judge(rows: Facts[], asOf: number): Judged[] {
   return rows.map((o) => {
     const daysLeft = Math.floor((Date.parse(`${o.dueDate}T00:00:00+08:00`) + DAY - 1 - asOf) / DAY);
     const state: State = o.completedAt ? 'completed' : o.waived ? 'waived' : o.dueDate < today ? 'overdue' : o.reported ? 'reported' : 'pending';
-    const light: Light =
-      state === 'waived' || state === 'completed' ? 'green' : state === 'overdue' || o.returnedAt ? 'red' : daysLeft <= WARNING_DAYS ? 'yellow' : 'green';
+    const light: Light = state === 'waived' || state === 'completed' ? 'green' : state === 'overdue' || o.returnedAt ? 'red' : daysLeft <= WARNING_DAYS ? 'yellow' : 'green';
     return { ...o, state, light, daysLeft };
   });
 }
@@ -102,26 +101,18 @@ export function buildBaseline(databasePath: string): FastifyInstance {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   const sql = {
     firstPlan: db.prepare<[], { id: number }>('SELECT id FROM plans ORDER BY id LIMIT 1'),
-    members: db.prepare<[number], { id: number }>(
-      `SELECT coalesce(um.member_id, u.id) AS id FROM units u LEFT JOIN unit_members um ON um.collective_id = u.id WHERE u.id = ?`,
-    ),
+    members: db.prepare<[number], { id: number }>(`SELECT coalesce(um.member_id, u.id) AS id FROM units u LEFT JOIN unit_members um ON um.collective_id = u.id WHERE u.id = ?`),
     planDue: db.prepare<Record<string, unknown>, Facts>(facts('t.plan_id = :planId AND o.due_date BETWEEN :from AND :to')),
     plan: db.prepare<Record<string, unknown>, Facts>(facts('t.plan_id = :planId')),
-    unitsDue: db.prepare<Record<string, unknown>, Facts>(
-      facts('a.unit_id IN (SELECT value FROM json_each(:units)) AND o.due_date BETWEEN :from AND :to'),
-    ),
+    unitsDue: db.prepare<Record<string, unknown>, Facts>(facts('a.unit_id IN (SELECT value FROM json_each(:units)) AND o.due_date BETWEEN :from AND :to')),
     units: db.prepare<Record<string, unknown>, Facts>(facts('a.unit_id IN (SELECT value FROM json_each(:units))')),
     assignment: db.prepare<Record<string, unknown>, Facts>(facts('a.id = :id')),
     assignments: db.prepare<[number], { id: number; measureId: number; unitId: number; acknowledgedAt: string | null; closedAt: string | null }>(
       `SELECT a.id, a.measure_id AS measureId, a.unit_id AS unitId, a.acknowledged_at AS acknowledgedAt, a.closed_at AS closedAt
        FROM assignments a JOIN measures m ON m.id = a.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ? ORDER BY t.no, m.position, a.unit_id`,
     ),
-    assignmentRow: db.prepare<[number], { id: number; measureId: number; unitId: number }>(
-      'SELECT id, measure_id AS measureId, unit_id AS unitId FROM assignments WHERE id = ?',
-    ),
-    reportCount: db.prepare<[number, number], { n: number }>(
-      "SELECT count(*) AS n FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'",
-    ),
+    assignmentRow: db.prepare<[number], { id: number; measureId: number; unitId: number }>('SELECT id, measure_id AS measureId, unit_id AS unitId FROM assignments WHERE id = ?'),
+    reportCount: db.prepare<[number, number], { n: number }>("SELECT count(*) AS n FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'"),
     recentReports: db.prepare<[number, number]>(
       `SELECT id, period, state, status, updated_at AS updatedAt FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'
        ORDER BY updated_at DESC, id DESC LIMIT 10`,
@@ -158,7 +149,10 @@ export function buildBaseline(databasePath: string): FastifyInstance {
     const asOf = asOfOf(query);
     const at = new Date(asOf).toISOString();
     const rows = query.unit ? sql.units.all({ units: unitsOf(query.unit), asOf: at }) : sql.plan.all({ planId: sql.firstPlan.get()!.id, asOf: at });
-    return page(judge(rows, asOf).filter((o) => o.state === 'overdue' || (o.returnedAt !== null && o.state !== 'completed')), query);
+    return page(
+      judge(rows, asOf).filter((o) => o.state === 'overdue' || (o.returnedAt !== null && o.state !== 'completed')),
+      query,
+    );
   });
 
   app.get<{ Querystring: Query }>('/api/v1/obligations', async ({ query }) => {

@@ -125,9 +125,7 @@ export function periodsOf(): Period[] {
     for (let m = 1; m <= 12; m++) texts.push(`${y}-${String(m).padStart(2, '0')}`);
   }
   const span = (p: Period) => Date.parse(p.end) - Date.parse(p.start);
-  return texts
-    .map((t) => parsePeriod(t)!)
-    .sort((a, b) => a.end.localeCompare(b.end) || span(a) - span(b));
+  return texts.map((t) => parsePeriod(t)!).sort((a, b) => a.end.localeCompare(b.end) || span(a) - span(b));
 }
 
 const NARRATIVE_OPENERS = ['按照分工方案要求', '围绕年度工作目标', '对照任务清单', '结合本单位实际', '根据市信用办部署'];
@@ -226,24 +224,19 @@ export function generateReports({ databasePath, reports: total, seed, events: wi
     sqlite.pragma('cache_size = -262144');
     sqlite.pragma('temp_store = MEMORY');
 
-    const creator = createApiKeyRepository(db).create(
-      { name: 'bench monitoring generator', role: 'admin', unitId: null, expiresAt: null },
-      new Date('2020-12-31T16:00:00.000Z'),
-    ).key.id;
+    const creator = createApiKeyRepository(db).create({ name: 'bench monitoring generator', role: 'admin', unitId: null, expiresAt: null }, new Date('2020-12-31T16:00:00.000Z'))
+      .key.id;
 
     // Who reports on what: exactly the standing assignments (a unit reports only on what it owes).
-    const pairs = sqlite
-      .prepare('SELECT measure_id AS measureId, unit_id AS unitId FROM assignments WHERE withdrawn_at IS NULL ORDER BY measure_id, unit_id')
-      .all() as { measureId: number; unitId: number }[];
+    const pairs = sqlite.prepare('SELECT measure_id AS measureId, unit_id AS unitId FROM assignments WHERE withdrawn_at IS NULL ORDER BY measure_id, unit_id').all() as {
+      measureId: number;
+      unitId: number;
+    }[];
     if (pairs.length === 0) throw new Error('the seeded plan has no standing assignments: is loadSeed building them?');
     const indicators = sqlite
-      .prepare(
-        `SELECT id, task_id AS taskId, measure_id AS measureId, comparator, value, unit, direction, target_year AS targetYear FROM indicators ORDER BY id`,
-      )
+      .prepare(`SELECT id, task_id AS taskId, measure_id AS measureId, comparator, value, unit, direction, target_year AS targetYear FROM indicators ORDER BY id`)
       .all() as Indicator[];
-    const measureTask = new Map(
-      (sqlite.prepare('SELECT id, task_id AS taskId FROM measures').all() as { id: number; taskId: number }[]).map((m) => [m.id, m.taskId]),
-    );
+    const measureTask = new Map((sqlite.prepare('SELECT id, task_id AS taskId FROM measures').all() as { id: number; taskId: number }[]).map((m) => [m.id, m.taskId]));
     const indicatorsOfMeasure = new Map<number, Indicator[]>();
     for (const [measureId, taskId] of measureTask) {
       const list = indicators.filter((i) => i.taskId === taskId && (i.measureId === measureId || i.measureId === null));

@@ -21,10 +21,5 @@ export function taskDeadline(deadlines: (Deadline | null)[]): Deadline | null {
   for (const d of deadlines) {
     if (d?.kind === 'date' && (latest?.kind !== 'date' || d.date > latest.date)) latest = d;
   }
-  return (
-    latest ??
-    deadlines.find((d) => d?.kind === 'ongoing') ??
-    deadlines.find((d) => d?.kind === 'annual') ??
-    null
-  );
+  return latest ?? deadlines.find((d) => d?.kind === 'ongoing') ?? deadlines.find((d) => d?.kind === 'annual') ?? null;
 }

@@ -19,22 +19,20 @@ export interface ClauseOverride {
 }
 
 /** Trim a clause to its words: surrounding blanks and a trailing , or ; go (the text stays a substring). */
-const clauseText = (s: string): string => s.trim().replace(/[,,;;]+$/, '').trimEnd();
+const clauseText = (s: string): string =>
+  s
+    .trim()
+    .replace(/[,,;;]+$/, '')
+    .trimEnd();
 
 /**
  * Milestones of one 各年度工作目标 cell. The cell is cut at each clause start; the text before the
  * first one belongs to the first clause. A cell naming no year is one milestone at the measure's deadline.
  */
-export function parseMilestones(
-  targetsText: string,
-  deadline: Deadline | null,
-  overrides: ClauseOverride[] = [],
-): Milestone[] {
+export function parseMilestones(targetsText: string, deadline: Deadline | null, overrides: ClauseOverride[] = []): Milestone[] {
   const note = CELL_NOTE.exec(targetsText);
   const cell = note === null ? targetsText : targetsText.slice(0, note.index);
-  const starts: { index: number; match: (string | undefined)[]; override?: ClauseOverride }[] = [
-    ...cell.matchAll(CLAUSE_START),
-  ].map((m) => ({ index: m.index, match: [...m] }));
+  const starts: { index: number; match: (string | undefined)[]; override?: ClauseOverride }[] = [...cell.matchAll(CLAUSE_START)].map((m) => ({ index: m.index, match: [...m] }));
   for (const override of overrides) {
     const index = cell.indexOf(override.startsWith);
     if (index < 0) throw new Error(`clause "${override.startsWith}" is not in the targets cell`);

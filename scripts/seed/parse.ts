@@ -73,7 +73,10 @@ export function parse(source: string, corrections: Corrections): RawPlan {
   const meta = lines[published] ?? '';
   const publishedOn = /发布时间:(\d{4}-\d{2}-\d{2})/.exec(meta)?.[1];
   const issuer = /来源:([^|\s]+)/.exec(meta)?.[1];
-  const title = lines.slice(0, published).filter((l) => l.trim() !== '').at(-1);
+  const title = lines
+    .slice(0, published)
+    .filter((l) => l.trim() !== '')
+    .at(-1);
   const header = lines.findIndex((l) => l.startsWith('序号 '));
   if (!publishedOn || !issuer || !title || header < 0) throw new Error('source: page header or table header not found');
 

@@ -22,8 +22,7 @@ const MEASURE_RHYTHM = /[^。;;,,]*(每季度|每半年)[^。;;,,]*/g;
 const MONTH = /^\D*\d{4}年(\d{1,2})月底/;
 
 const pad = (n: number): string => String(n).padStart(2, '0');
-const monthEnd = (year: number, month: number): string =>
-  `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;
+const monthEnd = (year: number, month: number): string => `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;
 
 const once = (year: number, text: string): SchedulePart => {
   const month = MONTH.exec(text)?.[1];
@@ -84,13 +83,7 @@ function clauses(targetsText: string, milestones: Milestone[]): Clause[] {
  * - recurring work runs to the deadline's year (the plan's last year when the deadline is not dated); a 每年年底前
  *   deadline makes continuous work `yearly`.
  */
-export function parseSchedule(
-  targetsText: string,
-  milestones: Milestone[],
-  deadline: Deadline | null,
-  years: PlanYears,
-  measureText = '',
-): SchedulePart[] {
+export function parseSchedule(targetsText: string, milestones: Milestone[], deadline: Deadline | null, years: PlanYears, measureText = ''): SchedulePart[] {
   const until = deadline?.kind === 'date' ? Number(deadline.date.slice(0, 4)) : years.endYear;
   const deadlineYear = deadline?.kind === 'date' ? until : null;
   const namesYear = /\d{4}年/.test(targetsText);
@@ -146,13 +139,10 @@ export function parseSchedule(
 }
 
 /** Two or more dated clauses with a figure each, in consecutive years, are one yearly target. */
-function mergeYearlyTargets(
-  targetsText: string,
-  parts: { part: SchedulePart; start: number; figure: boolean }[],
-): SchedulePart[] {
+function mergeYearlyTargets(targetsText: string, parts: { part: SchedulePart; start: number; figure: boolean }[]): SchedulePart[] {
   const out: SchedulePart[] = [];
   const yearOf = (p: SchedulePart): number => Number(p.dueDate?.slice(0, 4));
-  for (let k = 0; k < parts.length; ) {
+  for (let k = 0; k < parts.length;) {
     let end = k;
     const isTarget = (i: number): boolean => parts[i]?.part.kind === 'once' && parts[i]?.figure === true;
     while (isTarget(end) && isTarget(end + 1) && yearOf(parts[end + 1]!.part) === yearOf(parts[end]!.part) + 1) end++;

@@ -31,7 +31,9 @@ export const chapters = sqliteTable(
   'chapters',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    planId: integer('plan_id').notNull().references(() => plans.id),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id),
     position: integer('position').notNull(),
     title: text('title').notNull(),
   },
@@ -47,15 +49,21 @@ export const units = sqliteTable('units', {
 /** Every other spelling of a unit found in the source; lookups by name accept any of them. */
 export const unitAliases = sqliteTable('unit_aliases', {
   alias: text('alias').primaryKey(),
-  unitId: integer('unit_id').notNull().references(() => units.id),
+  unitId: integer('unit_id')
+    .notNull()
+    .references(() => units.id),
 });
 
 /** A collective (各县(市、区)人民政府 …) stands for its member units. */
 export const unitMembers = sqliteTable(
   'unit_members',
   {
-    collectiveId: integer('collective_id').notNull().references(() => units.id),
-    memberId: integer('member_id').notNull().references(() => units.id),
+    collectiveId: integer('collective_id')
+      .notNull()
+      .references(() => units.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => units.id),
   },
   (t) => [primaryKey({ columns: [t.collectiveId, t.memberId] }), index('unit_members_member').on(t.memberId)],
 );
@@ -64,8 +72,12 @@ export const tasks = sqliteTable(
   'tasks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    planId: integer('plan_id').notNull().references(() => plans.id),
-    chapterId: integer('chapter_id').notNull().references(() => chapters.id),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    chapterId: integer('chapter_id')
+      .notNull()
+      .references(() => chapters.id),
     no: integer('no').notNull(),
     title: text('title').notNull(),
     leadUnitsText: text('lead_units_text').notNull(),
@@ -83,8 +95,12 @@ export const tasks = sqliteTable(
 export const taskUnits = sqliteTable(
   'task_units',
   {
-    taskId: integer('task_id').notNull().references(() => tasks.id),
-    unitId: integer('unit_id').notNull().references(() => units.id),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
     role: text('role', { enum: TASK_UNIT_ROLES }).notNull(),
     position: integer('position').notNull(),
   },
@@ -95,7 +111,9 @@ export const measures = sqliteTable(
   'measures',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    taskId: integer('task_id').notNull().references(() => tasks.id),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
     position: integer('position').notNull(),
     /** Number as printed; null for unnumbered measures. Gaps in the source stay gaps. */
     no: integer('no'),
@@ -114,8 +132,12 @@ export const measures = sqliteTable(
 export const measureOwners = sqliteTable(
   'measure_owners',
   {
-    measureId: integer('measure_id').notNull().references(() => measures.id),
-    unitId: integer('unit_id').notNull().references(() => units.id),
+    measureId: integer('measure_id')
+      .notNull()
+      .references(() => measures.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
     position: integer('position').notNull(),
   },
   (t) => [primaryKey({ columns: [t.measureId, t.unitId] }), index('measure_owners_unit').on(t.unitId)],
@@ -125,7 +147,9 @@ export const milestones = sqliteTable(
   'milestones',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    measureId: integer('measure_id').notNull().references(() => measures.id),
+    measureId: integer('measure_id')
+      .notNull()
+      .references(() => measures.id),
     position: integer('position').notNull(),
     kind: text('kind', { enum: MILESTONE_KINDS }).notNull(),
     year: integer('year'),
@@ -139,9 +163,13 @@ export const indicators = sqliteTable(
   'indicators',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    planId: integer('plan_id').notNull().references(() => plans.id),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id),
     key: text('key').notNull(),
-    taskId: integer('task_id').notNull().references(() => tasks.id),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
     measureId: integer('measure_id').references(() => measures.id),
     name: text('name').notNull(),
     sourceText: text('source_text').notNull(),
@@ -161,7 +189,9 @@ export const indicatorTargets = sqliteTable(
   'indicator_targets',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    indicatorId: integer('indicator_id').notNull().references(() => indicators.id),
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicators.id),
     year: integer('year').notNull(),
     comparator: text('comparator', { enum: COMPARATORS }).notNull(),
     value: real('value').notNull(),
@@ -178,7 +208,9 @@ export const indicatorTargets = sqliteTable(
 export const measureSchedules = sqliteTable(
   'measure_schedules',
   {
-    measureId: integer('measure_id').notNull().references(() => measures.id),
+    measureId: integer('measure_id')
+      .notNull()
+      .references(() => measures.id),
     position: integer('position').notNull(),
     kind: text('kind', { enum: SCHEDULE_KINDS }).notNull(),
     dueDate: text('due_date'),
@@ -219,8 +251,12 @@ export const progressReports = sqliteTable(
   'progress_reports',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    measureId: integer('measure_id').notNull().references(() => measures.id),
-    unitId: integer('unit_id').notNull().references(() => units.id),
+    measureId: integer('measure_id')
+      .notNull()
+      .references(() => measures.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
     /** As given: 2024, 2024-H1, 2024-Q3 or 2024-07. */
     period: text('period').notNull(),
     periodStart: text('period_start').notNull(),
@@ -235,7 +271,9 @@ export const progressReports = sqliteTable(
     version: integer('version').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
-    createdByKeyId: integer('created_by_key_id').notNull().references(() => apiKeys.id),
+    createdByKeyId: integer('created_by_key_id')
+      .notNull()
+      .references(() => apiKeys.id),
     submittedAt: text('submitted_at'),
     reviewedAt: text('reviewed_at'),
     reviewedByKeyId: integer('reviewed_by_key_id').references(() => apiKeys.id),
@@ -290,8 +328,12 @@ export const progressReports = sqliteTable(
 export const reportIndicatorValues = sqliteTable(
   'report_indicator_values',
   {
-    reportId: integer('report_id').notNull().references(() => progressReports.id),
-    indicatorId: integer('indicator_id').notNull().references(() => indicators.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => progressReports.id),
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicators.id),
     value: real('value').notNull(),
   },
   (t) => [primaryKey({ columns: [t.reportId, t.indicatorId] }), index('report_values_indicator').on(t.indicatorId)],
@@ -302,7 +344,9 @@ export const reportEvents = sqliteTable(
   'report_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    reportId: integer('report_id').notNull().references(() => progressReports.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => progressReports.id),
     action: text('action', { enum: REPORT_ACTIONS }).notNull(),
     fromState: text('from_state', { enum: REPORT_STATES }),
     toState: text('to_state', { enum: REPORT_STATES }).notNull(),
@@ -321,8 +365,12 @@ export const reportEvents = sqliteTable(
 export const reportReturns = sqliteTable(
   'report_returns',
   {
-    eventId: integer('event_id').primaryKey().references(() => reportEvents.id),
-    reportId: integer('report_id').notNull().references(() => progressReports.id),
+    eventId: integer('event_id')
+      .primaryKey()
+      .references(() => reportEvents.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => progressReports.id),
     // Copied from the report (which never changes them) so a follow-up list reads this table alone.
     measureId: integer('measure_id').notNull(),
     unitId: integer('unit_id').notNull(),
@@ -336,9 +384,15 @@ export const reportReturns = sqliteTable(
     resolvedAt: text('resolved_at'),
   },
   (t) => [
-    index('report_returns_open').on(t.returnedAt).where(sql`${t.resolvedAt} IS NULL`),
-    index('report_returns_open_report').on(t.reportId).where(sql`${t.resolvedAt} IS NULL`),
-    index('report_returns_resolved').on(t.resolvedAt, t.returnedAt).where(sql`${t.resolvedAt} IS NOT NULL`),
+    index('report_returns_open')
+      .on(t.returnedAt)
+      .where(sql`${t.resolvedAt} IS NULL`),
+    index('report_returns_open_report')
+      .on(t.reportId)
+      .where(sql`${t.resolvedAt} IS NULL`),
+    index('report_returns_resolved')
+      .on(t.resolvedAt, t.returnedAt)
+      .where(sql`${t.resolvedAt} IS NOT NULL`),
     index('report_returns_answers').on(t.unitId, t.measureId, t.periodEnd, t.periodStart, t.returnedAt, t.resolvedAt),
   ],
 );
@@ -375,8 +429,12 @@ export const assignments = sqliteTable(
   'assignments',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    measureId: integer('measure_id').notNull().references(() => measures.id),
-    unitId: integer('unit_id').notNull().references(() => units.id),
+    measureId: integer('measure_id')
+      .notNull()
+      .references(() => measures.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
     viaUnitId: integer('via_unit_id').references(() => units.id),
     origin: text('origin', { enum: ASSIGNMENT_ORIGINS }).notNull(),
     /** When it was given (交办): the plan's publication for the plan's own, the time of adding for the others. */
@@ -402,7 +460,9 @@ export const obligations = sqliteTable(
   'obligations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    assignmentId: integer('assignment_id').notNull().references(() => assignments.id),
+    assignmentId: integer('assignment_id')
+      .notNull()
+      .references(() => assignments.id),
     kind: text('kind', { enum: SCHEDULE_KINDS }).notNull(),
     /** The period reports answering it fall in, as reports name periods: 2024, 2024-H1, 2024-Q3. */
     period: text('period').notNull(),
@@ -410,17 +470,16 @@ export const obligations = sqliteTable(
     periodEnd: text('period_end').notNull(),
     dueDate: text('due_date').notNull(),
   },
-  (t) => [
-    uniqueIndex('obligations_assignment_period').on(t.assignmentId, t.period, t.dueDate),
-    index('obligations_due').on(t.dueDate),
-  ],
+  (t) => [uniqueIndex('obligations_assignment_period').on(t.assignmentId, t.period, t.dueDate), index('obligations_due').on(t.dueDate)],
 );
 
 /** Responses to POSTs made with an Idempotency-Key, replayed when the same key comes again. */
 export const idempotencyRecords = sqliteTable(
   'idempotency_records',
   {
-    keyId: integer('key_id').notNull().references(() => apiKeys.id),
+    keyId: integer('key_id')
+      .notNull()
+      .references(() => apiKeys.id),
     idempotencyKey: text('idempotency_key').notNull(),
     route: text('route').notNull(),
     requestHash: text('request_hash').notNull(),

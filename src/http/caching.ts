@@ -19,8 +19,7 @@ export function revalidatedResponses(ok: TSchema) {
     200: { ...ok, headers: revalidationHeaders },
     304: {
       type: 'null',
-      description:
-        'Not Modified: `If-None-Match` names the current `ETag` (or is `*`). No body; the copy the client holds is still the answer.',
+      description: 'Not Modified: `If-None-Match` names the current `ETag` (or is `*`). No body; the copy the client holds is still the answer.',
       headers: revalidationHeaders,
     },
   };

@@ -15,7 +15,7 @@ export function timeSlices(sliceMs = SLICE_MS): () => Promise<void> {
 
 /** `text` in pieces of about `size` characters; a piece never ends between the two halves of a surrogate pair. */
 export function* pieces(text: string, size: number): Generator<string> {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(start + size, text.length);
     const last = text.charCodeAt(end - 1);
     if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++;

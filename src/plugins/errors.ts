@@ -103,8 +103,7 @@ function validationFields(error: FastifyError): ProblemField[] {
   const fields = (error.validation ?? []).map((issue) => {
     // Ajv reports a missing or unknown property on the parent; name the property itself.
     const property =
-      (issue.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
-      (issue.params as { additionalProperty?: string }).additionalProperty;
+      (issue.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (issue.params as { additionalProperty?: string }).additionalProperty;
     const pointer = `/${error.validationContext ?? 'request'}${issue.instancePath}${property ? `/${property}` : ''}`;
     return { field: pointer, issue };
   });

@@ -41,9 +41,7 @@ export function routerErrors(error: FastifyError, request: FastifyRequest, reply
  * answers a request that is not complete in time with 408 (src/plugins/errors.ts words it); it checks open
  * connections every `connectionsCheckingInterval`, so that runs often enough for the shortest limit.
  */
-export function connectionLimits(
-  timeouts: HttpTimeouts,
-): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> & { http: ServerOptions } {
+export function connectionLimits(timeouts: HttpTimeouts): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> & { http: ServerOptions } {
   return {
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -14,12 +14,7 @@ export interface SecurityOptions {
 const WINDOW_MS = 60_000;
 
 function tooManyRequests(_request: FastifyRequest, context: { after: string; max: number }) {
-  return new HttpProblem(
-    429,
-    'rate-limited',
-    'Too many requests',
-    `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`,
-  );
+  return new HttpProblem(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`);
 }
 
 /** Health checks come from load balancers and orchestrators, which must never be throttled into "down". */

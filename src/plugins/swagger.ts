@@ -21,7 +21,6 @@ export const API_INFO = {
   ].join('\n'),
 };
 
-
 /**
  * A query parameter with a default need not be sent: the validator fills it in. TypeBox marks such fields
  * required (they are always present by the time a handler runs), so the contract drops them from `required`.
@@ -47,8 +46,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description:
-              'An API key: `Authorization: Bearer pt_…`. Keys are created by an admin (`POST /api/v1/api-keys`) or on the server with `npm run apikey`.',
+            description: 'An API key: `Authorization: Bearer pt_…`. Keys are created by an admin (`POST /api/v1/api-keys`) or on the server with `npm run apikey`.',
           },
         },
       },

@@ -66,7 +66,11 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
     const plan = tx.insert(t.plans).values(seed.plan.plan).returning({ id: t.plans.id }).get();
     const chapterIds = new Map<string, number>();
     for (const chapter of seed.plan.chapters) {
-      const row = tx.insert(t.chapters).values({ planId: plan.id, ...chapter }).returning({ id: t.chapters.id }).get();
+      const row = tx
+        .insert(t.chapters)
+        .values({ planId: plan.id, ...chapter })
+        .returning({ id: t.chapters.id })
+        .get();
       chapterIds.set(chapter.title, row.id);
     }
 
@@ -97,7 +101,9 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
       ] as const;
       for (const [role, names] of roles) {
         names.forEach((name, position) => {
-          tx.insert(t.taskUnits).values({ taskId, unitId: unitId(name, `task ${task.no}`), role, position }).run();
+          tx.insert(t.taskUnits)
+            .values({ taskId, unitId: unitId(name, `task ${task.no}`), role, position })
+            .run();
         });
       }
 
@@ -123,7 +129,9 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
             .run();
         });
         measure.milestones.forEach((milestone, index) => {
-          tx.insert(t.milestones).values({ measureId, position: index + 1, ...milestone }).run();
+          tx.insert(t.milestones)
+            .values({ measureId, position: index + 1, ...milestone })
+            .run();
         });
         insertSchedule(tx as unknown as Db, measureId, measure);
       }
@@ -132,8 +140,7 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
     for (const indicator of seed.indicators) {
       const taskId = taskIds.get(indicator.task);
       if (taskId === undefined) throw new Error(`seed: indicator ${indicator.key} names unknown task ${indicator.task}`);
-      const measureId =
-        indicator.measurePosition === null ? null : measureIds.get(`${indicator.task}/${indicator.measurePosition}`);
+      const measureId = indicator.measurePosition === null ? null : measureIds.get(`${indicator.task}/${indicator.measurePosition}`);
       if (measureId === undefined) throw new Error(`seed: indicator ${indicator.key} names an unknown measure`);
       const { targets, task: _task, measurePosition: _position, ...fields } = indicator;
       const { id: indicatorId } = tx
@@ -141,7 +148,10 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
         .values({ ...fields, planId: plan.id, taskId, measureId })
         .returning({ id: t.indicators.id })
         .get();
-      for (const target of targets) tx.insert(t.indicatorTargets).values({ indicatorId, ...target }).run();
+      for (const target of targets)
+        tx.insert(t.indicatorTargets)
+          .values({ indicatorId, ...target })
+          .run();
     }
     return { loaded: true, planId: plan.id };
   });
@@ -157,7 +167,9 @@ function ownersNamed(measure: SeedMeasure): boolean {
 
 function insertSchedule(db: Db, measureId: number, measure: SeedMeasure): void {
   measure.schedule.forEach((part, index) => {
-    db.insert(t.measureSchedules).values({ measureId, position: index + 1, ...part }).run();
+    db.insert(t.measureSchedules)
+      .values({ measureId, position: index + 1, ...part })
+      .run();
   });
 }
 
@@ -176,7 +188,10 @@ function addSchedules(db: Db, planId: number, seed: SeedPlan): void {
     for (const measure of task.measures) {
       const id = idOf.get(`${task.no}/${measure.position}`);
       if (id === undefined) continue;
-      db.update(t.measures).set({ ownersNamed: ownersNamed(measure) }).where(eq(t.measures.id, id)).run();
+      db.update(t.measures)
+        .set({ ownersNamed: ownersNamed(measure) })
+        .where(eq(t.measures.id, id))
+        .run();
       insertSchedule(db, id, measure);
     }
   }
@@ -202,7 +217,10 @@ function upsertUnits(db: Db, seedUnits: SeedUnit[]): Map<string, number> {
   for (const unit of seedUnits) {
     const id = ids.get(normaliseUnitName(unit.name))!;
     for (const alias of unit.aliases) {
-      db.insert(t.unitAliases).values({ alias: normaliseUnitName(alias), unitId: id }).onConflictDoNothing().run();
+      db.insert(t.unitAliases)
+        .values({ alias: normaliseUnitName(alias), unitId: id })
+        .onConflictDoNothing()
+        .run();
       ids.set(normaliseUnitName(alias), id);
     }
   }
@@ -210,7 +228,10 @@ function upsertUnits(db: Db, seedUnits: SeedUnit[]): Map<string, number> {
     for (const member of unit.members) {
       const memberId = ids.get(normaliseUnitName(member));
       if (memberId === undefined) throw new Error(`seed: collective "${unit.name}" lists unknown member "${member}"`);
-      db.insert(t.unitMembers).values({ collectiveId: ids.get(normaliseUnitName(unit.name))!, memberId }).onConflictDoNothing().run();
+      db.insert(t.unitMembers)
+        .values({ collectiveId: ids.get(normaliseUnitName(unit.name))!, memberId })
+        .onConflictDoNothing()
+        .run();
     }
   }
   return ids;

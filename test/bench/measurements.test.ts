@@ -7,7 +7,13 @@ t.test('percentiles are nearest-rank over numerically sorted latencies', async (
   const latencies = [9, 100, 10, 2, 1000, 3, 4, 5, 6, 7];
   t.same(summariseLatencies(latencies), { requests: 10, p50Ms: 6, p99Ms: 1000, maxMs: 1000 });
   const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
-  t.equal(percentile(hundred.sort((a, b) => a - b), 0.99), 99);
+  t.equal(
+    percentile(
+      hundred.sort((a, b) => a - b),
+      0.99,
+    ),
+    99,
+  );
   t.equal(percentile([4], 0.5), 4);
 });
 

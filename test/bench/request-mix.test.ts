@@ -14,7 +14,10 @@ t.test('a weighted cycle holds every target exactly its weight, spread out rathe
 
   const writeSlots = cycle.flatMap((slot, i) => (slot.name === 'write' ? [i] : []));
   const gaps = writeSlots.slice(1).map((slot, i) => slot - writeSlots[i]!);
-  t.ok(gaps.every((gap) => gap === 10), `a write every 10th request, gaps ${gaps.join(',')}`);
+  t.ok(
+    gaps.every((gap) => gap === 10),
+    `a write every 10th request, gaps ${gaps.join(',')}`,
+  );
   // Any 10 consecutive requests of the endless stream hold exactly one write.
   const stream = [...cycle, ...cycle];
   for (let start = 0; start < cycle.length; start++) {
@@ -62,12 +65,15 @@ t.test('every request of the mix is a well-formed API call', async (t) => {
   }
 });
 
-t.test('search terms are percent-encoded and report lists rotate through the reporters\' keys', async (t) => {
+t.test("search terms are percent-encoded and report lists rotate through the reporters' keys", async (t) => {
   const targets = mixTargets(ids, reportSequence(reporters, ids.measureIds));
   const search = targets.find((target) => target.name === 'search')!.next();
   t.equal(new URL(search.path, 'http://x').searchParams.get('q'), '信用');
   const reports = targets.find((target) => target.name === 'reports list')!;
-  t.same([reports.next(), reports.next(), reports.next()].map((r) => r.headers?.authorization), ['Bearer token-1', 'Bearer token-2', 'Bearer token-1']);
+  t.same(
+    [reports.next(), reports.next(), reports.next()].map((r) => r.headers?.authorization),
+    ['Bearer token-1', 'Bearer token-2', 'Bearer token-1'],
+  );
 });
 
 t.test('writes are distinct creations with a reporter key each', async (t) => {

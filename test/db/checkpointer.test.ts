@@ -24,7 +24,7 @@ t.test('the worker copies the WAL into the database file, so the server connecti
 
   const errors: string[] = [];
   const checkpointer = startCheckpointer(file, { intervalMs: 20, onError: (message) => errors.push(message) });
-  for (const started = Date.now(); fileBytes() < 9_000_000 && Date.now() - started < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const started = Date.now(); fileBytes() < 9_000_000 && Date.now() - started < 20_000;) await new Promise((resolve) => setTimeout(resolve, 20));
   t.ok(fileBytes() >= 9_000_000, `the worker checkpointed (${fileBytes()} bytes now)`);
   await checkpointer.stop();
   t.same(errors, [], 'without errors');

@@ -41,11 +41,12 @@ t.test('a failing write rolls back alone; the rest of its group is committed', a
   const group = createGroupCommit(writer);
   const insert = writer.prepare('INSERT INTO notes (text) VALUES (?)');
   group.transaction(() => insert.run('kept'));
-  t.throws(() =>
-    group.transaction(() => {
-      insert.run('half of a failed write');
-      insert.run('kept'); // UNIQUE violation: the whole write fails
-    }),
+  t.throws(
+    () =>
+      group.transaction(() => {
+        insert.run('half of a failed write');
+        insert.run('kept'); // UNIQUE violation: the whole write fails
+      }),
     { code: 'SQLITE_CONSTRAINT_UNIQUE' },
   );
   group.transaction(() => insert.run('also kept'));

@@ -33,8 +33,14 @@ t.test('opening the database completes the planner statistics a new index lacks'
 
   const db = openDatabase(databasePath);
   t.teardown(() => db.$client.close());
-  const indexes = (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'progress_reports' AND sql IS NOT NULL").all() as { name: string }[]).map((r) => r.name);
+  const indexes = (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'progress_reports' AND sql IS NOT NULL").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
   const analysed = new Set((db.$client.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'progress_reports'").all() as { idx: string }[]).map((r) => r.idx));
   t.ok(indexes.includes('progress_reports_approved_unit'));
-  t.same(indexes.filter((name) => !analysed.has(name)), [], 'every index of progress_reports has statistics');
+  t.same(
+    indexes.filter((name) => !analysed.has(name)),
+    [],
+    'every index of progress_reports has statistics',
+  );
 });

@@ -34,6 +34,8 @@ t.test('returns recorded before the migration get their period; later ones get i
   t.teardown(() => db.$client.close());
   const periods = () => db.$client.prepare('SELECT report_id AS reportId, period_start AS periodStart, period_end AS periodEnd FROM report_returns ORDER BY report_id').all();
   t.same(periods(), [{ reportId: 1, periodStart: '2024-07-01', periodEnd: '2024-09-30' }], 'filled in by the migration');
-  db.$client.prepare("INSERT INTO report_events (report_id, action, from_state, to_state, at, key_id) VALUES (2, 'returned', 'submitted', 'returned', '2024-10-03T00:00:00.000Z', 1)").run();
+  db.$client
+    .prepare("INSERT INTO report_events (report_id, action, from_state, to_state, at, key_id) VALUES (2, 'returned', 'submitted', 'returned', '2024-10-03T00:00:00.000Z', 1)")
+    .run();
   t.same(periods()[1], { reportId: 2, periodStart: '2024-07-01', periodEnd: '2024-12-31' }, 'copied by the new trigger');
 });

@@ -6,8 +6,18 @@ import { loadSeed, readSeedFiles } from '../../src/seed/load-seed.js';
 import { tempDatabasePath } from '../helpers/app.js';
 
 const tables = [
-  schema.plans, schema.chapters, schema.tasks, schema.taskUnits, schema.measures, schema.measureOwners, schema.milestones,
-  schema.units, schema.unitAliases, schema.unitMembers, schema.indicators, schema.indicatorTargets,
+  schema.plans,
+  schema.chapters,
+  schema.tasks,
+  schema.taskUnits,
+  schema.measures,
+  schema.measureOwners,
+  schema.milestones,
+  schema.units,
+  schema.unitAliases,
+  schema.unitMembers,
+  schema.indicators,
+  schema.indicatorTargets,
 ];
 const rowCounts = (db: ReturnType<typeof openDatabase>) => tables.map((table) => db.select({ n: count() }).from(table).get()!.n);
 
@@ -45,7 +55,11 @@ t.test('a seed naming an unknown unit is refused whole', async (t) => {
   const broken = structuredClone(seed);
   broken.plan.tasks[3]!.leadUnits = ['市不存在局'];
   t.throws(() => loadSeed(db, broken), /unknown unit "市不存在局"/);
-  t.same(rowCounts(db), tables.map(() => 0), 'the transaction left nothing behind');
+  t.same(
+    rowCounts(db),
+    tables.map(() => 0),
+    'the transaction left nothing behind',
+  );
 });
 
 t.test('the database runs in WAL mode with foreign keys enforced', async (t) => {
@@ -61,8 +75,13 @@ t.test('every measure gets its schedule, and whether it names its owners', async
   t.teardown(() => db.$client.close());
   loadSeed(db);
   const measures = readSeedFiles().plan.tasks.flatMap((task) => task.measures);
-  const parts = db.$client.prepare('SELECT kind, due_date AS dueDate, from_year AS fromYear, until_year AS untilYear, text FROM measure_schedules ORDER BY measure_id, position').all();
-  t.same(parts, measures.flatMap((m) => m.schedule));
+  const parts = db.$client
+    .prepare('SELECT kind, due_date AS dueDate, from_year AS fromYear, until_year AS untilYear, text FROM measure_schedules ORDER BY measure_id, position')
+    .all();
+  t.same(
+    parts,
+    measures.flatMap((m) => m.schedule),
+  );
   const unnamed = db.$client.prepare('SELECT t.no, m.position FROM measures m JOIN tasks t ON t.id = m.task_id WHERE NOT m.owners_named ORDER BY t.no').all();
   // Task 1's measure ends with its targets, not with an owner in parentheses; task 4's first names 市民政局.
   t.match(unnamed, [{ no: 1, position: 1 }]);

@@ -180,7 +180,8 @@ export function reportDefects(databasePath: string): string[] {
     const versions = new Map(reports.map((r) => [r.id, r.version]));
     for (const record of db.prepare('SELECT idempotency_key AS idempotencyKey, body FROM idempotency_records').all() as { idempotencyKey: string; body: string }[]) {
       const { report } = JSON.parse(record.body) as { report: ReportView };
-      if ((versions.get(report.id) ?? 0) < report.version) defects.push(`idempotent response ${record.idempotencyKey} names report ${report.id} v${report.version}, which is not stored`);
+      if ((versions.get(report.id) ?? 0) < report.version)
+        defects.push(`idempotent response ${record.idempotencyKey} names report ${report.id} v${report.version}, which is not stored`);
     }
     return defects;
   } finally {

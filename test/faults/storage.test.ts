@@ -55,8 +55,7 @@ t.test('a write that finds the database full: 503, nothing stored, then served o
   // A report at the narrative's size limit needs more pages than the file has spare.
   const request = client.next();
   request.body.narrative = `${String(request.body.narrative)}${'进展'.repeat(4_900)}`;
-  const post = () =>
-    app.inject({ method: 'POST', url: '/api/v1/reports', headers: { ...client.headers, 'idempotency-key': request.idempotencyKey }, payload: request.body });
+  const post = () => app.inject({ method: 'POST', url: '/api/v1/reports', headers: { ...client.headers, 'idempotency-key': request.idempotencyKey }, payload: request.body });
 
   const before = writeFingerprint(databasePath);
   const unlimited = connection!.pragma('max_page_count', { simple: true }) as number;

@@ -35,7 +35,20 @@ export function rows<T = Record<string, unknown>>(databasePath: string, sql: str
  * writes today's columns, so an upgrade test cannot run it against an old schema.
  */
 export function copyCatalogueInto(target: Database.Database, loadedPath: string): void {
-  const tables = ['plans', 'chapters', 'units', 'unit_aliases', 'unit_members', 'tasks', 'task_units', 'measures', 'measure_owners', 'milestones', 'indicators', 'indicator_targets'];
+  const tables = [
+    'plans',
+    'chapters',
+    'units',
+    'unit_aliases',
+    'unit_members',
+    'tasks',
+    'task_units',
+    'measures',
+    'measure_owners',
+    'milestones',
+    'indicators',
+    'indicator_targets',
+  ];
   target.prepare('ATTACH DATABASE ? AS loaded').run(loadedPath);
   try {
     for (const table of tables) {

@@ -25,8 +25,7 @@ export const seedTask = (no: number): SeedTask => {
   return task;
 };
 
-export const deadlineDate = (deadline: SeedDeadline | null): string | null =>
-  deadline?.kind === 'date' ? deadline.date : null;
+export const deadlineDate = (deadline: SeedDeadline | null): string | null => (deadline?.kind === 'date' ? deadline.date : null);
 
 /**
  * The units owing a measure, read from the seed by its own rule (not the code's): the owner the measure's cell names

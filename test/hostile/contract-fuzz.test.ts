@@ -51,8 +51,7 @@ const operations = Object.entries(contract.paths)
   .filter(([route]) => !route.startsWith('/docs'))
   .flatMap(([route, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ route, method: method.toUpperCase(), op })));
 
-const resolve = (schema: Schema): Schema =>
-  typeof schema.$ref === 'string' ? resolve(contract.components.schemas[schema.$ref.split('/').pop()!]!) : schema;
+const resolve = (schema: Schema): Schema => (typeof schema.$ref === 'string' ? resolve(contract.components.schemas[schema.$ref.split('/').pop()!]!) : schema);
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12; `examples` and other annotations are tolerated (strict: false).
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -102,13 +101,66 @@ function expand(text: string): Buffer {
 
 const HOSTILE_STRINGS = [
   ...Object.keys(EXPANSIONS),
-  '', ' ', '\uD800', 'a\uDC00b', '\u202Eevil\u202C', '\u0000', 'a\u0000b', '😀👨‍👩‍👧', 'e\u0301\u0302\u0303', '\uFEFF1', '\u200B', '１２', 'مرحبا', '\r\n\t',
-  "' OR 1=1 --", "'; DROP TABLE tasks; --", '1; DROP TABLE progress_reports', '" OR ""="', '1 UNION SELECT token_hash FROM api_keys', "%' --",
-  '*', '"', 'NEAR(a b)', 'a OR b', '^', '-', '()',
-  '../../etc/passwd', '..\\..\\windows\\win.ini', '/etc/passwd', 'file:///etc/passwd', 'javascript:alert(1)',
-  '1e308', '-0', 'NaN', 'Infinity', '-1', '0', '1.5', '9007199254740993', '0x10', ' 1', '+1', '1,2', 'true', 'null', '[]', '{}',
-  '__proto__', 'constructor', '<script>alert(1)</script>', "=cmd|' /C calc'!A0", '${jndi:ldap://x}',
-  '2024-Q5', '2024-13', '0000', '99999-Q1', '2024-02-30T25:61:00Z', '2024-01-01', 'W/"1"',
+  '',
+  ' ',
+  '\uD800',
+  'a\uDC00b',
+  '\u202Eevil\u202C',
+  '\u0000',
+  'a\u0000b',
+  '😀👨‍👩‍👧',
+  'e\u0301\u0302\u0303',
+  '\uFEFF1',
+  '\u200B',
+  '１２',
+  'مرحبا',
+  '\r\n\t',
+  "' OR 1=1 --",
+  "'; DROP TABLE tasks; --",
+  '1; DROP TABLE progress_reports',
+  '" OR ""="',
+  '1 UNION SELECT token_hash FROM api_keys',
+  "%' --",
+  '*',
+  '"',
+  'NEAR(a b)',
+  'a OR b',
+  '^',
+  '-',
+  '()',
+  '../../etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '/etc/passwd',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  '1e308',
+  '-0',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '1.5',
+  '9007199254740993',
+  '0x10',
+  ' 1',
+  '+1',
+  '1,2',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  '<script>alert(1)</script>',
+  "=cmd|' /C calc'!A0",
+  '${jndi:ldap://x}',
+  '2024-Q5',
+  '2024-13',
+  '0000',
+  '99999-Q1',
+  '2024-02-30T25:61:00Z',
+  '2024-01-01',
+  'W/"1"',
 ];
 /** Already percent-encoded URL text, sent as is: encodings a client library would never produce. */
 const RAW_URL_TEXT = ['%2e%2e%2f', '..%2f..%2fetc%2fpasswd', '%', '%zz', '%00', '%ED%A0%80', '%C0%AF', '%FF', '%u0041', '%252e', '+', ';', '=', '&&', '..'];
@@ -121,11 +173,50 @@ const RAW_URL_TEXT = ['%2e%2e%2f', '..%2f..%2fetc%2fpasswd', '%', '%zz', '%00', 
  */
 const DATE_EDGES = ['2024-06-30', '2024-02-29', '2023-02-29', '2024-02-30', '0000-01-01', '9999-12-31', '1899-12-31', '2101-01-01', '2024-6-30', '20240630'];
 const DATE_TIME_EDGES = [
-  '2024-06-30T23:59:60Z', '2016-12-31T23:59:60+08:00', '2024-06-30T24:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59',
-  '2024-02-29T12:00:00+23:59', '2023-02-29T12:00:00Z', '2024-06-30t12:00:00z', '2024-06-30 12:00:00Z', '2024-06-30T12:00:00.123456789+08:00',
-  '2024-06-30T12:00:00+08', '2024-06-30T12:00Z', '1969-12-31T23:59:59.999Z', '+275760-09-13T00:00:00Z', '2024-06-30T12:00:00-00:00',
+  '2024-06-30T23:59:60Z',
+  '2016-12-31T23:59:60+08:00',
+  '2024-06-30T24:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59-23:59',
+  '2024-02-29T12:00:00+23:59',
+  '2023-02-29T12:00:00Z',
+  '2024-06-30t12:00:00z',
+  '2024-06-30 12:00:00Z',
+  '2024-06-30T12:00:00.123456789+08:00',
+  '2024-06-30T12:00:00+08',
+  '2024-06-30T12:00Z',
+  '1969-12-31T23:59:59.999Z',
+  '+275760-09-13T00:00:00Z',
+  '2024-06-30T12:00:00-00:00',
 ];
-const INTEGER_EDGES = ['1e1', '1E1', '1e400', '-1e400', '1e-400', '0x10', '0b1', '0o7', '010', '1.0', '1.', '.5', '+1', ' 1', '1 ', '１', '٣', 'Infinity', '-Infinity', 'NaN', '9007199254740993', '-0', `${'0'.repeat(20)}1`, '1_000', '2147483648', '-2147483649'];
+const INTEGER_EDGES = [
+  '1e1',
+  '1E1',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '0x10',
+  '0b1',
+  '0o7',
+  '010',
+  '1.0',
+  '1.',
+  '.5',
+  '+1',
+  ' 1',
+  '1 ',
+  '１',
+  '٣',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '9007199254740993',
+  '-0',
+  `${'0'.repeat(20)}1`,
+  '1_000',
+  '2147483648',
+  '-2147483649',
+];
 const formatEdge = fc.constantFrom(...DATE_EDGES, ...DATE_TIME_EDGES, ...INTEGER_EDGES);
 
 /**
@@ -152,7 +243,11 @@ const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 type UrlValue = string | { raw: string };
-const hostileUrlValue: fc.Arbitrary<UrlValue> = fc.oneof(hostileString, formatEdge, fc.constantFrom(...RAW_URL_TEXT).map((raw) => ({ raw })));
+const hostileUrlValue: fc.Arbitrary<UrlValue> = fc.oneof(
+  hostileString,
+  formatEdge,
+  fc.constantFrom(...RAW_URL_TEXT).map((raw) => ({ raw })),
+);
 /** Header values travel as latin1 on the wire; anything else cannot arrive. */
 const hostileHeader = fc.oneof(
   fc.constantFrom(...HOSTILE_STRINGS.filter((s) => /^[\x20-\x7E\x80-\xFF]*$/.test(s))),
@@ -163,7 +258,9 @@ const hostileHeader = fc.oneof(
 /** Percent-encodes the UTF-8 bytes, as a client does (a lone surrogate becomes U+FFFD). */
 function encodeUrlValue(value: UrlValue): string {
   if (typeof value !== 'string') return value.raw;
-  return [...expand(value)].map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...expand(value)]
+    .map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -276,22 +373,20 @@ function objectPaths(value: unknown, at: string[] = []): string[][] {
 
 /** A documented body broken one way: a field dropped, an unknown one added, one replaced, or one sent twice. */
 function mutated(body: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
-  return fc
-    .record({ body, kind: fc.constantFrom('drop', 'unknown', 'replace', 'duplicate'), at: fc.nat(), hostile: hostileJson })
-    .map(({ body, kind, at, hostile }) => {
-      const paths = objectPaths(body);
-      const target = paths[at % Math.max(paths.length, 1)];
-      if (body === null || typeof body !== 'object' || !target) return JSON.stringify(hostile);
-      const copy = structuredClone(body) as Record<string, unknown>;
-      const parent = target.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, copy);
-      const key = target.at(-1)!;
-      if (kind === 'drop') delete parent[key];
-      if (kind === 'unknown') parent.unexpectedField = hostile;
-      if (kind === 'replace') parent[key] = hostile;
-      const text = JSON.stringify(copy);
-      // JSON.parse keeps the last of two equal keys; send the hostile one first and the documented one after, and the reverse.
-      return kind === 'duplicate' ? text.replace('{', `{${JSON.stringify(key)}:${JSON.stringify(hostile)},`) : text;
-    });
+  return fc.record({ body, kind: fc.constantFrom('drop', 'unknown', 'replace', 'duplicate'), at: fc.nat(), hostile: hostileJson }).map(({ body, kind, at, hostile }) => {
+    const paths = objectPaths(body);
+    const target = paths[at % Math.max(paths.length, 1)];
+    if (body === null || typeof body !== 'object' || !target) return JSON.stringify(hostile);
+    const copy = structuredClone(body) as Record<string, unknown>;
+    const parent = target.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, copy);
+    const key = target.at(-1)!;
+    if (kind === 'drop') delete parent[key];
+    if (kind === 'unknown') parent.unexpectedField = hostile;
+    if (kind === 'replace') parent[key] = hostile;
+    const text = JSON.stringify(copy);
+    // JSON.parse keeps the last of two equal keys; send the hostile one first and the documented one after, and the reverse.
+    return kind === 'duplicate' ? text.replace('{', `{${JSON.stringify(key)}:${JSON.stringify(hostile)},`) : text;
+  });
 }
 
 function csvCell(value: unknown): string {
@@ -309,7 +404,12 @@ function csvOf(rows: Record<string, unknown>[]): string {
 }
 const hostileCsv = fc.oneof(
   hostileString,
-  fc.constantFrom(`${CSV_COLUMNS.join(',')}\r\n"unbalanced,2024`, `\uFEFF${CSV_COLUMNS.join(',')}\r\n`, 'measureId\r\n1\r\n', `${CSV_COLUMNS.join(',')}\r\n=1+1,2024,completed,,,,,,\r\n`),
+  fc.constantFrom(
+    `${CSV_COLUMNS.join(',')}\r\n"unbalanced,2024`,
+    `\uFEFF${CSV_COLUMNS.join(',')}\r\n`,
+    'measureId\r\n1\r\n',
+    `${CSV_COLUMNS.join(',')}\r\n=1+1,2024,completed,,,,,,\r\n`,
+  ),
   fc.array(fc.array(hostileString, { maxLength: 10 }), { maxLength: 3 }).map((rows) => [CSV_COLUMNS.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\n')),
 );
 
@@ -324,7 +424,14 @@ interface FuzzRequest {
   body?: { contentType?: string; text: string };
 }
 
-const OTHER_CONTENT_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/jsonx'];
+const OTHER_CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/jsonx',
+];
 const toText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 function requestsFor(op: Operation): fc.Arbitrary<FuzzRequest> {
@@ -341,37 +448,60 @@ function requestsFor(op: Operation): fc.Arbitrary<FuzzRequest> {
   const queryEntry = (p: Parameter, hostile: boolean) =>
     (hostile ? fc.oneof(validUrlValue(p), hostileUrlValue) : validUrlValue(p)).map((value): [string, UrlValue] => [p.name, value]);
   const query = (hostile: boolean) =>
-    fc
-      .tuple(...inPlace('query').map((p) => present(p, hostile, queryEntry(p, hostile))))
-      .chain((entries) => {
-        const given = entries.filter((entry): entry is [string, UrlValue] => entry !== null);
-        if (!hostile) return fc.constant(given);
-        // Duplicates of documented parameters and parameters nobody documented.
-        const extra = fc.array(
-          fc.oneof(
-            given.length ? fc.constantFrom(...given).chain(([name]) => hostileUrlValue.map((value): [string, UrlValue] => [name, value])) : fc.constant<[string, UrlValue]>(['limit', '1']),
-            fc.tuple(fc.constantFrom('foo', '__proto__', 'constructor', 'limit[]', 'a[b]', '⟪huge⟫', ''), hostileUrlValue),
-          ),
-          { maxLength: 2 },
-        );
-        return extra.map((more) => [...given, ...more]);
-      });
+    fc.tuple(...inPlace('query').map((p) => present(p, hostile, queryEntry(p, hostile)))).chain((entries) => {
+      const given = entries.filter((entry): entry is [string, UrlValue] => entry !== null);
+      if (!hostile) return fc.constant(given);
+      // Duplicates of documented parameters and parameters nobody documented.
+      const extra = fc.array(
+        fc.oneof(
+          given.length
+            ? fc.constantFrom(...given).chain(([name]) => hostileUrlValue.map((value): [string, UrlValue] => [name, value]))
+            : fc.constant<[string, UrlValue]>(['limit', '1']),
+          fc.tuple(fc.constantFrom('foo', '__proto__', 'constructor', 'limit[]', 'a[b]', '⟪huge⟫', ''), hostileUrlValue),
+        ),
+        { maxLength: 2 },
+      );
+      return extra.map((more) => [...given, ...more]);
+    });
   const headers = (hostile: boolean) =>
     fc
-      .tuple(...inPlace('header').map((p) => present(p, hostile, (hostile ? fc.oneof(valueOf(p.schema, p.name).map(toText), hostileHeader) : valueOf(p.schema, p.name).map(toText)).map((value) => [p.name, value] as const))))
+      .tuple(
+        ...inPlace('header').map((p) =>
+          present(
+            p,
+            hostile,
+            (hostile ? fc.oneof(valueOf(p.schema, p.name).map(toText), hostileHeader) : valueOf(p.schema, p.name).map(toText)).map((value) => [p.name, value] as const),
+          ),
+        ),
+      )
       .map((entries) => Object.fromEntries(entries.filter((entry) => entry !== null)));
 
   const media = Object.entries(op.requestBody?.content ?? {});
   const documentedBody = (mediaType: string, schema: Schema) =>
-    mediaType === 'text/csv' ? fc.array(valueOf(contract.components.schemas.ReportInput!), { minLength: 1, maxLength: 4 }).map((rows) => csvOf(rows as Record<string, unknown>[])) : valueOf(schema).map((value) => JSON.stringify(value));
+    mediaType === 'text/csv'
+      ? fc.array(valueOf(contract.components.schemas.ReportInput!), { minLength: 1, maxLength: 4 }).map((rows) => csvOf(rows as Record<string, unknown>[]))
+      : valueOf(schema).map((value) => JSON.stringify(value));
   const validBody = media.length
     ? fc.oneof(...media.map(([mediaType, { schema }]) => documentedBody(mediaType, schema).map((text) => ({ contentType: mediaType, text }))))
     : fc.constant(undefined);
   const hostileBody = fc.oneof(
     ...media.map(([mediaType, { schema }]) =>
-      (mediaType === 'text/csv' ? hostileCsv : fc.oneof(mutated(valueOf(schema)), hostileJson.map((value) => JSON.stringify(value) ?? ''), fc.constantFrom('{', '{"a":}', '', 'null', '{"narrative":"⟪bad-utf8⟫"}', '⟪deep-array⟫', '⟪deep-object⟫'))).map((text) => ({ contentType: mediaType, text })),
+      (mediaType === 'text/csv'
+        ? hostileCsv
+        : fc.oneof(
+            mutated(valueOf(schema)),
+            hostileJson.map((value) => JSON.stringify(value) ?? ''),
+            fc.constantFrom('{', '{"a":}', '', 'null', '{"narrative":"⟪bad-utf8⟫"}', '⟪deep-array⟫', '⟪deep-object⟫'),
+          )
+      ).map((text) => ({ contentType: mediaType, text })),
     ),
-    fc.record({ contentType: fc.option(fc.constantFrom(...OTHER_CONTENT_TYPES), { nil: undefined }), text: fc.oneof(hostileString, validBody.map((body) => body?.text ?? '')) }),
+    fc.record({
+      contentType: fc.option(fc.constantFrom(...OTHER_CONTENT_TYPES), { nil: undefined }),
+      text: fc.oneof(
+        hostileString,
+        validBody.map((body) => body?.text ?? ''),
+      ),
+    }),
   );
 
   const request = (hostile: boolean) =>
@@ -418,7 +548,10 @@ async function checkAnswer(route: string, method: string, op: Operation, request
   if (status >= 500) throw new Error(`server error: ${what}`);
   const documented = op.responses[String(status)] ?? op.responses.default;
   if (!documented) throw new Error(`status ${status} is not in the contract: ${what}`);
-  const mediaType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = String(response.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (!documented.content?.[mediaType]) throw new Error(`${mediaType || 'no content type'} is not documented for ${status}: ${what}`);
   if (status >= 400) {
     if (mediaType !== 'application/problem+json') throw new Error(`a ${status} must be problem+json: ${what}`);
@@ -479,11 +612,14 @@ t.test('what the fuzz found stays fixed', async (t) => {
       what: 'a rejected atomic import under an Idempotency-Key (its 422 was stored: a refused write changed the database)',
       route: '/api/v1/reports/bulk',
       method: 'POST',
-      request: reporterRequest({ headers: { 'idempotency-key': 'rejected-import' }, body: { contentType: 'application/json', text: JSON.stringify({ reports: [{ measureId: ownMeasures[0]!.id, period: '1999', status: 'completed' }] }) } }),
+      request: reporterRequest({
+        headers: { 'idempotency-key': 'rejected-import' },
+        body: { contentType: 'application/json', text: JSON.stringify({ reports: [{ measureId: ownMeasures[0]!.id, period: '1999', status: 'completed' }] }) },
+      }),
       status: 422,
     },
     {
-      what: 'a path parameter over the router\'s length limit (Fastify answered plain JSON)',
+      what: "a path parameter over the router's length limit (Fastify answered plain JSON)",
       route: '/api/v1/tasks/{id}',
       method: 'GET',
       request: reporterRequest({ params: { id: '1'.repeat(200) } }),
@@ -521,7 +657,9 @@ t.test('what the fuzz found stays fixed', async (t) => {
       what: 'a JSON number too large for a double in a report (1e400 is Infinity once parsed)',
       route: '/api/v1/reports',
       method: 'POST',
-      request: reporterRequest({ body: { contentType: 'application/json', text: `{"measureId":${ownMeasures[0]!.id},"period":"2024","status":"in_progress","percentComplete":"⟪number 1e400⟫"}` } }),
+      request: reporterRequest({
+        body: { contentType: 'application/json', text: `{"measureId":${ownMeasures[0]!.id},"period":"2024","status":"in_progress","percentComplete":"⟪number 1e400⟫"}` },
+      }),
       status: 400,
     },
     {

@@ -57,7 +57,12 @@ t.test(`request bodies: ${REPORT_BODY_LIMIT} bytes on POST /reports, ${BULK_BODY
     assertProblem(t, await send(jsonOfSize(limit + 1, fields, pad)), 413, route, 'POST');
     t.equal(writeFingerprint(databasePath), before, `${route}: nothing written`);
   }
-  const csv = await app.inject({ method: 'POST', url: '/api/v1/reports/bulk', headers: { ...county.headers, 'content-type': 'text/csv' }, payload: 'x'.repeat(BULK_BODY_LIMIT + 1) });
+  const csv = await app.inject({
+    method: 'POST',
+    url: '/api/v1/reports/bulk',
+    headers: { ...county.headers, 'content-type': 'text/csv' },
+    payload: 'x'.repeat(BULK_BODY_LIMIT + 1),
+  });
   assertProblem(t, csv, 413, '/api/v1/reports/bulk', 'POST');
 });
 
@@ -94,7 +99,11 @@ t.test(`list limit: at most ${MAX_LIMIT} items a page → 400`, async (t) => {
 t.test(`bulk import: at most ${BULK_MAX_ROWS} rows → 400`, async (t) => {
   // The measures the counties owe; an admin's file for two counties holds more distinct reports than one county has.
   const measureIds = ((await app.inject(`/api/v1/measures?unit=${encodeURIComponent('北林区')}&limit=500`)).json().items as { id: number }[]).map((m) => m.id);
-  const periods = [2021, 2022, 2023, 2024, 2025].flatMap((year) => [String(year), ...[1, 2, 3, 4].map((q) => `${year}-Q${q}`), ...Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`)]);
+  const periods = [2021, 2022, 2023, 2024, 2025].flatMap((year) => [
+    String(year),
+    ...[1, 2, 3, 4].map((q) => `${year}-Q${q}`),
+    ...Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`),
+  ]);
   const units = ['北林区', '海伦市'];
   // Distinct measure/period/unit rows: one file may name each report once.
   const row = (i: number) => ({
@@ -105,7 +114,8 @@ t.test(`bulk import: at most ${BULK_MAX_ROWS} rows → 400`, async (t) => {
     narrative: `第${i}行`,
   });
   const rows = (count: number) => Array.from({ length: count }, (_, i) => row(i));
-  const csv = (count: number) => ['unit,measureId,period,status,narrative', ...rows(count).map((r) => `${r.unit},${r.measureId},${r.period},${r.status},${r.narrative}`)].join('\n');
+  const csv = (count: number) =>
+    ['unit,measureId,period,status,narrative', ...rows(count).map((r) => `${r.unit},${r.measureId},${r.period},${r.status},${r.narrative}`)].join('\n');
   const bulk = (payload: string, contentType: string) =>
     app.inject({ method: 'POST', url: '/api/v1/reports/bulk?dryRun=true', headers: { ...admin.headers, 'content-type': contentType }, payload });
 

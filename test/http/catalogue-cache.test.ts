@@ -19,8 +19,7 @@ function changeBehindTheServer(databasePath: string, sql: string, ...params: unk
   }
 }
 
-const renameTask = (databasePath: string, id: number, title: string) =>
-  changeBehindTheServer(databasePath, 'UPDATE tasks SET title = ? WHERE id = ?', title, id);
+const renameTask = (databasePath: string, id: number, title: string) => changeBehindTheServer(databasePath, 'UPDATE tasks SET title = ? WHERE id = ?', title, id);
 
 t.test('a repeated GET is answered from memory, byte for byte, without running the handler', async (t) => {
   const { app, databasePath } = await buildTestAppWithDatabase(t);

@@ -13,7 +13,11 @@ async function expectProblem(t: Test, url: string, status: number, field?: strin
   const body = res.json();
   t.match(body, { type: String, title: String, status, detail: String, instance: String }, `${url} body`);
   t.notMatch(res.body, /at .*\.(ts|js):\d+/, 'no stack trace');
-  if (field) t.ok(body.errors?.some((e: { field: string }) => e.field === field), `${url} names ${field}`);
+  if (field)
+    t.ok(
+      body.errors?.some((e: { field: string }) => e.field === field),
+      `${url} names ${field}`,
+    );
 }
 
 t.test('bad pagination', async (t) => {
@@ -47,7 +51,7 @@ t.test('injection strings are data, not SQL', async (t) => {
     t.equal(res.statusCode, 200, `q=${JSON.stringify(q)}`);
     t.equal(res.json().total, 0, `q=${JSON.stringify(q)} matches nothing`);
   }
-  const unit = await app.inject(`/api/v1/tasks?unit=${encodeURIComponent("1 OR 1=1")}`);
+  const unit = await app.inject(`/api/v1/tasks?unit=${encodeURIComponent('1 OR 1=1')}`);
   t.equal(unit.statusCode, 400);
   const after = await app.inject('/api/v1/tasks?limit=1');
   t.equal(after.json().total, 75, 'the tasks are all still there');

@@ -21,13 +21,25 @@ t.test('a write with a weak If-Match is refused with 412 and changes nothing', a
   const reporter = issueKey(databasePath, 'reporter', '市民政局');
   const coordinator = issueKey(databasePath, 'coordinator');
   const measure = (await app.inject(`/api/v1/measures?unit=${encodeURIComponent('市民政局')}&limit=1`)).json().items[0].id as number;
-  const draft = (await app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { measureId: measure, period: '2024', status: 'in_progress' } })).json();
-  const patch = await app.inject({ method: 'PATCH', url: `/api/v1/reports/${draft.id}`, headers: { ...reporter.headers, 'if-match': `W/${draft.etag as string}` }, payload: { status: 'completed' } });
+  const draft = (
+    await app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { measureId: measure, period: '2024', status: 'in_progress' } })
+  ).json();
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/reports/${draft.id}`,
+    headers: { ...reporter.headers, 'if-match': `W/${draft.etag as string}` },
+    payload: { status: 'completed' },
+  });
   t.equal(patch.statusCode, 412, 'PATCH of a draft');
   const created = (await app.inject({ method: 'POST', url: `/api/v1/reports/${draft.id}/submit`, headers: { ...reporter.headers, 'if-match': draft.etag } })).json();
   t.equal(created.state, 'submitted', 'the strong tag itself holds for submit');
   for (const action of ['approve', 'return']) {
-    const refused = await app.inject({ method: 'POST', url: `/api/v1/reports/${created.id}/${action}`, headers: { ...coordinator.headers, 'if-match': `W/${created.etag as string}` }, payload: { note: '请补充' } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${created.id}/${action}`,
+      headers: { ...coordinator.headers, 'if-match': `W/${created.etag as string}` },
+      payload: { note: '请补充' },
+    });
     t.equal(refused.statusCode, 412, action);
   }
   const after = (await app.inject({ url: `/api/v1/reports/${created.id}`, headers: reporter.headers })).json();

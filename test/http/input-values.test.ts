@@ -22,7 +22,15 @@ const contract = JSON.parse(fs.readFileSync(path.join(projectRoot, 'openapi', 'o
 };
 const getters = Object.entries(contract.paths).flatMap(([route, methods]) => (methods.get ? [{ route, parameters: methods.get.parameters ?? [] }] : []));
 /** Required query parameters (a year, say) given their smallest value, so only the parameter under test is wrong. */
-const requiredQuery = new Map(getters.map(({ route, parameters }) => [route, parameters.filter((p) => p.in === 'query' && p.required).map((p) => `&${p.name}=${p.schema.minimum ?? 1}`).join('')]));
+const requiredQuery = new Map(
+  getters.map(({ route, parameters }) => [
+    route,
+    parameters
+      .filter((p) => p.in === 'query' && p.required)
+      .map((p) => `&${p.name}=${p.schema.minimum ?? 1}`)
+      .join(''),
+  ]),
+);
 const takesInstant = (p: Parameter) => p.schema.format === 'date-time' || (p.schema.anyOf ?? []).some((choice) => choice.format === 'date-time');
 /** The route with every path parameter set to 1 (an id that exists for every kind). */
 const url = (route: string, query: string) => `${route.replace(/\{\w+\}/g, '1')}?${query}${requiredQuery.get(route) ?? ''}`;
@@ -54,7 +62,11 @@ t.test('every instant filter refuses what is not a real instant, with a 400 nami
     for (const value of notInstants) {
       const res = await get(url(route, `${name}=${encodeURIComponent(value)}`));
       t.equal(res.statusCode, 400, `${route} ${name}=${value} → 400`);
-      t.same(res.json().errors?.map((e: { field: string }) => e.field), [`/querystring/${name}`], `${route} ${name}=${value} names the field`);
+      t.same(
+        res.json().errors?.map((e: { field: string }) => e.field),
+        [`/querystring/${name}`],
+        `${route} ${name}=${value} names the field`,
+      );
     }
     for (const value of ['2024-06-30', '2024-02-29T23:59:59.999999+08:00', '2024-06-30t12:00:00z']) {
       t.equal((await get(url(route, `${name}=${encodeURIComponent(value)}`))).statusCode, 200, `${route} ${name}=${value} is accepted`);
@@ -69,7 +81,10 @@ t.test('every integer in a URL is written in decimal digits; other spellings are
       const target = where === 'path' ? url(route.replace(`{${name}}`, encodeURIComponent(written)), '') : url(route, `${name}=${encodeURIComponent(written)}`);
       const res = await get(target);
       t.equal(res.statusCode, 400, `${target} → 400`);
-      t.ok(res.json().errors?.some((e: { field: string }) => e.field === `/${where === 'path' ? 'params' : 'querystring'}/${name}`), `${target} names ${name}`);
+      t.ok(
+        res.json().errors?.some((e: { field: string }) => e.field === `/${where === 'path' ? 'params' : 'querystring'}/${name}`),
+        `${target} names ${name}`,
+      );
     }
   }
   t.equal((await get('/api/v1/tasks/10')).json().no, 10, 'a plain decimal id still finds its task');
@@ -103,7 +118,10 @@ t.test('JSON numbers beyond a double are refused in bodies, and nothing is store
   ] as const) {
     const res = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: { ...reporter.headers, 'content-type': 'application/json' }, payload: body });
     t.equal(res.statusCode, 400, `${field} → 400`);
-    t.same(res.json().errors.map((e: { field: string }) => e.field), [field]);
+    t.same(
+      res.json().errors.map((e: { field: string }) => e.field),
+      [field],
+    );
   }
   t.equal(writeFingerprint(databasePath), before, 'nothing was written');
 });

@@ -35,9 +35,21 @@ const report = (fields: Record<string, unknown>) => ({ measureId: measureA!.id, 
 const WRITES: { what: string; field: string; write: (text: string) => ReturnType<typeof send> }[] = [
   { what: 'POST /reports narrative', field: '/body/narrative', write: (text) => send('POST', '/api/v1/reports', reporter, report({ narrative: text })) },
   { what: 'POST /reports evidence title', field: '/body/evidence/0/title', write: (text) => send('POST', '/api/v1/reports', reporter, report({ evidence: [{ title: text }] })) },
-  { what: 'POST /reports evidence note', field: '/body/evidence/0/note', write: (text) => send('POST', '/api/v1/reports', reporter, report({ evidence: [{ title: '台账', note: text }] })) },
-  { what: 'POST /reports evidence url', field: '/body/evidence/0/url', write: (text) => send('POST', '/api/v1/reports', reporter, report({ evidence: [{ title: '台账', url: `https://xy.suihua.gov.cn/${text}` }] })) },
-  { what: 'PATCH /reports/{id} narrative', field: '/body/narrative', write: (text) => send('PATCH', `/api/v1/reports/${draft.id}`, reporter, { narrative: text }, { 'if-match': draft.etag }) },
+  {
+    what: 'POST /reports evidence note',
+    field: '/body/evidence/0/note',
+    write: (text) => send('POST', '/api/v1/reports', reporter, report({ evidence: [{ title: '台账', note: text }] })),
+  },
+  {
+    what: 'POST /reports evidence url',
+    field: '/body/evidence/0/url',
+    write: (text) => send('POST', '/api/v1/reports', reporter, report({ evidence: [{ title: '台账', url: `https://xy.suihua.gov.cn/${text}` }] })),
+  },
+  {
+    what: 'PATCH /reports/{id} narrative',
+    field: '/body/narrative',
+    write: (text) => send('PATCH', `/api/v1/reports/${draft.id}`, reporter, { narrative: text }, { 'if-match': draft.etag }),
+  },
   { what: 'approve note', field: '/body/note', write: (text) => send('POST', `/api/v1/reports/${submitted.id}/approve`, coordinator, { note: text }) },
   { what: 'return note', field: '/body/note', write: (text) => send('POST', `/api/v1/reports/${submitted.id}/return`, coordinator, { note: text }) },
   { what: 'POST /api-keys name', field: '/body/name', write: (text) => send('POST', '/api/v1/api-keys', admin, { name: text, role: 'reader' }) },
@@ -104,8 +116,7 @@ t.test('bulk JSON: a row with refused text is rejected by index and field, nothi
   t.match(res.json().importSummary.conflicts, [{ index: 0, field: '/body/reports/0/evidence/0/url' }]);
 });
 
-const csv = (narrative: string) =>
-  `measureId,period,status,narrative\r\n${measureA!.id},2025,in_progress,正常\r\n${measureA!.id},2025-Q2,in_progress,"${narrative}"\r\n`;
+const csv = (narrative: string) => `measureId,period,status,narrative\r\n${measureA!.id},2025,in_progress,正常\r\n${measureA!.id},2025-Q2,in_progress,"${narrative}"\r\n`;
 const sendCsv = (body: string, query = '') =>
   app.inject({ method: 'POST', url: `/api/v1/reports/bulk${query}`, headers: { ...reporter.headers, 'content-type': 'text/csv' }, payload: Buffer.from(body) });
 

@@ -23,7 +23,12 @@ interface AuditEvent {
 const audit = async (query = '&limit=500') => (await app.inject({ url: `/api/v1/audit-events?${query}`, headers: coordinator.headers })).json();
 
 t.test('every write leaves who, what, when and before/after', async (t) => {
-  const created = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: { ...reporter.headers, 'x-request-id': 'audit-test-1' }, payload: { measureId: measure.id, period: '2024', status: 'in_progress' } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    headers: { ...reporter.headers, 'x-request-id': 'audit-test-1' },
+    payload: { measureId: measure.id, period: '2024', status: 'in_progress' },
+  });
   const report = created.json() as { id: number; etag: string };
   await app.inject({ method: 'PATCH', url: `/api/v1/reports/${report.id}`, headers: { ...reporter.headers, 'if-match': report.etag }, payload: { status: 'completed' } });
   await app.inject({ method: 'POST', url: `/api/v1/reports/${report.id}/submit`, headers: reporter.headers });
@@ -32,14 +37,20 @@ t.test('every write leaves who, what, when and before/after', async (t) => {
 
   const events = (await audit()).items as AuditEvent[];
   const forReport = events.filter((e) => e.entityId === report.id && e.action.startsWith('report.'));
-  t.same(forReport.map((e) => e.action), ['report.create', 'report.update', 'report.submit', 'report.return']);
+  t.same(
+    forReport.map((e) => e.action),
+    ['report.create', 'report.update', 'report.submit', 'report.return'],
+  );
   t.match(forReport[0], { keyId: reporter.id, unitId: reporter.unitId, role: 'reporter', before: null, after: { state: 'draft' }, requestId: 'audit-test-1' });
   t.match(forReport[1], { before: { status: 'in_progress' }, after: { status: 'completed' } });
   t.match(forReport[3], { keyId: coordinator.id, role: 'coordinator', before: { state: 'submitted' }, after: { state: 'returned' } });
   t.ok(events.some((e) => e.action === 'apikey.create' && e.keyId === admin.id));
 
   const filtered = (await audit(`entityType=report&entityId=${report.id}&action=report.submit`)).items as AuditEvent[];
-  t.same(filtered.map((e) => e.action), ['report.submit']);
+  t.same(
+    filtered.map((e) => e.action),
+    ['report.submit'],
+  );
   const byUnit = (await audit('unit=市民政局&limit=500')).items as AuditEvent[];
   t.ok(byUnit.length >= 3 && byUnit.every((e) => e.unitId === reporter.unitId));
 });
@@ -53,7 +64,10 @@ t.test('pages follow the id cursor', async (t) => {
     seen.push(...page.items.map((e) => e.id));
     after = page.nextCursor;
   }
-  t.same(seen, all.map((e) => e.id));
+  t.same(
+    seen,
+    all.map((e) => e.id),
+  );
 });
 
 t.test('a refused write leaves no audit event', async (t) => {

@@ -4,7 +4,11 @@ import { readClient, type Page } from '../helpers/http.js';
 import { canonical, deadlineDate, owingUnits, seed } from '../helpers/seed.js';
 import type { SeedTask } from '../../src/seed/types.js';
 
-interface UnitRef { id: number; name: string; kind: string }
+interface UnitRef {
+  id: number;
+  name: string;
+  kind: string;
+}
 
 const app = await buildTestApp(t);
 const { get, all } = readClient(app);
@@ -33,14 +37,23 @@ t.test('the plan with its counts', async (t) => {
 
 t.test('chapters in document order, each once', async (t) => {
   const chapters = await get<Page<{ title: string; position: number; taskCount: number }>>('/api/v1/chapters');
-  t.same(chapters.items.map((c) => c.title), seed.plan.chapters.map((c) => c.title));
-  t.equal(chapters.items.reduce((sum, c) => sum + c.taskCount, 0), seed.plan.tasks.length);
+  t.same(
+    chapters.items.map((c) => c.title),
+    seed.plan.chapters.map((c) => c.title),
+  );
+  t.equal(
+    chapters.items.reduce((sum, c) => sum + c.taskCount, 0),
+    seed.plan.tasks.length,
+  );
   t.equal(new Set(chapters.items.map((c) => c.title)).size, chapters.items.length);
 });
 
 t.test('measures: every one, with filters', async (t) => {
   const measures = await all<{ id: number; taskId: number; taskNo: number; text: string; ownerUnits: UnitRef[] }>('/api/v1/measures');
-  t.same(measures.map((m) => [m.taskNo, m.text]), seedMeasures.map((m) => [m.taskNo, m.text]));
+  t.same(
+    measures.map((m) => [m.taskNo, m.text]),
+    seedMeasures.map((m) => [m.taskNo, m.text]),
+  );
 
   // `unit`: the measures the unit owes (and may report on), an alias resolved; a collective gives its members'.
   for (const unit of ['市营商局', '北林区', '各县(市、区)人民政府']) {
@@ -50,7 +63,11 @@ t.test('measures: every one, with filters', async (t) => {
       const unitOrMembers = seed.units.find((u) => u.name === canonical(unit))!.members.map(canonical);
       return unitOrMembers.length > 0 ? unitOrMembers.some((u) => units.includes(u)) : units.includes(canonical(unit));
     };
-    t.same(owed.map((m) => m.text), seed.plan.tasks.flatMap((task) => task.measures.filter((m) => owing(task, m))).map((m) => m.text), unit);
+    t.same(
+      owed.map((m) => m.text),
+      seed.plan.tasks.flatMap((task) => task.measures.filter((m) => owing(task, m))).map((m) => m.text),
+      unit,
+    );
     t.ok(owed.length > 5, unit);
   }
 
@@ -58,7 +75,10 @@ t.test('measures: every one, with filters', async (t) => {
   t.equal(inTask.length, seed.plan.tasks.find((task) => task.no === 72)!.measures.length);
 
   const q = '信易贷';
-  t.same((await all<{ text: string }>(`/api/v1/measures?q=${encodeURIComponent(q)}`)).map((m) => m.text), seedMeasures.filter((m) => m.text.includes(q)).map((m) => m.text));
+  t.same(
+    (await all<{ text: string }>(`/api/v1/measures?q=${encodeURIComponent(q)}`)).map((m) => m.text),
+    seedMeasures.filter((m) => m.text.includes(q)).map((m) => m.text),
+  );
 
   const one = await get<{ id: number; text: string }>(`/api/v1/measures/${measures[10]!.id}`);
   t.equal(one.text, measures[10]!.text);
@@ -68,20 +88,28 @@ t.test('measures: every one, with filters', async (t) => {
 t.test('measures with work in a year', async (t) => {
   const in2022 = await all<{ taskNo: number; text: string }>('/api/v1/measures?year=2022');
   const expected = seedMeasures.filter((m) =>
-    m.milestones.some((x) =>
-      x.kind === 'due' ? x.year === 2022 : (x.year === null || x.year <= 2022) && (deadlineDate(m.deadline) ?? '9999') >= '2022-01-01',
-    ),
+    m.milestones.some((x) => (x.kind === 'due' ? x.year === 2022 : (x.year === null || x.year <= 2022) && (deadlineDate(m.deadline) ?? '9999') >= '2022-01-01')),
   );
-  t.same(in2022.map((m) => m.text), expected.map((m) => m.text));
+  t.same(
+    in2022.map((m) => m.text),
+    expected.map((m) => m.text),
+  );
   t.ok(in2022.length > 0);
 });
 
 t.test('milestones with filters', async (t) => {
   const everything = await all<{ text: string; kind: string; year: number | null }>('/api/v1/milestones');
-  t.same(everything.map((m) => m.text), seedMilestones.map((m) => m.text));
+  t.same(
+    everything.map((m) => m.text),
+    seedMilestones.map((m) => m.text),
+  );
   for (const year of [2022, 2024]) {
     const inYear = await all<{ text: string; year: number }>(`/api/v1/milestones?year=${year}`);
-    t.same(inYear.map((m) => m.text), seedMilestones.filter((m) => m.year === year).map((m) => m.text), `year ${year}`);
+    t.same(
+      inYear.map((m) => m.text),
+      seedMilestones.filter((m) => m.year === year).map((m) => m.text),
+      `year ${year}`,
+    );
   }
   const ongoing = await all<{ kind: string }>('/api/v1/milestones?kind=ongoing');
   t.equal(ongoing.length, seedMilestones.filter((m) => m.kind === 'ongoing').length);
@@ -93,10 +121,16 @@ t.test('milestones with filters', async (t) => {
 
 t.test('indicators with their yearly targets', async (t) => {
   const indicators = await all<{ key: string; taskNo: number; targets: { year: number; value: number }[] }>('/api/v1/indicators');
-  t.same(indicators.map((i) => i.key), seed.indicators.map((i) => i.key));
+  t.same(
+    indicators.map((i) => i.key),
+    seed.indicators.map((i) => i.key),
+  );
   for (const indicator of indicators) {
     const expected = seed.indicators.find((i) => i.key === indicator.key)!;
-    t.same(indicator.targets.map((x) => [x.year, x.value]), [...expected.targets].sort((a, b) => a.year - b.year).map((x) => [x.year, x.value]));
+    t.same(
+      indicator.targets.map((x) => [x.year, x.value]),
+      [...expected.targets].sort((a, b) => a.year - b.year).map((x) => [x.year, x.value]),
+    );
   }
   const in2023 = await all<{ key: string }>('/api/v1/indicators?year=2023');
   t.same(
@@ -114,14 +148,14 @@ t.test('units: aliases, collectives and counts', async (t) => {
   const collective = units.find((u) => u.name === canonical('各县(市、区)人民政府'))!;
   const detail = await get<{ members: UnitRef[]; counts: { responsibleTasks: number } }>(`/api/v1/units/${collective.id}`);
   t.same(detail.members.map((m) => m.name).sort(), counties.map((c) => c.name).sort());
-  t.equal(
-    detail.counts.responsibleTasks,
-    seed.plan.tasks.filter((task) => task.responsibleUnits.map(canonical).includes(collective.name)).length,
-  );
+  t.equal(detail.counts.responsibleTasks, seed.plan.tasks.filter((task) => task.responsibleUnits.map(canonical).includes(collective.name)).length);
 
   const county = await get<{ memberOf: UnitRef[] }>(`/api/v1/units/${units.find((u) => u.kind === 'county_government')!.id}`);
   t.ok(county.memberOf.some((u) => u.id === collective.id));
 
   const byAlias = await get<Page<{ name: string }>>(`/api/v1/units?q=${encodeURIComponent('市营商局')}`);
-  t.ok(byAlias.items.some((u) => u.name === canonical('市营商局')), 'q matches aliases');
+  t.ok(
+    byAlias.items.some((u) => u.name === canonical('市营商局')),
+    'q matches aliases',
+  );
 });

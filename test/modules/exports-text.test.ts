@@ -25,7 +25,12 @@ const UNFIT = `${MARKER}${REFUSED.map((s) => s.char).join('')}`;
 
 const [measure] = (await app.inject('/api/v1/measures?unit=市民政局&limit=500')).json().items as { id: number }[];
 async function reviewed(period: string, review: 'approve' | 'return') {
-  const posted = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { measureId: measure!.id, period, status: 'in_progress', narrative: '已开展', submit: true } });
+  const posted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    headers: reporter.headers,
+    payload: { measureId: measure!.id, period, status: 'in_progress', narrative: '已开展', submit: true },
+  });
   const id = posted.json().id as number;
   const answer = await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/${review}`, headers: coordinator.headers, payload: review === 'return' ? { note: '请补充' } : {} });
   if (answer.statusCode !== 200) throw new Error(answer.body);
@@ -55,7 +60,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 async function xmlParts(t: Test, payload: Buffer): Promise<string[]> {
   const zip = await JSZip.loadAsync(payload);
   const parts = Object.values(zip.files).filter((entry) => !entry.dir);
-  t.ok(parts.some((part) => part.name === 'xl/sharedStrings.xml'), 'the workbook has its shared strings');
+  t.ok(
+    parts.some((part) => part.name === 'xl/sharedStrings.xml'),
+    'the workbook has its shared strings',
+  );
   const texts: string[] = [];
   for (const part of parts) {
     const errors: string[] = [];
@@ -72,7 +80,10 @@ async function xmlParts(t: Test, payload: Buffer): Promise<string[]> {
 function carriesCleanedText(t: Test, texts: string[]) {
   const marked = texts.filter((text) => text.includes(MARKER));
   t.ok(marked.length > 0, 'the injected text is exported');
-  t.ok(marked.every((text) => text.includes('\uFFFD')), 'with U+FFFD where the refused characters were');
+  t.ok(
+    marked.every((text) => text.includes('\uFFFD')),
+    'with U+FFFD where the refused characters were',
+  );
   t.ok(texts.every(isText), 'and no refused character left');
 }
 

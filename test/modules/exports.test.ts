@@ -14,26 +14,55 @@ const bureau = issueKey(databasePath, 'reporter', '市营商环境局');
 const civil = issueKey(databasePath, 'reporter', '市民政局');
 const coordinator = issueKey(databasePath, 'coordinator');
 
-const HEADERS = ['序号', '规划章节', '规划任务', '牵头单位', '责任单位', '具体实施措施和可用来检查的工作成果', '各年度工作目标', '完成时限', '状态', '亮灯', '最新报告', '指标达成'];
+const HEADERS = [
+  '序号',
+  '规划章节',
+  '规划任务',
+  '牵头单位',
+  '责任单位',
+  '具体实施措施和可用来检查的工作成果',
+  '各年度工作目标',
+  '完成时限',
+  '状态',
+  '亮灯',
+  '最新报告',
+  '指标达成',
+];
 const FOLLOW_UP_HEADERS = ['类型', '事项', '序号', '责任单位', '起始日期', '逾期天数', '链接'];
 const MEASURES = seed.plan.tasks.reduce((n, task) => n + task.measures.length, 0);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-interface Measure { id: number; taskId: number; taskNo: number; no: number | null }
-const indicator = (await get<{ items: { id: number; measureId: number; key: string }[] }>('/api/v1/indicators?task=1')).items.find((i) => i.key === 'gov-integrity-commitment-rate')!;
+interface Measure {
+  id: number;
+  taskId: number;
+  taskNo: number;
+  no: number | null;
+}
+const indicator = (await get<{ items: { id: number; measureId: number; key: string }[] }>('/api/v1/indicators?task=1')).items.find(
+  (i) => i.key === 'gov-integrity-commitment-rate',
+)!;
 const civilMeasure = (await all<Measure>('/api/v1/measures?unit=市民政局')).find((m) => m.taskNo === 4 && m.no === 1)!;
 
 async function report(key: typeof bureau, body: Record<string, unknown>, review: 'approve' | 'return') {
   const posted = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: key.headers, payload: { ...body, submit: true } });
   if (posted.statusCode !== 201) throw new Error(posted.body);
-  const reviewed = await app.inject({ method: 'POST', url: `/api/v1/reports/${posted.json().id}/${review}`, headers: coordinator.headers, payload: review === 'return' ? { note: '数据待核实' } : {} });
+  const reviewed = await app.inject({
+    method: 'POST',
+    url: `/api/v1/reports/${posted.json().id}/${review}`,
+    headers: coordinator.headers,
+    payload: review === 'return' ? { note: '数据待核实' } : {},
+  });
   if (reviewed.statusCode !== 200) throw new Error(reviewed.body);
 }
 
 // Task 1 measure 1 completed, with its indicator at 82.5% against the 2024 target ≥80%; the narrative carries an
 // ASCII quote and comma (CSV quoting) and a line break (flattened in the 最新报告 cell).
 const narrative = '已公示"政务诚信承诺"书, 共 42 份\n详见台账';
-await report(bureau, { measureId: indicator.measureId, period: '2024-Q2', status: 'completed', narrative, indicatorValues: [{ indicatorId: indicator.id, value: 82.5 }] }, 'approve');
+await report(
+  bureau,
+  { measureId: indicator.measureId, period: '2024-Q2', status: 'completed', narrative, indicatorValues: [{ indicatorId: indicator.id, value: 82.5 }] },
+  'approve',
+);
 await report(civil, { measureId: civilMeasure.id, period: '2024-Q2', status: 'in_progress', narrative: '已甄别重错码 12 条' }, 'approve');
 await report(civil, { measureId: civilMeasure.id, period: '2024-Q1', status: 'in_progress', narrative: '一季度情况' }, 'return');
 
@@ -45,10 +74,12 @@ async function workbook(url: string) {
   const sheet = book.worksheets[0]!;
   const rows: (string | number)[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row) => {
-    rows.push(Array.from({ length: sheet.columnCount }, (_, i) => {
-      const value = row.getCell(i + 1).value;
-      return typeof value === 'number' ? value : String(value ?? '');
-    }));
+    rows.push(
+      Array.from({ length: sheet.columnCount }, (_, i) => {
+        const value = row.getCell(i + 1).value;
+        return typeof value === 'number' ? value : String(value ?? '');
+      }),
+    );
   });
   return { res, book, sheet, rows };
 }
@@ -76,22 +107,33 @@ t.test('breakdown.xlsx: the document’s columns, one row per measure in documen
   t.same(rows[0], HEADERS, 'headers in the document’s order');
   t.equal(rows.length - 1, MEASURES, 'one row per measure');
   const expected = seed.plan.tasks.flatMap((task) => task.measures.map((m) => [task.no, measureText(m)]));
-  t.same(rows.slice(1).map((r) => [r[0], r[5]]), expected, 'document order, measure texts with their printed number');
+  t.same(
+    rows.slice(1).map((r) => [r[0], r[5]]),
+    expected,
+    'document order, measure texts with their printed number',
+  );
 
   const task4 = seedTask(4);
   const second = rows.find((r) => r[0] === 4 && String(r[5]).startsWith('2.'))!;
-  t.same(second.slice(0, 8), [
-    4,
-    task4.chapter,
-    task4.title,
-    task4.leadUnitsText,
-    task4.responsibleUnitsText,
-    `2.${task4.measures[1]!.text}`,
-    task4.measures[1]!.targetsText,
-    task4.measures[1]!.deadline!.text,
-  ], 'task 4 measure 2 as printed');
+  t.same(
+    second.slice(0, 8),
+    [
+      4,
+      task4.chapter,
+      task4.title,
+      task4.leadUnitsText,
+      task4.responsibleUnitsText,
+      `2.${task4.measures[1]!.text}`,
+      task4.measures[1]!.targetsText,
+      task4.measures[1]!.deadline!.text,
+    ],
+    'task 4 measure 2 as printed',
+  );
   const unnumbered = seed.plan.tasks.find((task) => task.measures.some((m) => m.no === null))!;
-  t.ok(rows.some((r) => r[0] === unnumbered.no && r[5] === unnumbered.measures.find((m) => m.no === null)!.text), 'an unnumbered measure has no prefix');
+  t.ok(
+    rows.some((r) => r[0] === unnumbered.no && r[5] === unnumbered.measures.find((m) => m.no === null)!.text),
+    'an unnumbered measure has no prefix',
+  );
 
   // Task 1's measure is owed by every responsible unit: one of them completing 2024 is 1 of n.
   const owing = (await get<{ total: number }>(`/api/v1/assignments?measure=${indicator.measureId}&limit=1`)).total;
@@ -135,7 +177,10 @@ t.test('breakdown.csv: BOM, CRLF, the same rows as the workbook, RFC 4180 quotin
 
   t.ok(res.body.includes('"2024-Q2 市营商环境局 已完成:已公示""政务诚信承诺""书, 共 42 份 详见台账"'), 'quotes doubled, the field quoted');
   const multiline = seed.plan.tasks.flatMap((task) => task.measures).find((m) => m.targetsText.includes('\n'))!;
-  t.ok(rows.some((r) => r[6] === multiline.targetsText), 'a cell with a line break survives the round trip');
+  t.ok(
+    rows.some((r) => r[6] === multiline.targetsText),
+    'a cell with a line break survives the round trip',
+  );
   t.ok(res.body.includes(`"${multiline.targetsText}"`), '…quoted');
   t.notOk(/[^\r]\n(?=\d+,)/.test(res.body), 'no record ends with a bare LF');
 });
@@ -160,15 +205,32 @@ t.test('CSV writer: RFC 4180 quoting and the formula-injection guard', async (t)
 t.test('filters select the tasks /tasks selects; every measure of them is exported', async (t) => {
   const chapters = await get<{ items: { id: number; title: string }[] }>('/api/v1/chapters');
   const chapter = chapters.items[1]!;
-  for (const query of ['unit=%E5%B8%82%E6%B0%91%E6%94%BF%E5%B1%80&role=lead', `chapter=${chapter.id}`, `unit=${encodeURIComponent('市税务局')}&role=owner`, 'deadlineYear=2023', 'q=%E5%8F%8C%E5%85%AC%E7%A4%BA']) {
+  for (const query of [
+    'unit=%E5%B8%82%E6%B0%91%E6%94%BF%E5%B1%80&role=lead',
+    `chapter=${chapter.id}`,
+    `unit=${encodeURIComponent('市税务局')}&role=owner`,
+    'deadlineYear=2023',
+    'q=%E5%8F%8C%E5%85%AC%E7%A4%BA',
+  ]) {
     const tasks = await all<{ no: number; measureCount: number }>(`/api/v1/tasks?${query}`);
     t.ok(tasks.length > 0 && tasks.length < 75, `${query} narrows`);
     const { rows } = await csv(`/api/v1/exports/breakdown.csv?year=2024&${query}`);
-    t.equal(rows.length - 1, tasks.reduce((n, task) => n + task.measureCount, 0), `${query}: the measures of those tasks`);
-    t.same([...new Set(rows.slice(1).map((r) => Number(r[0])))], tasks.map((task) => task.no), `${query}: the same tasks`);
+    t.equal(
+      rows.length - 1,
+      tasks.reduce((n, task) => n + task.measureCount, 0),
+      `${query}: the measures of those tasks`,
+    );
+    t.same(
+      [...new Set(rows.slice(1).map((r) => Number(r[0])))],
+      tasks.map((task) => task.no),
+      `${query}: the same tasks`,
+    );
   }
   const { rows } = await workbook(`/api/v1/exports/breakdown.xlsx?chapter=${chapter.id}`);
-  t.ok(rows.slice(1).every((r) => r[1] === chapter.title), 'the xlsx honours the filters too');
+  t.ok(
+    rows.slice(1).every((r) => r[1] === chapter.title),
+    'the xlsx honours the filters too',
+  );
 });
 
 t.test('asOf and year: the picture as it stood, the year defaulting to asOf’s', async (t) => {
@@ -194,11 +256,19 @@ t.test('follow-ups: the service’s rows with Chinese headers and kinds', async 
   type FollowUp = { kind: string; title: string; taskNo: number | null; units: { name: string }[]; since: string; daysOutstanding: number; link: string };
   // The export holds the rows GET /follow-ups lists, every page of them.
   const expectedRows = async (query = '') =>
-    (await all<FollowUp>(`/api/v1/follow-ups?${query}`)).map((f) => [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String));
+    (await all<FollowUp>(`/api/v1/follow-ups?${query}`)).map((f) =>
+      [kinds[f.kind], f.title, f.taskNo ?? '', f.units.map((u) => u.name).join('、'), f.since, f.daysOutstanding, f.link].map(String),
+    );
 
   const everything = await expectedRows();
-  t.ok(everything.some((r) => r[0] === '退回未重报'), 'the returned report is there');
-  t.ok(everything.some((r) => r[0] === '逾期未签收'), 'the unsigned assignments are there');
+  t.ok(
+    everything.some((r) => r[0] === '退回未重报'),
+    'the returned report is there',
+  );
+  t.ok(
+    everything.some((r) => r[0] === '逾期未签收'),
+    'the unsigned assignments are there',
+  );
   const book = await workbook('/api/v1/exports/follow-ups.xlsx');
   t.equal(book.res.headers['content-disposition'], `attachment; filename="follow-ups-2024-07-15.xlsx"; filename*=UTF-8''${encodeURIComponent('督办事项-2024-07-15')}.xlsx`);
   t.same(book.rows[0], FOLLOW_UP_HEADERS);

@@ -103,11 +103,35 @@ t.test('counts in 万户 and money in 亿元 are judged in their own unit', asyn
 
 t.test('a measure for a year, from its units’ obligations: k of n, worst light', async (t) => {
   const o = (unitId: number, state: JudgedObligation['state'], light: JudgedObligation['light'], dueDate = '2024-12-31') =>
-    ({ id: unitId * 10, assignmentId: unitId, measureId: 7, taskId: 1, unitId, kind: 'yearly', period: '2024', periodStart: '2024-01-01', periodEnd: '2024-12-31', dueDate, withdrawnAt: null, completedAt: null, reported: 0, returnedAt: null, state, light }) as JudgedObligation;
+    ({
+      id: unitId * 10,
+      assignmentId: unitId,
+      measureId: 7,
+      taskId: 1,
+      unitId,
+      kind: 'yearly',
+      period: '2024',
+      periodStart: '2024-01-01',
+      periodEnd: '2024-12-31',
+      dueDate,
+      withdrawnAt: null,
+      completedAt: null,
+      reported: 0,
+      returnedAt: null,
+      state,
+      light,
+    }) as JudgedObligation;
   const of = (...obligations: JudgedObligation[]) => measureProgress(obligations).get(7);
   t.match(of(o(1, 'completed', 'green'), o(2, 'completed', 'green')), { status: 'completed', owing: 2, completed: 2, light: 'green' });
   t.match(of(o(1, 'completed', 'green'), o(2, 'pending', 'yellow')), { status: 'on_track', owing: 2, completed: 1, light: 'yellow' }, 'one county done is not the measure done');
-  t.match(of(o(1, 'completed', 'green'), o(2, 'overdue', 'red'), o(3, 'overdue', 'red', '2024-06-30')), { status: 'overdue', completed: 1, owing: 3, overdueUnitIds: [2, 3], overdueSince: '2024-06-30', light: 'red' });
+  t.match(of(o(1, 'completed', 'green'), o(2, 'overdue', 'red'), o(3, 'overdue', 'red', '2024-06-30')), {
+    status: 'overdue',
+    completed: 1,
+    owing: 3,
+    overdueUnitIds: [2, 3],
+    overdueSince: '2024-06-30',
+    light: 'red',
+  });
   t.match(of(o(1, 'pending', 'green')), { status: 'not_reported', completed: 0 });
   t.match(of(o(1, 'reported', 'green')), { status: 'on_track' });
   t.match(of(o(1, 'completed', 'green'), o(2, 'waived', 'green')), { status: 'completed', owing: 1, completed: 1 }, 'a waived obligation counts for nothing');

@@ -29,12 +29,8 @@ const seedMeasures = seed.plan.tasks.flatMap((task) => task.measures.map((m) => 
 function expectedKeys(q: string, types = ['task', 'measure', 'unit']): string[] {
   return [
     ...(types.includes('task') ? seed.plan.tasks.filter((task) => contains(task.title, q)).map((task) => `task ${task.no} ${task.title}`) : []),
-    ...(types.includes('measure')
-      ? seedMeasures.filter((m) => contains(m.text, q) || contains(m.targetsText, q)).map((m) => `measure ${m.taskNo} ${m.text}`)
-      : []),
-    ...(types.includes('unit')
-      ? seed.units.filter((u) => contains(u.name, q) || u.aliases.some((a) => contains(a, q))).map((u) => `unit - ${u.name}`)
-      : []),
+    ...(types.includes('measure') ? seedMeasures.filter((m) => contains(m.text, q) || contains(m.targetsText, q)).map((m) => `measure ${m.taskNo} ${m.text}`) : []),
+    ...(types.includes('unit') ? seed.units.filter((u) => contains(u.name, q) || u.aliases.some((a) => contains(a, q))).map((u) => `unit - ${u.name}`) : []),
   ].sort();
 }
 const keysOf = (hits: Hit[]) => hits.map((h) => `${h.type} ${h.taskNo ?? '-'} ${h.title}`).sort();
@@ -54,7 +50,28 @@ function inOrder(hits: Hit[]): boolean {
 const TERMS = ['信易贷', '双公示', '码上诚信'];
 const SHORT = ['营商', '公示', 'a级'];
 // FTS5 query syntax in user input must be plain text: no syntax error, no 500, literal substring semantics.
-const SYNTAX = ['"', '*', 'OR', 'NEAR(', '-', '"信易贷" OR "双公示"', 'NEAR(信易贷 双公示)', '信易贷*', '-信易贷', '承诺+社会', '(市营商环境局)', 'a级以上', 'lrp改革', '1‱', '%', '_', '\\', '{title}: 信易贷', 'title:信易贷', '^信易贷'];
+const SYNTAX = [
+  '"',
+  '*',
+  'OR',
+  'NEAR(',
+  '-',
+  '"信易贷" OR "双公示"',
+  'NEAR(信易贷 双公示)',
+  '信易贷*',
+  '-信易贷',
+  '承诺+社会',
+  '(市营商环境局)',
+  'a级以上',
+  'lrp改革',
+  '1‱',
+  '%',
+  '_',
+  '\\',
+  '{title}: 信易贷',
+  'title:信易贷',
+  '^信易贷',
+];
 
 t.test('finds exactly the tasks, measures and units that mention a term, with the term highlighted', async (t) => {
   for (const q of [...TERMS, ...SHORT, ...SYNTAX]) {
@@ -74,9 +91,16 @@ t.test('finds exactly the tasks, measures and units that mention a term, with th
     const hits = await search(q);
     t.ok(hits.some((h) => h.type === 'task') && hits.some((h) => h.type === 'measure'), `${q} is in tasks and measures`);
   }
-  t.ok((await search('营商')).some((h) => h.type === 'unit'), '营商 also finds 市营商环境局');
+  t.ok(
+    (await search('营商')).some((h) => h.type === 'unit'),
+    '营商 also finds 市营商环境局',
+  );
   const alias = await search('市营商局');
-  t.same(alias.map((h) => [h.type, h.title, h.snippet]), [['unit', '市营商环境局', '【市营商局】']], 'an alias finds its unit');
+  t.same(
+    alias.map((h) => [h.type, h.title, h.snippet]),
+    [['unit', '市营商环境局', '【市营商局】']],
+    'an alias finds its unit',
+  );
 });
 
 t.test('the links lead to the items found', async (t) => {
@@ -132,29 +156,29 @@ t.test('bad input is a 400 problem naming the parameter', async (t) => {
 });
 
 t.test('GET /tasks and /measures q: the same literal matching through the index, in document order', async (t) => {
-  const taskNos = (q: string) =>
-    seed.plan.tasks.filter((task) => contains(task.title, q) || task.measures.some((m) => contains(m.text, q))).map((task) => task.no);
+  const taskNos = (q: string) => seed.plan.tasks.filter((task) => contains(task.title, q) || task.measures.some((m) => contains(m.text, q))).map((task) => task.no);
   for (const q of [...TERMS, ...SHORT, ...SYNTAX]) {
     const tasks = await all<{ no: number }>(`/api/v1/tasks?q=${encodeURIComponent(q)}`);
-    t.same(tasks.map((task) => task.no), taskNos(q), `tasks q=${q}`);
+    t.same(
+      tasks.map((task) => task.no),
+      taskNos(q),
+      `tasks q=${q}`,
+    );
     const measures = await all<{ text: string }>(`/api/v1/measures?q=${encodeURIComponent(q)}`);
-    t.same(measures.map((m) => m.text), seedMeasures.filter((m) => contains(m.text, q)).map((m) => m.text), `measures q=${q}`);
+    t.same(
+      measures.map((m) => m.text),
+      seedMeasures.filter((m) => contains(m.text, q)).map((m) => m.text),
+      `measures q=${q}`,
+    );
   }
 });
 
 t.test('a fresh database: the seed filled every index through the triggers', async (t) => {
   const count = (sql: string) => rows<{ n: number }>(databasePath, sql)[0]!.n;
   t.equal(count('SELECT count(*) AS n FROM tasks_fts f JOIN tasks s ON s.id = f.rowid AND s.title = f.title'), seed.plan.tasks.length);
-  t.equal(
-    count('SELECT count(*) AS n FROM measures_fts f JOIN measures s ON s.id = f.rowid AND s.text = f.text AND s.targets_text = f.targets'),
-    seedMeasures.length,
-  );
+  t.equal(count('SELECT count(*) AS n FROM measures_fts f JOIN measures s ON s.id = f.rowid AND s.text = f.text AND s.targets_text = f.targets'), seedMeasures.length);
   t.equal(count('SELECT count(*) AS n FROM units_fts f JOIN units s ON s.id = f.rowid AND s.name = f.name'), seed.units.length);
-  t.equal(
-    count(`SELECT count(*) AS n FROM units_fts WHERE aliases <> ''`),
-    seed.units.filter((u) => u.aliases.length > 0).length,
-    'aliases indexed',
-  );
+  t.equal(count(`SELECT count(*) AS n FROM units_fts WHERE aliases <> ''`), seed.units.filter((u) => u.aliases.length > 0).length, 'aliases indexed');
 });
 
 t.test('writes through SQL keep the index in step (triggers)', async (t) => {
@@ -172,40 +196,61 @@ t.test('writes through SQL keep the index in step (triggers)', async (t) => {
   };
   const before = (await find('码上诚信')).length;
 
-  sqlite
-    .prepare(`UPDATE measures SET text = replace(text, '码上诚信', '诚信码测试词'), targets_text = replace(targets_text, '码上诚信', '') WHERE id = ?`)
-    .run(measure.id);
+  sqlite.prepare(`UPDATE measures SET text = replace(text, '码上诚信', '诚信码测试词'), targets_text = replace(targets_text, '码上诚信', '') WHERE id = ?`).run(measure.id);
   t.equal((await find('码上诚信')).length, before - 1, 'the old text is gone from the index');
-  t.same((await find('诚信码测试词')).map((h) => [h.type, h.id, h.snippet.includes('【诚信码测试词】')]), [['measure', measure.id, true]]);
-  t.same((await all<{ id: number }>(`/api/v1/measures?q=${encodeURIComponent('诚信码测试词')}`)).map((m) => m.id), [measure.id]);
-  t.same((await all<{ id: number }>(`/api/v1/tasks?q=${encodeURIComponent('诚信码测试词')}`)).map((task) => task.id), [measure.taskId]);
+  t.same(
+    (await find('诚信码测试词')).map((h) => [h.type, h.id, h.snippet.includes('【诚信码测试词】')]),
+    [['measure', measure.id, true]],
+  );
+  t.same(
+    (await all<{ id: number }>(`/api/v1/measures?q=${encodeURIComponent('诚信码测试词')}`)).map((m) => m.id),
+    [measure.id],
+  );
+  t.same(
+    (await all<{ id: number }>(`/api/v1/tasks?q=${encodeURIComponent('诚信码测试词')}`)).map((task) => task.id),
+    [measure.taskId],
+  );
 
   sqlite.prepare('UPDATE measures SET targets_text = ? WHERE id = ?').run('2025年底前完成目标校验词', measure.id);
-  t.same((await find('目标校验词')).map((h) => h.id), [measure.id], 'targets are indexed too');
+  t.same(
+    (await find('目标校验词')).map((h) => h.id),
+    [measure.id],
+    'targets are indexed too',
+  );
 
   sqlite.prepare('UPDATE tasks SET title = title || ? WHERE id = ?').run('任务校验词', measure.taskId);
-  t.same((await find('任务校验词')).map((h) => [h.type, h.id]), [['task', measure.taskId]]);
+  t.same(
+    (await find('任务校验词')).map((h) => [h.type, h.id]),
+    [['task', measure.taskId]],
+  );
 
   const unit = sqlite.prepare(`SELECT id FROM units WHERE name = '市民政局'`).get() as { id: number };
   sqlite.prepare('INSERT INTO unit_aliases (alias, unit_id) VALUES (?, ?)').run('民政局别名甲', unit.id);
   sqlite.prepare('INSERT INTO unit_aliases (alias, unit_id) VALUES (?, ?)').run('民政局别名乙', unit.id);
-  t.same((await find('别名甲')).map((h) => [h.type, h.id, h.snippet]), [['unit', unit.id, '民政局别名乙；民政局【别名甲】']], 'aliases in order');
+  t.same(
+    (await find('别名甲')).map((h) => [h.type, h.id, h.snippet]),
+    [['unit', unit.id, '民政局别名乙；民政局【别名甲】']],
+    'aliases in order',
+  );
   t.same((await find('甲；民')).length, 0, 'no match spans two aliases');
   sqlite.prepare('UPDATE unit_aliases SET alias = ? WHERE alias = ?').run('民政局别名丙', '民政局别名甲');
   t.same((await find('别名甲')).length, 0);
-  t.same((await find('别名丙')).map((h) => h.id), [unit.id]);
+  t.same(
+    (await find('别名丙')).map((h) => h.id),
+    [unit.id],
+  );
   sqlite.prepare('DELETE FROM unit_aliases WHERE unit_id = ? AND alias LIKE ?').run(unit.id, '民政局别名%');
   t.same((await find('民政局别名')).length, 0, 'deleted aliases leave the index');
   sqlite.prepare('UPDATE units SET name = ? WHERE id = ?').run('市民政局(改名校验)', unit.id);
-  t.same((await find('改名校验')).map((h) => h.id), [unit.id]);
+  t.same(
+    (await find('改名校验')).map((h) => h.id),
+    [unit.id],
+  );
 
   sqlite.pragma('foreign_keys = OFF');
   sqlite.prepare('DELETE FROM measures WHERE id = ?').run(measure.id);
   t.same((await find('诚信码测试词')).length, 0, 'a deleted measure leaves the index');
-  t.equal(
-    (sqlite.prepare('SELECT count(*) AS n FROM measures_fts').get() as { n: number }).n,
-    (sqlite.prepare('SELECT count(*) AS n FROM measures').get() as { n: number }).n,
-  );
+  t.equal((sqlite.prepare('SELECT count(*) AS n FROM measures_fts').get() as { n: number }).n, (sqlite.prepare('SELECT count(*) AS n FROM measures').get() as { n: number }).n);
 });
 
 t.test('a database created before the search migration upgrades and indexes its rows', async (t) => {

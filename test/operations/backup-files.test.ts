@@ -27,7 +27,10 @@ t.test('a backup is one checked, self-contained file, and replaces an existing f
   t.equal(taskCount(backupPath), 75, 'forced: now a backup of the database');
 
   const liveBefore = sha256(databasePath);
-  await t.rejects(backupDatabase(databasePath, path.join(directory, '.', 'plan-tracker.db'), { force: true }), { reason: 'exists', message: /is the live database itself; name another file/ });
+  await t.rejects(backupDatabase(databasePath, path.join(directory, '.', 'plan-tracker.db'), { force: true }), {
+    reason: 'exists',
+    message: /is the live database itself; name another file/,
+  });
   t.equal(sha256(databasePath), liveBefore, 'not even --force writes a backup over the database it copies');
 
   await t.rejects(backupDatabase(path.join(directory, 'absent.db'), path.join(directory, 'b.db')), { reason: 'missing', message: /there is no database at/ });

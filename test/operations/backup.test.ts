@@ -41,7 +41,9 @@ t.test('a backup taken while reports keep arriving restores every report acknowl
   t.teardown(() => server.child.kill('SIGKILL'));
   const base = await waitForListening(server);
   const reporter = issueKey(databasePath, 'reporter', REPORTING_UNIT);
-  const measureIds = ((await (await fetch(`${base}/api/v1/measures?unit=${encodeURIComponent(REPORTING_UNIT)}&limit=500`)).json()) as { items: { id: number }[] }).items.map((m) => m.id);
+  const measureIds = ((await (await fetch(`${base}/api/v1/measures?unit=${encodeURIComponent(REPORTING_UNIT)}&limit=500`)).json()) as { items: { id: number }[] }).items.map(
+    (m) => m.id,
+  );
 
   // A long read (an export, say) keeps checkpoints from copying the log into the database file: the reports below
   // then exist only in the -wal, as recent writes do in production, and a backup that copied the file would miss them.
@@ -93,7 +95,11 @@ t.test('a backup taken while reports keep arriving restores every report acknowl
     rows<StoredReport>(restoredPath, 'SELECT id, measure_id, period, status, narrative, evidence, percent_complete FROM progress_reports').map((row) => [row.id, row]),
   );
   t.equal(restored.size, reportsInBackup, 'the summary counts the reports the backup holds');
-  t.same(beforeBackup.filter(({ id, body }) => !storedAsPosted(restored.get(id), body)), [], 'every report acknowledged before the backup started is restored as posted');
+  t.same(
+    beforeBackup.filter(({ id, body }) => !storedAsPosted(restored.get(id), body)),
+    [],
+    'every report acknowledged before the backup started is restored as posted',
+  );
   t.same(
     [...restored.keys()].sort((a, b) => a - b),
     acknowledged.slice(0, restored.size).map(({ id }) => id),
@@ -108,7 +114,11 @@ t.test('a backup taken while reports keep arriving restores every report acknowl
   t.equal(intoLive.code, 75, 'restoring under the running server: EX_TEMPFAIL');
   t.match(intoLive.stderr, /is in use: stop the server/);
   const live = new Map(rows<StoredReport>(databasePath, 'SELECT * FROM progress_reports').map((row) => [row.id, row]));
-  t.same(acknowledged.filter(({ id, body }) => !storedAsPosted(live.get(id), body)), [], 'the live database still has every report, including those after the backup');
+  t.same(
+    acknowledged.filter(({ id, body }) => !storedAsPosted(live.get(id), body)),
+    [],
+    'the live database still has every report, including those after the backup',
+  );
 });
 
 t.test('command errors: usage, an existing file without --force, a file that is not a plan-tracker database; --force overwrites', async (t) => {
@@ -227,9 +237,7 @@ t.test('backup and restore refuse a directory, a missing or unusable directory a
     { command: 'restore', args: [backupPath], database: path.join(notes, 'plan-tracker.db'), code: 73, is: /^restore: .*notes\.txt is not a directory$/ },
     { command: 'restore', args: [backupPath], database: path.join(readOnly, 'plan-tracker.db'), code: 73, is: /^restore: cannot write in .*read-only$/, user },
   ] as const;
-  const results = await Promise.all(
-    cases.map((c) => runCommand(t, c.command, [...c.args], 'database' in c ? c.database : databasePath, 'user' in c ? c.user : undefined)),
-  );
+  const results = await Promise.all(cases.map((c) => runCommand(t, c.command, [...c.args], 'database' in c ? c.database : databasePath, 'user' in c ? c.user : undefined)));
   results.forEach((result, i) => {
     const { command, args, code, is } = cases[i]!;
     const name = `${command} ${args.join(' ')}`;

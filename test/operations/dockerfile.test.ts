@@ -69,7 +69,10 @@ function copied(stage: Instruction[]) {
 
 const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 /** CI's commands before it runs the tests: how a clean checkout is prepared. */
-const ciCommands = read('.ci/run').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('npm '));
+const ciCommands = read('.ci/run')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line.startsWith('npm '));
 const ciSetup = ciCommands.slice(0, ciCommands.indexOf('npm test'));
 
 t.test('the build stage installs and builds with the commands CI and npm start use', async (t) => {
@@ -119,7 +122,10 @@ t.test('the final image runs npm start’s entry as a non-root user, with everyt
     [path.relative(projectRoot, migrationsFolder), null], // applied at start
     [path.relative(projectRoot, seedsDir), null], // the plan loaded into an empty database
   ] as const) {
-    t.ok(destinations.some((copy) => copy.destination === path.posix.join(workdir, needed) && copy.from === from), `${needed} is copied${from ? ` from the ${from} stage` : ''}`);
+    t.ok(
+      destinations.some((copy) => copy.destination === path.posix.join(workdir, needed) && copy.from === from),
+      `${needed} is copied${from ? ` from the ${from} stage` : ''}`,
+    );
   }
 });
 
@@ -129,7 +135,10 @@ t.test('the database lives on a volume the server’s user can write, and a heal
   const volume = volumes.find((dir) => env.DATABASE_PATH?.startsWith(`${dir}/`));
   t.ok(volume, `DATABASE_PATH (${env.DATABASE_PATH}) is inside a VOLUME (${volumes.join(', ')})`);
   const user = last(finalStage, 'USER')!.args.split(':')[0]!;
-  t.ok(runCommands(finalStage).some((command) => new RegExp(`^chown\\s+${user}(:\\S+)?\\s+${volume}$`).test(command)), `${volume} belongs to ${user}, so the server can create the database there`);
+  t.ok(
+    runCommands(finalStage).some((command) => new RegExp(`^chown\\s+${user}(:\\S+)?\\s+${volume}$`).test(command)),
+    `${volume} belongs to ${user}, so the server can create the database there`,
+  );
 
   const healthcheck = last(finalStage, 'HEALTHCHECK')?.args ?? '';
   const [, command] = /\bCMD\s+(\[.*\])$/.exec(healthcheck) ?? [];

@@ -60,7 +60,7 @@ t.test('a failing migration leaves the database byte for byte as it was, and the
       statements: [
         'CREATE TABLE `report_tags` (`report_id` integer NOT NULL REFERENCES `progress_reports`(`id`), `tag` text NOT NULL);',
         "UPDATE `units` SET `name` = `name` || '（旧）';",
-        'INSERT INTO `report_tag_kinds` (`name`) VALUES (\'督办\');',
+        "INSERT INTO `report_tag_kinds` (`name`) VALUES ('督办');",
       ],
     },
   ]);
@@ -91,5 +91,8 @@ t.test('the same upgrade without the failing statement applies both migrations',
   openDatabase(databasePath, { migrationsFolder: upgrade }).$client.close();
   const { schema } = contents(databasePath);
   t.ok(schema.some((entry) => entry.name === 'report_tags'));
-  t.match(schema.find((entry) => entry.name === 'progress_reports'), { sql: /`priority` integer/ });
+  t.match(
+    schema.find((entry) => entry.name === 'progress_reports'),
+    { sql: /`priority` integer/ },
+  );
 });

@@ -20,7 +20,14 @@ t.test('the scheme is case-insensitive; the token is not', async (t) => {
 });
 
 t.test('a valid token inside anything but `Bearer <token>` is refused', async (t) => {
-  for (const header of [`XBearer ${reader.token}`, `Token Bearer ${reader.token}`, `Bearer ${reader.token} extra`, `Bearer ${reader.token}, Bearer ${reader.token}`, `Bearer  ${reader.token}`, `Bearer:${reader.token}`]) {
+  for (const header of [
+    `XBearer ${reader.token}`,
+    `Token Bearer ${reader.token}`,
+    `Bearer ${reader.token} extra`,
+    `Bearer ${reader.token}, Bearer ${reader.token}`,
+    `Bearer  ${reader.token}`,
+    `Bearer:${reader.token}`,
+  ]) {
     const res = await current(header);
     t.equal(res.statusCode, 401, header.replace(reader.token, '<token>'));
     t.match(res.json(), { status: 401, detail: /unknown, revoked or expired, or the header is not `Bearer <token>`/ });

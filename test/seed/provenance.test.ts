@@ -19,7 +19,10 @@ const indicators = JSON.parse(read('seeds/indicators.json')) as Indicator[];
 
 // --- scanner: classifies each table line by how it begins -------------------------------------------
 const DEADLINE_CELL = /^(?:\d{4}年(?:底前?|前)?。?|持续开展|每年年底前)$/;
-interface ScannedMeasure { line: number; no: number | null }
+interface ScannedMeasure {
+  line: number;
+  no: number | null;
+}
 const taskRows = new Map<number, number[]>(); // task no → row lines
 const region = new Map<number, number[]>(); // task no → every line up to the next task
 const scanned = new Map<number, ScannedMeasure[]>();
@@ -94,18 +97,33 @@ t.test('2. every task row and measure line maps to exactly one seeded task / mea
 
 t.test('3. counts: 75 tasks, and per task the measures the scanner finds, in order, gaps kept', async (t) => {
   const numbers = [...taskRows.keys()];
-  t.same(numbers, Array.from({ length: 75 }, (_, k) => k + 1), 'the source numbers its tasks 1..75');
-  t.same(plan.tasks.map((task) => task.no), numbers, 'seeded tasks in document order');
+  t.same(
+    numbers,
+    Array.from({ length: 75 }, (_, k) => k + 1),
+    'the source numbers its tasks 1..75',
+  );
+  t.same(
+    plan.tasks.map((task) => task.no),
+    numbers,
+    'seeded tasks in document order',
+  );
   for (const task of plan.tasks) {
     t.same(
       task.measures.map((m) => ({ line: m.sourceLine, no: m.no })),
       scanned.get(task.no),
       `task ${task.no} measures`,
     );
-    t.same(task.measures.map((m) => m.position), task.measures.map((_, k) => k + 1), `task ${task.no} positions`);
+    t.same(
+      task.measures.map((m) => m.position),
+      task.measures.map((_, k) => k + 1),
+      `task ${task.no} positions`,
+    );
     // A number lower than the one before is a wrapped targets cell read as a measure (see corrections.json).
     const numbered = task.measures.flatMap((m) => (m.no === null ? [] : [m.no]));
-    t.ok(numbered.every((no, k) => k === 0 || no > (numbered[k - 1] ?? 0)), `task ${task.no} measure numbers increase`);
+    t.ok(
+      numbered.every((no, k) => k === 0 || no > (numbered[k - 1] ?? 0)),
+      `task ${task.no} measure numbers increase`,
+    );
     for (const m of task.measures) t.not(m.targetsText.trim(), '', `task ${task.no} measure ${m.position} has a targets cell`);
     t.same(task.sourceLines, taskRows.get(task.no), `task ${task.no} row lines`);
   }
@@ -154,7 +172,10 @@ t.test('5. milestones and deadlines agree with their text', async (t) => {
   const yearEnd = (year: number | null): string => `${year}-12-31`;
   for (const task of plan.tasks) {
     const measureDeadlines = task.measures.map((m) => m.deadline);
-    t.ok(measureDeadlines.some((d) => JSON.stringify(d) === JSON.stringify(task.deadline)), `task ${task.no} deadline is a measure's`);
+    t.ok(
+      measureDeadlines.some((d) => JSON.stringify(d) === JSON.stringify(task.deadline)),
+      `task ${task.no} deadline is a measure's`,
+    );
     for (const d of measureDeadlines) {
       if (d?.kind === 'date' && task.deadline?.kind === 'date') t.ok(d.date <= task.deadline.date, `task ${task.no} deadline is the latest`);
     }
@@ -195,7 +216,11 @@ t.test('6. indicators quote their task and use valid comparators', async (t) => 
   const comparators = ['>=', '>', '<=', '<', '='];
   t.equal(new Set(indicators.map((i) => i.key)).size, indicators.length, 'keys are unique');
   for (let n = 1; n <= 11; n++) {
-    if (n !== 9) t.ok(indicators.some((i) => i.task === n), `主要任务指标 task ${n} has an indicator`);
+    if (n !== 9)
+      t.ok(
+        indicators.some((i) => i.task === n),
+        `主要任务指标 task ${n} has an indicator`,
+      );
   }
   for (const ind of indicators) {
     const task = taskByNo.get(ind.task);
@@ -278,14 +303,20 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
   t.test('line 8: (不含涉密部门) qualifies every year of task 1, not 2025 alone', async (t) => {
     t.ok(lineAt(8).includes('2025年底前实现100%。(不含涉密部门)'), 'printed after the last clause');
     const m = measureOn(8);
-    t.notOk(m.milestones.some((ms) => ms.text.includes('不含涉密部门')), 'no single year holds the exclusion');
+    t.notOk(
+      m.milestones.some((ms) => ms.text.includes('不含涉密部门')),
+      'no single year holds the exclusion',
+    );
     t.same(parts(m), ['yearly 2022-2025'], 'one yearly target 2022–2025');
     t.ok(m.schedule[0]?.text.endsWith('(不含涉密部门)'), 'the yearly part carries the exclusion');
   });
   t.test('line 14: task 5 measure 1 owes its second sentence by the 2023 deadline', async (t) => {
     t.ok(lineAt(14).includes('常态化运用。推动市场监管领域各有关部门') && lineAt(14).endsWith(' 2023年底前'), 'printed');
     const m = measureOn(14);
-    t.same(m.milestones.map((ms) => ms.year), [2022, 2023]);
+    t.same(
+      m.milestones.map((ms) => ms.year),
+      [2022, 2023],
+    );
     t.same(parts(m), ['once 2022-12-31', 'once 2023-12-31']);
     t.ok(m.milestones[1]?.text.startsWith('推动市场监管领域各有关部门'), 'the 2023 clause');
   });
@@ -294,7 +325,11 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
     t.ok(lineAt(96).includes(' 持续推动行政审批信用承诺制,不断探索'), 'line 96 printed');
     for (const line of [15, 96]) {
       const m = measureOn(line);
-      t.same(m.milestones.map((ms) => [ms.kind, ms.year]), [['ongoing', null]], `line ${line} milestone`);
+      t.same(
+        m.milestones.map((ms) => [ms.kind, ms.year]),
+        [['ongoing', null]],
+        `line ${line} milestone`,
+      );
       t.same(parts(m), ['continuous 2021-2025'], `line ${line} schedule`);
     }
   });
@@ -302,7 +337,10 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
     t.ok(lineAt(11).includes('社会组织重错码率降至1‰以下'), 'printed');
     const ind = indicator('social-org-uscc-duplicate-error-rate');
     t.equal(ind?.comparator, '<=');
-    t.same(ind?.targets.map((x) => x.comparator), ['<=']);
+    t.same(
+      ind?.targets.map((x) => x.comparator),
+      ['<='],
+    );
   });
   t.test('line 12: 清理完毕 is a checkable target: no erroneous records left by 2022', async (t) => {
     t.ok(lineAt(12).includes('2022年底前力争将我市市主体统一社会信用代码存量差错数据清理完毕'), 'printed');
@@ -318,7 +356,10 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
   t.test('line 36: 黑龙江银保监局 (provincial regulator) is its own unit, not 市银保监局', async (t) => {
     t.ok(lineAt(36).includes('市营商环境局、黑龙江银保监局、人民银行绥化中心支行按职责分别牵头'), 'task 6 lead cell');
     t.ok(lineAt(37).endsWith('(市银保监局) 2022年起持续推动有关工作开展 2025年底前'), 'task 6 measure 2 owner');
-    t.match(units.find((u) => u.name === '黑龙江银保监局'), { kind: 'stationed_unit', aliases: [] });
+    t.match(
+      units.find((u) => u.name === '黑龙江银保监局'),
+      { kind: 'stationed_unit', aliases: [] },
+    );
     t.notOk(units.find((u) => u.name === '市银保监局')?.aliases.includes('黑龙江银保监局'), 'no longer an alias');
     t.same(taskByNo.get(6)?.leadUnits, ['市营商环境局', '黑龙江银保监局', '人民银行绥化中心支行']);
     t.same(measureOn(37).ownerUnits, ['市银保监局']);
@@ -344,7 +385,7 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
     t.same(parts(m), ['continuous 2022-2025', 'quarterly 2022-2025']);
     t.equal(m.schedule[1]?.text, '每季度公开检察机关主要办案数据');
   });
-  t.test('lines 134–135: the merged 完成时限 cell 2025年底前 is task 67 measure 1\'s too', async (t) => {
+  t.test("lines 134–135: the merged 完成时限 cell 2025年底前 is task 67 measure 1's too", async (t) => {
     t.ok(lineAt(134).endsWith('2023年年底前合规率超过95%,并持续推动有功工作开展。'), 'line 134 prints no deadline');
     t.ok(lineAt(135).endsWith(' 2025年底前'), 'line 135 prints the shared one');
     const m = measureOn(134);
@@ -354,7 +395,10 @@ t.test('10. corrected readings, each tied to its source line', async (t) => {
   t.test('line 135: 每年至少开展一次专项行动 is a yearly target with a row per year', async (t) => {
     t.ok(lineAt(135).includes('2022年启动持续推进,每年至少开展一次专项行动。'), 'printed');
     const ind = indicator('anti-piracy-special-actions-per-year');
-    t.same(ind?.targets.map((x) => [x.year, x.comparator, x.value]), [2022, 2023, 2024, 2025].map((y) => [y, '>=', 1]));
+    t.same(
+      ind?.targets.map((x) => [x.year, x.comparator, x.value]),
+      [2022, 2023, 2024, 2025].map((y) => [y, '>=', 1]),
+    );
     t.same(parts(measureOn(135)), ['yearly 2022-2025']);
   });
   t.test('every comparator follows the statutory convention (民法典 第1259条)', async (t) => {

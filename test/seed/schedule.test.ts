@@ -12,9 +12,7 @@ const schedule = (targets: string, deadlineText: string | null = '2025年底前'
   return parseSchedule(targets, parseMilestones(targets, d), d, years);
 };
 const brief = (targets: string, deadlineText: string | null = '2025年底前') =>
-  schedule(targets, deadlineText).map((p) =>
-    p.kind === 'once' ? [p.kind, p.dueDate, p.text] : [p.kind, p.fromYear, p.untilYear, p.text],
-  );
+  schedule(targets, deadlineText).map((p) => (p.kind === 'once' ? [p.kind, p.dueDate, p.text] : [p.kind, p.fromYear, p.untilYear, p.text]));
 
 t.test('continuous work: from the year named, else the plan start; until the deadline year', async (t) => {
   t.same(brief('2022年起持续推动有关工作开展'), [['continuous', 2022, 2025, '2022年起持续推动有关工作开展']]);
@@ -36,9 +34,11 @@ t.test('one-off work: a dated clause, or plain words due at the deadline', async
     ['once', '2023-12-31', '2023年底前完善功能'],
     ['once', '2024-12-31', '2024年投入使用'],
   ]);
-  t.same(brief('2022年底前持续探索扩展码上诚信应用领域', '2024年底前'), [
-    ['once', '2022-12-31', '2022年底前持续探索扩展码上诚信应用领域'],
-  ], '持续 inside a dated clause stays one-off');
+  t.same(
+    brief('2022年底前持续探索扩展码上诚信应用领域', '2024年底前'),
+    [['once', '2022-12-31', '2022年底前持续探索扩展码上诚信应用领域']],
+    '持续 inside a dated clause stays one-off',
+  );
 });
 
 t.test('a dated clause followed by ongoing work is two parts', async (t) => {
@@ -56,47 +56,66 @@ t.test('recurring words: yearly, half-yearly, quarterly', async (t) => {
   t.same(brief('2022年起每季度公开'), [['quarterly', 2022, 2025, '2022年起每季度公开']]);
   t.same(brief('2022年起每半年评价'), [['half_yearly', 2022, 2025, '2022年起每半年评价']]);
   t.same(brief('作为一项日常性工作每年持续开展。', '2025年底'), [['yearly', 2021, 2025, '作为一项日常性工作每年持续开展。']]);
-  t.same(brief('2022年底前生成评价结果,每年定期更新评价结果'), [
-    ['once', '2022-12-31', '2022年底前生成评价结果'],
-    ['yearly', 2023, 2025, '每年定期更新评价结果'],
-  ], 'yearly from the year after a dated clause');
-  t.same(brief('2022年启动持续推进,每年至少开展一次专项行动。'), [
-    ['yearly', 2022, 2025, '2022年启动持续推进,每年至少开展一次专项行动。'],
-  ], '"Y年起…,每年…" is one yearly part from Y');
+  t.same(
+    brief('2022年底前生成评价结果,每年定期更新评价结果'),
+    [
+      ['once', '2022-12-31', '2022年底前生成评价结果'],
+      ['yearly', 2023, 2025, '每年定期更新评价结果'],
+    ],
+    'yearly from the year after a dated clause',
+  );
+  t.same(
+    brief('2022年启动持续推进,每年至少开展一次专项行动。'),
+    [['yearly', 2022, 2025, '2022年启动持续推进,每年至少开展一次专项行动。']],
+    '"Y年起…,每年…" is one yearly part from Y',
+  );
 });
 
 t.test('yearly targets: consecutive dated clauses with a figure each are one yearly part', async (t) => {
   const task1 = '2022年底前承诺不低于50%,2023年底前不低于60%,2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)';
   t.same(brief(task1), [['yearly', 2022, 2025, task1]], 'task 1, the exclusion included');
-  t.same(brief('2022年底前持续探索扩展应用领域;2023年底前赋码数量达到8万;2024年底前达到9万', '2024年底前'), [
-    ['once', '2022-12-31', '2022年底前持续探索扩展应用领域'],
-    ['yearly', 2023, 2024, '2023年底前赋码数量达到8万;2024年底前达到9万'],
-  ], 'task 8: the clause without a figure is a step of its own');
-  t.same(brief('2022年底前清理完毕。2023年至2025年新赋码差错率低于1‱'), [
-    ['once', '2022-12-31', '2022年底前清理完毕。'],
-    ['yearly', 2023, 2025, '2023年至2025年新赋码差错率低于1‱'],
-  ], 'a range is yearly');
-  t.same(brief('2023年底前完成法人组织全覆盖,2024年底前完成非法人组织全覆盖,2025年底前力争完成自然人30%覆盖'), [
-    ['once', '2023-12-31', '2023年底前完成法人组织全覆盖'],
-    ['once', '2024-12-31', '2024年底前完成非法人组织全覆盖'],
-    ['once', '2025-12-31', '2025年底前力争完成自然人30%覆盖'],
-  ], 'steps of different work stay one-off');
-  t.same(brief('2022年底前完成50%,2024年底前完成80%'), [
-    ['once', '2022-12-31', '2022年底前完成50%'],
-    ['once', '2024-12-31', '2024年底前完成80%'],
-  ], 'years that are not consecutive are not a yearly run');
+  t.same(
+    brief('2022年底前持续探索扩展应用领域;2023年底前赋码数量达到8万;2024年底前达到9万', '2024年底前'),
+    [
+      ['once', '2022-12-31', '2022年底前持续探索扩展应用领域'],
+      ['yearly', 2023, 2024, '2023年底前赋码数量达到8万;2024年底前达到9万'],
+    ],
+    'task 8: the clause without a figure is a step of its own',
+  );
+  t.same(
+    brief('2022年底前清理完毕。2023年至2025年新赋码差错率低于1‱'),
+    [
+      ['once', '2022-12-31', '2022年底前清理完毕。'],
+      ['yearly', 2023, 2025, '2023年至2025年新赋码差错率低于1‱'],
+    ],
+    'a range is yearly',
+  );
+  t.same(
+    brief('2023年底前完成法人组织全覆盖,2024年底前完成非法人组织全覆盖,2025年底前力争完成自然人30%覆盖'),
+    [
+      ['once', '2023-12-31', '2023年底前完成法人组织全覆盖'],
+      ['once', '2024-12-31', '2024年底前完成非法人组织全覆盖'],
+      ['once', '2025-12-31', '2025年底前力争完成自然人30%覆盖'],
+    ],
+    'steps of different work stay one-off',
+  );
+  t.same(
+    brief('2022年底前完成50%,2024年底前完成80%'),
+    [
+      ['once', '2022-12-31', '2022年底前完成50%'],
+      ['once', '2024-12-31', '2024年底前完成80%'],
+    ],
+    'years that are not consecutive are not a yearly run',
+  );
 });
 
 t.test('a schedule that would end before it starts fails the build', async (t) => {
   t.throws(() => schedule('2022年底前完成,并持续推动', '2022年底前'), /from 2023 is after until 2022/);
   const d = deadline('2025年底前');
-  t.throws(
-    () => parseSchedule('其他文字', [{ kind: 'due', year: 2025, dueDate: '2025-12-31', text: '不在单元格里' }], d, years),
-    /not in its targets cell/,
-  );
+  t.throws(() => parseSchedule('其他文字', [{ kind: 'due', year: 2025, dueDate: '2025-12-31', text: '不在单元格里' }], d, years), /not in its targets cell/);
 });
 
-t.test('the measure cell\'s own rhythm and the cell note', async (t) => {
+t.test("the measure cell's own rhythm and the cell note", async (t) => {
   const d = deadline('2025年底前');
   const targets = '2022年起持续推动有关工作开展';
   const measure = '通过网站发布案件信息。每季度公开检察机关主要办案数据。每半年通报一次。';
@@ -111,10 +130,15 @@ t.test('the measure cell\'s own rhythm and the cell note', async (t) => {
   const once2023 = '2023年底前完成建设';
   t.same(
     parseSchedule(once2023, parseMilestones(once2023, d), d, years, '每季度公开').map((p) => [p.kind, p.fromYear]),
-    [['once', null], ['quarterly', 2021]],
+    [
+      ['once', null],
+      ['quarterly', 2021],
+    ],
     'no recurring target: the rhythm runs from the plan start',
   );
-  t.same(brief('2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'), [
-    ['yearly', 2024, 2025, '2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'],
-  ], 'the note closing the cell holds for every year of the target');
+  t.same(
+    brief('2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)'),
+    [['yearly', 2024, 2025, '2024年底前不低于80%,2025年底前实现100%。(不含涉密部门)']],
+    'the note closing the cell holds for every year of the target',
+  );
 });

@@ -35,16 +35,7 @@ export interface AssignmentRow {
 export type AssignmentChange = Partial<
   Pick<
     AssignmentRow,
-    | 'withdrawnAt'
-    | 'withdrawnReason'
-    | 'acknowledgedAt'
-    | 'acknowledgedByKeyId'
-    | 'contactName'
-    | 'contactPhone'
-    | 'closedAt'
-    | 'closedByKeyId'
-    | 'closeNote'
-    | 'reason'
+    'withdrawnAt' | 'withdrawnReason' | 'acknowledgedAt' | 'acknowledgedByKeyId' | 'contactName' | 'contactPhone' | 'closedAt' | 'closedByKeyId' | 'closeNote' | 'reason'
   >
 >;
 
@@ -92,9 +83,7 @@ export function createAssignmentRepository(db: Db) {
   const memberships = raw.prepare<[], { collectiveId: number; memberId: number }>(
     'SELECT collective_id AS collectiveId, member_id AS memberId FROM unit_members ORDER BY collective_id, member_id',
   );
-  const countOfPlan = raw.prepare<[number], { n: number }>(
-    `SELECT count(*) AS n FROM ${ASSIGNMENT_FROM} WHERE t.plan_id = ?`,
-  );
+  const countOfPlan = raw.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${ASSIGNMENT_FROM} WHERE t.plan_id = ?`);
   const insertAssignment = raw.prepare<Record<string, unknown>>(`
     INSERT INTO assignments (measure_id, unit_id, via_unit_id, origin, assigned_at, reason)
     VALUES (:measureId, :unitId, :viaUnitId, :origin, :assignedAt, :reason)`);
@@ -102,9 +91,7 @@ export function createAssignmentRepository(db: Db) {
     INSERT INTO obligations (assignment_id, kind, period, period_start, period_end, due_date)
     VALUES (:assignmentId, :kind, :period, :periodStart, :periodEnd, :dueDate)`);
   const byId = raw.prepare<[number], AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM} WHERE a.id = ?`);
-  const byMeasureUnit = raw.prepare<[number, number], AssignmentRow>(
-    `SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM} WHERE a.measure_id = ? AND a.unit_id = ?`,
-  );
+  const byMeasureUnit = raw.prepare<[number, number], AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM} WHERE a.measure_id = ? AND a.unit_id = ?`);
   const ofPlan = raw.prepare<Record<string, unknown>, AssignmentRow>(`
     SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM}
     WHERE t.plan_id = :planId AND a.assigned_at <= :asOf
@@ -120,9 +107,7 @@ export function createAssignmentRepository(db: Db) {
   const milestonesText = raw.prepare<[number], { measureId: number; kind: string; year: number | null; text: string }>(`
     SELECT ms.measure_id AS measureId, ms.kind, ms.year, ms.text FROM milestones ms JOIN measures m ON m.id = ms.measure_id
     JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ? ORDER BY ms.measure_id, ms.position`);
-  const reportCount = raw.prepare<[number, number], { n: number }>(
-    "SELECT count(*) AS n FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'",
-  );
+  const reportCount = raw.prepare<[number, number], { n: number }>("SELECT count(*) AS n FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'");
   const recentReports = raw.prepare<[number, number, number], { id: number; period: string; state: string; status: string; updatedAt: string }>(`
     SELECT id, period, state, status, updated_at AS updatedAt FROM progress_reports WHERE measure_id = ? AND unit_id = ? AND state <> 'draft'
     ORDER BY updated_at DESC, id DESC LIMIT ?`);

@@ -66,7 +66,8 @@ export function registerAssignmentReads(app: ApiInstance, { service, unitResolve
         tags,
         operationId: 'getAssignment',
         summary: 'Get an assignment with its obligations',
-        description: 'One assignment, every obligation judged at `asOf` (state, light, days left), and the reports behind it counted, the latest ten listed and the whole list linked.',
+        description:
+          'One assignment, every obligation judged at `asOf` (state, light, days left), and the reports behind it counted, the latest ten listed and the whole list linked.',
         params: IdParams,
         querystring: AssignmentGetQuery,
         response: { 200: Type.Ref(AssignmentDetailSchema), ...problemResponses(400, 404) },
@@ -119,7 +120,16 @@ export function registerAssignmentWrites(app: ApiInstance, { service, units }: {
       path,
       {
         onRequest: allow(roles),
-        schema: { tags, operationId, summary, description, security, params: IdParams, body, response: { 200: AssignmentWriteSchema, ...problemResponses(400, 403, 404, 409, 413, 415) } },
+        schema: {
+          tags,
+          operationId,
+          summary,
+          description,
+          security,
+          params: IdParams,
+          body,
+          response: { 200: AssignmentWriteSchema, ...problemResponses(400, 403, 404, 409, 413, 415) },
+        },
       },
       async (request) => run(actorOf(request), (request.params as { id: number }).id, request.body as Record<string, string | undefined>),
     );
@@ -169,7 +179,8 @@ export function registerAssignmentWrites(app: ApiInstance, { service, units }: {
         tags,
         operationId: 'addAssignment',
         summary: 'Add a unit to a measure',
-        description: 'A coordinator or admin widens a measure: the unit owes it from now on (obligations due from today), with a reason. A withdrawn assignment is reinstated (200); one that stands is `unchanged`.',
+        description:
+          'A coordinator or admin widens a measure: the unit owes it from now on (obligations due from today), with a reason. A withdrawn assignment is reinstated (200); one that stands is `unchanged`.',
         security,
         body: AddAssignmentBody,
         response: { 200: AssignmentWriteSchema, 201: AssignmentWriteSchema, ...problemResponses(400, 403, 413, 415, 422) },

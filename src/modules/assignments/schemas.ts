@@ -45,7 +45,12 @@ const assignmentExample = {
 const obligationExample = {
   id: 146,
   assignmentId: 49,
-  measure: { id: 1, taskNo: 1, no: null, text: '鼓励各级政府及其部门、公职人员结合自身工作职责,向社会公开作出依法行政、履职尽责政务诚信承诺,通过信用中国(黑龙江绥化)网站向社会公示。' },
+  measure: {
+    id: 1,
+    taskNo: 1,
+    no: null,
+    text: '鼓励各级政府及其部门、公职人员结合自身工作职责,向社会公开作出依法行政、履职尽责政务诚信承诺,通过信用中国(黑龙江绥化)网站向社会公示。',
+  },
   unit: unitExample,
   kind: 'yearly',
   period: '2024',
@@ -88,7 +93,9 @@ export const ObligationSchema = Type.Object(
     }),
     unit: Type.Ref(UnitRefSchema),
     kind: StringEnum(SCHEDULE_KINDS, { description: 'The part of the measure’s schedule this comes from.' }),
-    period: Type.String({ description: 'The period reports answering it name (2024, 2024-H1, 2024-Q3); a one-off names its due year and is answered by any report of the unit up to then.' }),
+    period: Type.String({
+      description: 'The period reports answering it name (2024, 2024-H1, 2024-Q3); a one-off names its due year and is answered by any report of the unit up to then.',
+    }),
     periodStart: date('First day a report answering it may cover.'),
     periodEnd: date('Last day a report answering it may cover.'),
     dueDate: date('Due date (Asia/Shanghai).'),
@@ -200,10 +207,13 @@ export const AssignmentListQuery = listQuery({
   asOf: Type.Optional(asOfFilter),
 });
 
-export const AssignmentPageSchema = Type.Composite([
-  pageOf(Type.Ref(AssignmentSchema), { description: 'Assignments in document order (task, measure, unit).', itemExample: assignmentExample }),
-  Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
-], { examples: [{ items: [assignmentExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 0, red: 1 } }] });
+export const AssignmentPageSchema = Type.Composite(
+  [
+    pageOf(Type.Ref(AssignmentSchema), { description: 'Assignments in document order (task, measure, unit).', itemExample: assignmentExample }),
+    Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
+  ],
+  { examples: [{ items: [assignmentExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 0, red: 1 } }] },
+);
 
 export const AssignmentGetQuery = Type.Object({ asOf: Type.Optional(asOfFilter) }, { additionalProperties: false });
 
@@ -217,10 +227,13 @@ export const ObligationListQuery = listQuery({
   asOf: Type.Optional(asOfFilter),
 });
 
-export const ObligationPageSchema = Type.Composite([
-  pageOf(Type.Ref(ObligationSchema), { description: 'Obligations, earliest due first.', itemExample: obligationExample }),
-  Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
-], { examples: [{ items: [obligationExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 1, red: 0 } }] });
+export const ObligationPageSchema = Type.Composite(
+  [
+    pageOf(Type.Ref(ObligationSchema), { description: 'Obligations, earliest due first.', itemExample: obligationExample }),
+    Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
+  ],
+  { examples: [{ items: [obligationExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 1, red: 0 } }] },
+);
 
 const contact = (description: string) => freeText({ minLength: 1, maxLength: 100, description });
 const reasonText = (description: string) => freeText({ minLength: 1, maxLength: 2000, description });

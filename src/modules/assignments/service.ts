@@ -246,8 +246,14 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     /** What units owe and by when, judged at `asOf`, filtered; due date first. */
     obligations(planId: number, asOf: Date, filters: ObligationFilters, page: { limit: number; offset: number }) {
-      const dueFrom = [filters.year === undefined ? undefined : `${filters.year}-01-01`, filters.dueAfter].filter((d) => d !== undefined).sort().at(-1);
-      const dueTo = [filters.year === undefined ? undefined : `${filters.year}-12-31`, filters.dueBefore].filter((d) => d !== undefined).sort().at(0);
+      const dueFrom = [filters.year === undefined ? undefined : `${filters.year}-01-01`, filters.dueAfter]
+        .filter((d) => d !== undefined)
+        .sort()
+        .at(-1);
+      const dueTo = [filters.year === undefined ? undefined : `${filters.year}-12-31`, filters.dueBefore]
+        .filter((d) => d !== undefined)
+        .sort()
+        .at(0);
       const all = judged({ planId, unitIds: filters.unitIds, dueFrom, dueTo }, asOf).filter(
         (o) => (filters.state === undefined || o.state === filters.state) && (filters.light === undefined || o.light === filters.light),
       );
@@ -313,7 +319,9 @@ export function createAssignmentService(deps: AssignmentDeps) {
         const row = load(id);
         if (row.withdrawnAt !== null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
         if (row.viaUnitId === null && row.origin !== 'added') {
-          throw conflict(`${unitRef(row.unitId).name} is named by the plan itself for this measure; only a member owing through a collective, or a unit added later, can be withdrawn.`);
+          throw conflict(
+            `${unitRef(row.unitId).name} is named by the plan itself for this measure; only a member owing through a collective, or a unit added later, can be withdrawn.`,
+          );
         }
         const result = change(actor, 'assignment.withdraw', row, { withdrawnAt: now().toISOString(), withdrawnReason: reason });
         onAssignmentsChanged();

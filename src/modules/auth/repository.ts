@@ -41,7 +41,9 @@ export function createApiKeyRepository(db: Db) {
     .leftJoin(units, eq(units.id, apiKeys.unitId))
     .where(eq(apiKeys.tokenHash, param('hash')))
     .prepare();
-  const byId = selectKeys().where(eq(apiKeys.id, param('id'))).prepare();
+  const byId = selectKeys()
+    .where(eq(apiKeys.id, param('id')))
+    .prepare();
 
   return {
     /** Stores a new key and returns it with its token, which is shown this once and never again. */

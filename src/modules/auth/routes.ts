@@ -48,10 +48,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       const at = now();
       if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', 'is not in the future');
       const created = transaction(() => {
-        const result = keys.create(
-          { name, role, unitId: unit?.id ?? null, expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString() },
-          at,
-        );
+        const result = keys.create({ name, role, unitId: unit?.id ?? null, expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString() }, at);
         audit.record({ at, principal, action: 'apikey.create', entityType: 'api_key', entityId: result.key.id, before: null, after: result.key, requestId: request.id });
         return result;
       });

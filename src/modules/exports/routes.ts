@@ -81,7 +81,10 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
             200:
               format === 'xlsx'
                 ? xlsxResponse('The breakdown table as an .xlsx workbook (`Content-Disposition: attachment; filename="breakdown-2024.xlsx"`).')
-                : csvResponse('The breakdown table as CSV (`Content-Disposition: attachment; filename="breakdown-2024.csv"`); the example omits the leading BOM.', BREAKDOWN_EXAMPLE),
+                : csvResponse(
+                    'The breakdown table as CSV (`Content-Disposition: attachment; filename="breakdown-2024.csv"`); the example omits the leading BOM.',
+                    BREAKDOWN_EXAMPLE,
+                  ),
             ...problemResponses(400, 404),
           },
         },
@@ -92,9 +95,10 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
         const unitIds = unitResolver.unitFilter('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
         const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role }, by });
-        const names = by === 'assignment'
-          ? { ascii: `assignments-${result.year}`, chinese: `${result.year}年责任清单` }
-          : { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` };
+        const names =
+          by === 'assignment'
+            ? { ascii: `assignments-${result.year}`, chinese: `${result.year}年责任清单` }
+            : { ascii: `breakdown-${result.year}`, chinese: `${result.year}年任务责任分工和实施措施分解表` };
         return send(reply, format, result.table, names, at);
       },
     );
@@ -116,7 +120,10 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
             200:
               format === 'xlsx'
                 ? xlsxResponse('The follow-ups as an .xlsx workbook (`Content-Disposition: attachment; filename="follow-ups-2025-01-31.xlsx"`, the date of `asOf`).')
-                : csvResponse('The follow-ups as CSV (`Content-Disposition: attachment; filename="follow-ups-2025-01-31.csv"`); the example omits the leading BOM.', FOLLOW_UP_EXAMPLE),
+                : csvResponse(
+                    'The follow-ups as CSV (`Content-Disposition: attachment; filename="follow-ups-2025-01-31.csv"`); the example omits the leading BOM.',
+                    FOLLOW_UP_EXAMPLE,
+                  ),
             ...problemResponses(400, 404),
           },
         },

@@ -17,12 +17,15 @@ export const BreakdownExportQuery = Type.Object(
   {
     plan: Type.Optional(plan),
     year: Type.Optional(
-      yearFilter('The year the 状态 and 指标达成 columns judge; default the year of `asOf` in Asia/Shanghai, kept within the plan’s years. A year outside the plan’s years is a 400.'),
+      yearFilter(
+        'The year the 状态 and 指标达成 columns judge; default the year of `asOf` in Asia/Shanghai, kept within the plan’s years. A year outside the plan’s years is a 400.',
+      ),
     ),
     asOf: Type.Optional(asOf),
     by: Type.Optional(
       StringEnum(['measure', 'assignment'] as const, {
-        description: 'measure (default): the document’s table, one row per measure; assignment: one row per unit owing a measure (责任清单), with its sign-for, its obligations due in `year`, state, light and close-out.',
+        description:
+          'measure (default): the document’s table, one row per measure; assignment: one row per unit owing a measure (责任清单), with its sign-for, its obligations due in `year`, state, light and close-out.',
       }),
     ),
     ...taskFilters,
@@ -41,7 +44,8 @@ export const FollowUpExportQuery = Type.Object(
 
 const contentDisposition = {
   'content-disposition': Type.String({
-    description: '`attachment` with an ASCII `filename` (e.g. `breakdown-2024.xlsx`, `follow-ups-2025-01-31.csv`) and an RFC 5987 `filename*` carrying the Chinese name (2024年任务责任分工和实施措施分解表.xlsx, 督办事项-2025-01-31.csv).',
+    description:
+      '`attachment` with an ASCII `filename` (e.g. `breakdown-2024.xlsx`, `follow-ups-2025-01-31.csv`) and an RFC 5987 `filename*` carrying the Chinese name (2024年任务责任分工和实施措施分解表.xlsx, 督办事项-2025-01-31.csv).',
   }),
 };
 

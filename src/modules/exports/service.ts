@@ -206,7 +206,14 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
         const r = texts.get(a.measureId)!;
         const owed = obligations.filter((o) => o.assignmentId === a.id);
         const light = owed.some((o) => o.light === 'red') ? 'red' : owed.some((o) => o.light === 'yellow') ? 'yellow' : 'green';
-        const state = owed.length === 0 ? '本年无义务' : owed.every((o) => o.state === 'completed' || o.state === 'waived') ? '已完成' : owed.some((o) => o.state === 'overdue') ? '逾期' : '办理中';
+        const state =
+          owed.length === 0
+            ? '本年无义务'
+            : owed.every((o) => o.state === 'completed' || o.state === 'waived')
+              ? '已完成'
+              : owed.some((o) => o.state === 'overdue')
+                ? '逾期'
+                : '办理中';
         return {
           cells: [
             r.taskNo,

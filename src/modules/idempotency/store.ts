@@ -134,10 +134,7 @@ export function createIdempotencyStore(db: Db) {
   return {
     begin,
     /** Runs `work` once per (API key, Idempotency-Key) (see `begin`); without a key, every time. */
-    once(
-      request: { keyId: number; idempotencyKey: string | undefined; route: string; body: unknown; now: Date },
-      work: () => { status: number; body: unknown },
-    ): StoredResponse {
+    once(request: { keyId: number; idempotencyKey: string | undefined; route: string; body: unknown; now: Date }, work: () => { status: number; body: unknown }): StoredResponse {
       const { idempotencyKey, route, body } = request;
       if (idempotencyKey === undefined) return { ...work(), replayed: false };
       const pending = begin({ ...request, idempotencyKey, requestHash: requestHashOf(route, body) });

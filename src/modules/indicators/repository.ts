@@ -36,14 +36,12 @@ export function createIndicatorRepository(db: Db) {
       })
       .from(indicators)
       .innerJoin(tasks, eq(tasks.id, indicators.taskId));
-  const listPage = selectIndicators()
-    .where(filter)
-    .orderBy(asc(indicators.id))
-    .limit(param('limit'))
-    .offset(param('offset'))
-    .prepare();
+  const listPage = selectIndicators().where(filter).orderBy(asc(indicators.id)).limit(param('limit')).offset(param('offset')).prepare();
   const listTotal = db.select({ n: count() }).from(indicators).where(filter).prepare();
-  const ofTask = selectIndicators().where(eq(indicators.taskId, param('taskId'))).orderBy(asc(indicators.id)).prepare();
+  const ofTask = selectIndicators()
+    .where(eq(indicators.taskId, param('taskId')))
+    .orderBy(asc(indicators.id))
+    .prepare();
   const targetsOf = db
     .select({
       indicatorId: indicatorTargets.indicatorId,
@@ -59,10 +57,7 @@ export function createIndicatorRepository(db: Db) {
   type IndicatorRow = ReturnType<(typeof ofTask)['all']>[number];
 
   function withTargets(rows: IndicatorRow[]) {
-    const targets = groupBy(
-      rows.length === 0 ? [] : targetsOf.all({ indicatorIds: JSON.stringify(rows.map((r) => r.id)) }),
-      (t) => t.indicatorId,
-    );
+    const targets = groupBy(rows.length === 0 ? [] : targetsOf.all({ indicatorIds: JSON.stringify(rows.map((r) => r.id)) }), (t) => t.indicatorId);
     return rows.map((row) => ({
       ...row,
       targets: (targets.get(row.id) ?? []).map(({ indicatorId: _i, ...target }) => target),

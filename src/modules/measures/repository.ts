@@ -53,15 +53,15 @@ export function createMeasureRepository(db: Db) {
     whenGiven('qLike', containsParam(measures.text, 'qLike')),
   );
   const selectMeasures = () => db.select(measureColumns).from(measures).innerJoin(tasks, eq(tasks.id, measures.taskId));
-  const listPage = selectMeasures()
-    .where(filter)
-    .orderBy(asc(measures.taskId), asc(measures.position))
-    .limit(param('limit'))
-    .offset(param('offset'))
-    .prepare();
+  const listPage = selectMeasures().where(filter).orderBy(asc(measures.taskId), asc(measures.position)).limit(param('limit')).offset(param('offset')).prepare();
   const listTotal = db.select({ n: count() }).from(measures).where(filter).prepare();
-  const byId = selectMeasures().where(eq(measures.id, param('id'))).prepare();
-  const ofTask = selectMeasures().where(eq(measures.taskId, param('taskId'))).orderBy(asc(measures.position)).prepare();
+  const byId = selectMeasures()
+    .where(eq(measures.id, param('id')))
+    .prepare();
+  const ofTask = selectMeasures()
+    .where(eq(measures.taskId, param('taskId')))
+    .orderBy(asc(measures.position))
+    .prepare();
   const ownersOfMeasures = db
     .select({ measureId: measureOwners.measureId, id: units.id, name: units.name, kind: units.kind })
     .from(measureOwners)

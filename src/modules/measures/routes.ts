@@ -29,7 +29,11 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
       const assignedUnitIds = units.owingUnits('unit', unit);
       const lit = lights.at(undefined, light, asOf);
       if (!lit) return { ...measures.list({ ...filters, assignedUnitIds }, { limit, offset }), limit, offset };
-      const page = filterAll((p) => measures.list({ ...filters, assignedUnitIds }, p), (m) => lit.keeps(lit.measures.get(m.id)), { limit, offset });
+      const page = filterAll(
+        (p) => measures.list({ ...filters, assignedUnitIds }, p),
+        (m) => lit.keeps(lit.measures.get(m.id)),
+        { limit, offset },
+      );
       return { items: page.items.map((m) => ({ ...m, light: lit.measures.get(m.id) ?? 'green' })), total: page.total, limit, offset };
     },
   );

@@ -27,8 +27,7 @@ export const DeadlineSchema = Type.Union(
 );
 
 const milestoneKind = StringEnum(MILESTONE_KINDS, {
-  description:
-    'due: a target for the end of `year`; ongoing: continuous work from `year` on (2022年起持续推动); annual: repeats every year (每年…).',
+  description: 'due: a target for the end of `year`; ongoing: continuous work from `year` on (2022年起持续推动); annual: repeats every year (每年…).',
 });
 
 export const milestoneFields = {
@@ -91,10 +90,10 @@ export const MeasureSchema = Type.Object(
 
 export const MeasureListQuery = listQuery({
   task: Type.Optional(Type.Integer({ minimum: 1, description: 'Task id.' })),
-  unit: Type.Optional(unitFilter('Measures the unit owes (it has a standing assignment): exactly the ones it may report on. A collective gives the measures any of its members owes.')),
-  year: Type.Optional(
-    yearFilter('Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.'),
+  unit: Type.Optional(
+    unitFilter('Measures the unit owes (it has a standing assignment): exactly the ones it may report on. A collective gives the measures any of its members owes.'),
   ),
+  year: Type.Optional(yearFilter('Measures with work in this year: a milestone due that year, or ongoing work that has started and not ended.')),
   q: Type.Optional(textFilter(200, 'Text the measure contains.')),
   ...lightFilters(LIGHTS),
 });

@@ -40,12 +40,7 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
     .limit(param('limit'))
     .offset(param('offset'))
     .prepare();
-  const listTotal = db
-    .select({ n: count() })
-    .from(milestones)
-    .innerJoin(measures, eq(measures.id, milestones.measureId))
-    .where(filter)
-    .prepare();
+  const listTotal = db.select({ n: count() }).from(milestones).innerJoin(measures, eq(measures.id, milestones.measureId)).where(filter).prepare();
 
   return {
     list(filters: MilestoneFilters, page: Page) {

@@ -37,10 +37,7 @@ export function daysSince(date: string, asOf: Date): number {
 const rank = (kind: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(kind);
 /** Worst first: by kind, then outstanding longest (earliest `since`), then by measure and unit. */
 export const worstFirst = (a: FollowUp, b: FollowUp) =>
-  rank(a.kind) - rank(b.kind) ||
-  (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) ||
-  (a.measureId ?? 0) - (b.measureId ?? 0) ||
-  (a.unitIds[0] ?? 0) - (b.unitIds[0] ?? 0);
+  rank(a.kind) - rank(b.kind) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) || (a.measureId ?? 0) - (b.measureId ?? 0) || (a.unitIds[0] ?? 0) - (b.unitIds[0] ?? 0);
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
@@ -120,25 +117,27 @@ export function unacknowledged(assignments: (AssignmentRow & { signForBy: string
 /** Indicators not met (after their year) or at risk (during it): the city's figure, chased with the leads; a member's own, with the member. */
 export function indicatorFollowUps(judged: JudgedIndicator[], leadsOf: (taskId: number) => number[], asOf: Date): FollowUp[] {
   return judged.flatMap(({ indicator, year, target, city, members }) =>
-    [...(city ? [{ figure: city, unitIds: leadsOf(indicator.taskId) }] : []), ...members.map((figure) => ({ figure, unitIds: [figure.unitId!] }))].flatMap(({ figure, unitIds }) => {
-      if (figure.attainment !== 'not_met' && figure.attainment !== 'at_risk') return [];
-      const since = figure.attainment === 'not_met' ? `${year}-12-31` : `${year}-01-01`;
-      const whose = figure.unitId === null ? '全市' : '本单位';
-      return [
-        {
-          kind: figure.attainment === 'not_met' ? ('indicator_not_met' as const) : ('indicator_at_risk' as const),
-          title: `${indicator.name}（${whose}）：${year}年实际 ${figure.actual}${indicator.unit}，目标 ${target.comparator} ${target.value}${indicator.unit}`,
-          taskNo: indicator.taskNo,
-          measureId: indicator.measureId,
-          assignmentId: null,
-          reportId: figure.reportId,
-          indicatorId: indicator.id,
-          unitIds,
-          since,
-          daysOutstanding: daysSince(since, asOf),
-          subject: { type: 'indicator', id: indicator.id },
-        },
-      ];
-    }),
+    [...(city ? [{ figure: city, unitIds: leadsOf(indicator.taskId) }] : []), ...members.map((figure) => ({ figure, unitIds: [figure.unitId!] }))].flatMap(
+      ({ figure, unitIds }) => {
+        if (figure.attainment !== 'not_met' && figure.attainment !== 'at_risk') return [];
+        const since = figure.attainment === 'not_met' ? `${year}-12-31` : `${year}-01-01`;
+        const whose = figure.unitId === null ? '全市' : '本单位';
+        return [
+          {
+            kind: figure.attainment === 'not_met' ? ('indicator_not_met' as const) : ('indicator_at_risk' as const),
+            title: `${indicator.name}（${whose}）：${year}年实际 ${figure.actual}${indicator.unit}，目标 ${target.comparator} ${target.value}${indicator.unit}`,
+            taskNo: indicator.taskNo,
+            measureId: indicator.measureId,
+            assignmentId: null,
+            reportId: figure.reportId,
+            indicatorId: indicator.id,
+            unitIds,
+            since,
+            daysOutstanding: daysSince(since, asOf),
+            subject: { type: 'indicator', id: indicator.id },
+          },
+        ];
+      },
+    ),
   );
 }

@@ -73,7 +73,14 @@ export function createIndicatorJudge(repository: MonitoringRepository, targetsOf
       const values = context.owingUnits(context.measuresOf(indicator), y).flatMap((unitId) => valueOf(indicator, unitId, y)?.value ?? []);
       return values.length === 0 ? undefined : { value: combineValues(indicator.combine, values), reportId: null };
     };
-    const judge = (indicator: IndicatorRow, target: Target, previousTarget: Target | undefined, unitId: number | null, value: { value: number; reportId: number | null } | undefined, baseline: number | undefined): Figure => {
+    const judge = (
+      indicator: IndicatorRow,
+      target: Target,
+      previousTarget: Target | undefined,
+      unitId: number | null,
+      value: { value: number; reportId: number | null } | undefined,
+      baseline: number | undefined,
+    ): Figure => {
       const quantity = (v: number) => ({ value: v, unit: indicator.unit });
       const judgement = judgeTarget({
         year: target.year,
@@ -94,12 +101,15 @@ export function createIndicatorJudge(repository: MonitoringRepository, targetsOf
       const previousTarget = targets[index - 1];
       const city = indicator.scope === 'each_member' ? null : judge(indicator, target, previousTarget, null, cityValue(indicator, year), cityValue(indicator, year - 1)?.value);
       const judgedMembers = indicator.scope === 'each_member' || indicator.combine === 'mean';
-      const members = indicator.scope === 'city' ? [] : context.owingUnits(context.measuresOf(indicator), year).map((unitId) => {
-        const own = valueOf(indicator, unitId, year);
-        const figure = judge(indicator, target, previousTarget, unitId, own, valueOf(indicator, unitId, year - 1)?.value);
-        // A member's share of a sum or a count is not judged against the city's target: its value is shown, no more.
-        return judgedMembers ? figure : { ...figure, attainment: null, expected: null };
-      });
+      const members =
+        indicator.scope === 'city'
+          ? []
+          : context.owingUnits(context.measuresOf(indicator), year).map((unitId) => {
+              const own = valueOf(indicator, unitId, year);
+              const figure = judge(indicator, target, previousTarget, unitId, own, valueOf(indicator, unitId, year - 1)?.value);
+              // A member's share of a sum or a count is not judged against the city's target: its value is shown, no more.
+              return judgedMembers ? figure : { ...figure, attainment: null, expected: null };
+            });
       return [{ indicator, year, target, city, members }];
     });
   };

@@ -61,9 +61,7 @@ export function createMonitoringRepository(db: Db) {
   const measuresOfPlan = raw.prepare<[number], MeasureRow>(`
     SELECT m.id, m.task_id AS taskId, t.no AS taskNo, t.chapter_id AS chapterId, m.position, m.no
     FROM measures m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ? ORDER BY t.no, m.position`);
-  const chaptersOfPlan = raw.prepare<[number], { id: number; position: number; title: string }>(
-    'SELECT id, position, title FROM chapters WHERE plan_id = ? ORDER BY position',
-  );
+  const chaptersOfPlan = raw.prepare<[number], { id: number; position: number; title: string }>('SELECT id, position, title FROM chapters WHERE plan_id = ? ORDER BY position');
   const leadsOfPlan = raw.prepare<[number], TaskLeadRow>(`
     SELECT tu.task_id AS taskId, tu.unit_id AS unitId, t.leads_each_own_part AS leadsEachOwnPart FROM task_units tu
     JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ? AND tu.role = 'lead' ORDER BY tu.task_id, tu.position`);
@@ -148,20 +146,17 @@ export function createMonitoringRepository(db: Db) {
       latestOfUnit.get({ indicatorId, measureId, unitId, asOf, ...yearRange(year) }),
 
     /** How many approved values an indicator has for a year as of `asOf` (of one unit, if given). */
-    valuesCount: (indicatorId: number, year: number, asOf: string, unitId?: number) =>
-      valuesCount.get({ indicatorId, asOf, unitId: unitId ?? null, ...yearRange(year) })!.n,
+    valuesCount: (indicatorId: number, year: number, asOf: string, unitId?: number) => valuesCount.get({ indicatorId, asOf, unitId: unitId ?? null, ...yearRange(year) })!.n,
 
     /** A page of those values, oldest period first. */
     valuesPage: (indicatorId: number, year: number, asOf: string, page: { limit: number; offset: number }, unitId?: number) =>
       valuesPage.all({ indicatorId, asOf, unitId: unitId ?? null, ...yearRange(year), ...page }),
 
     /** The units owing one of the measures in a year (an obligation due then, the assignment standing at `asOf`). */
-    owingUnits: (measureIds: number[], year: number, asOf: string) =>
-      owingUnits.all({ measureIds: JSON.stringify(measureIds), asOf, ...yearRange(year) }).map((r) => r.unitId),
+    owingUnits: (measureIds: number[], year: number, asOf: string) => owingUnits.all({ measureIds: JSON.stringify(measureIds), asOf, ...yearRange(year) }).map((r) => r.unitId),
 
     /** How many reports stood returned at `asOf` (of the given units, if any). */
-    returnedCount: (planId: number, asOf: string, unitIds?: number[]) =>
-      returnedCount.get({ planId, asOf, unitIds: unitIds ? JSON.stringify(unitIds) : null })!.n,
+    returnedCount: (planId: number, asOf: string, unitIds?: number[]) => returnedCount.get({ planId, asOf, unitIds: unitIds ? JSON.stringify(unitIds) : null })!.n,
 
     /** Reports that stood returned at `asOf`, with the return's date (`since`, Asia/Shanghai) and note, oldest first. */
     returnedPage: (planId: number, asOf: string, page: { limit: number; offset: number }, unitIds?: number[]) =>

@@ -38,8 +38,7 @@ export function measureProgress(obligations: JudgedObligation[]): Map<number, Me
     const unfinished = new Set(owed.filter((o) => o.state !== 'completed').map((o) => o.unitId));
     const overdue = owed.filter((o) => o.state === 'overdue');
     const overdueSince = overdue.map((o) => o.dueDate).sort()[0] ?? null;
-    const status: MeasureStatus =
-      unfinished.size === 0 ? 'completed' : overdue.length > 0 ? 'overdue' : owed.some((o) => o.state !== 'pending') ? 'on_track' : 'not_reported';
+    const status: MeasureStatus = unfinished.size === 0 ? 'completed' : overdue.length > 0 ? 'overdue' : owed.some((o) => o.state !== 'pending') ? 'on_track' : 'not_reported';
     progress.set(measureId, {
       measureId,
       status,

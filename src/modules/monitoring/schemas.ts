@@ -65,7 +65,10 @@ const IndicatorJudgement = Type.Object({
   taskNo: Type.Integer(),
   measureId: Type.Union([Type.Integer(), Type.Null()]),
   unit: Type.String(),
-  scope: StringEnum(INDICATOR_SCOPES, { description: 'city: one figure for the city, reported by the task’s lead; each_member: every owing unit judged on its own figure; derived: the city’s figure combined from the members’.' }),
+  scope: StringEnum(INDICATOR_SCOPES, {
+    description:
+      'city: one figure for the city, reported by the task’s lead; each_member: every owing unit judged on its own figure; derived: the city’s figure combined from the members’.',
+  }),
   combine: Type.Union([StringEnum(INDICATOR_COMBINES), Type.Null()], { description: 'derived only: sum, mean, or count of members reporting a value above 0.' }),
   year: Type.Integer(),
   comparator: Type.String({ description: '以上/以下/以内/不低于/不超过 include the figure (>=, <=); 超过/低于 exclude it.' }),
@@ -74,8 +77,20 @@ const IndicatorJudgement = Type.Object({
   members: Type.Array(figure, { description: 'Each owing unit’s own figure (each_member and derived).' }),
 });
 const judgementExample = {
-  indicatorId: 1, key: 'gov-integrity-commitment-rate', name: '政务诚信承诺率', taskId: 1, taskNo: 1, measureId: 1, unit: '%', scope: 'city', combine: null,
-  year: 2024, comparator: '>=', target: 80, city: { unit: null, actual: 72, reportId: 31, attainment: 'at_risk', expected: 74.5 }, members: [],
+  indicatorId: 1,
+  key: 'gov-integrity-commitment-rate',
+  name: '政务诚信承诺率',
+  taskId: 1,
+  taskNo: 1,
+  measureId: 1,
+  unit: '%',
+  scope: 'city',
+  combine: null,
+  year: 2024,
+  comparator: '>=',
+  target: 80,
+  city: { unit: null, actual: 72, reportId: 31, attainment: 'at_risk', expected: 74.5 },
+  members: [],
 };
 
 export const DashboardSchema = Type.Object(
@@ -86,7 +101,12 @@ export const DashboardSchema = Type.Object(
     light,
     obligations: Type.Object(
       {
-        total: Type.Integer(), pending: Type.Integer(), reported: Type.Integer(), completed: Type.Integer(), overdue: Type.Integer(), waived: Type.Integer(),
+        total: Type.Integer(),
+        pending: Type.Integer(),
+        reported: Type.Integer(),
+        completed: Type.Integer(),
+        overdue: Type.Integer(),
+        waived: Type.Integer(),
         lights: lightCounts,
       },
       { description: 'Obligations due in the year, by state and light.' },
@@ -94,7 +114,11 @@ export const DashboardSchema = Type.Object(
     measures: Type.Object({ ...countFields, lights: lightCounts }, { description: 'Measures with an obligation due in the year, by status and light.' }),
     chapters: Type.Array(Type.Object({ chapterId: Type.Integer(), title: Type.String(), ...countFields }), { description: 'The same per chapter.' }),
     indicators: Type.Object({
-      met: Type.Integer(), on_track: Type.Integer(), at_risk: Type.Integer(), not_met: Type.Integer(), no_data: Type.Integer(),
+      met: Type.Integer(),
+      on_track: Type.Integer(),
+      at_risk: Type.Integer(),
+      not_met: Type.Integer(),
+      no_data: Type.Integer(),
       total: Type.Integer({ description: 'Indicators with a target in the year; the counts are of the city’s figures.' }),
       items: Type.Array(IndicatorJudgement, { description: 'Every indicator with a target in the year, judged: the city’s figure and each member’s.' }),
     }),
@@ -104,15 +128,21 @@ export const DashboardSchema = Type.Object(
     ),
   },
   {
-    description: 'The plan for a year, from the obligations due in it: their states and lights, measures (k of n units) overall and per chapter, indicator attainment, and what is overdue.',
+    description:
+      'The plan for a year, from the obligations due in it: their states and lights, measures (k of n units) overall and per chapter, indicator attainment, and what is overdue.',
     examples: [
       {
-        plan: { id: 1, title: '绥化市…分解表' }, year: 2024, asOf: '2024-10-08T00:00:00.000Z', light: 'red',
+        plan: { id: 1, title: '绥化市…分解表' },
+        year: 2024,
+        asOf: '2024-10-08T00:00:00.000Z',
+        light: 'red',
         obligations: { total: 1450, pending: 900, reported: 200, completed: 300, overdue: 40, waived: 10, lights: { green: 1200, yellow: 200, red: 40 } },
         measures: { ...countsExample, lights: { green: 90, yellow: 40, red: 18 } },
         chapters: [{ chapterId: 1, title: '推进政务诚信建设', ...countsExample }],
         indicators: { met: 3, on_track: 2, at_risk: 1, not_met: 0, no_data: 8, total: 14, items: [judgementExample] },
-        overdue: [{ ...progressExample, status: 'overdue', light: 'red', since: '2024-06-30', daysOverdue: 100, overdueUnits: [{ id: 12, name: '市住建局', kind: 'city_department' }] }],
+        overdue: [
+          { ...progressExample, status: 'overdue', light: 'red', since: '2024-06-30', daysOverdue: 100, overdueUnits: [{ id: 12, name: '市住建局', kind: 'city_department' }] },
+        ],
       },
     ],
   },
@@ -124,19 +154,35 @@ export const ScorecardSchema = Type.Object(
     year: Type.Integer(),
     asOf: Type.String({ format: 'date-time' }),
     light,
-    carried: Type.Object({ ...countFields, obligations: lightCounts, measures: Type.Array(MeasureProgressItem) }, {
-      description: 'What the unit owes (a collective: what its members owe), measure by measure, from its own obligations due in the year.',
-    }),
-    led: Type.Object({ ...countFields, measures: Type.Array(MeasureProgressItem) }, {
-      description: 'The measures of the tasks the unit leads — only its own part where the leads each lead theirs (按职责分别牵头) — k of n across every owing unit.',
-    }),
+    carried: Type.Object(
+      { ...countFields, obligations: lightCounts, measures: Type.Array(MeasureProgressItem) },
+      {
+        description: 'What the unit owes (a collective: what its members owe), measure by measure, from its own obligations due in the year.',
+      },
+    ),
+    led: Type.Object(
+      { ...countFields, measures: Type.Array(MeasureProgressItem) },
+      {
+        description: 'The measures of the tasks the unit leads — only its own part where the leads each lead theirs (按职责分别牵头) — k of n across every owing unit.',
+      },
+    ),
     members: Type.Array(Type.Object({ unit: Type.Ref(UnitRefSchema), ...countFields, obligations: lightCounts }), {
       description: 'For a collective: each member’s own record (county by county).',
     }),
   },
   {
     description: 'A unit’s year: what it owes and what it leads, with a member-by-member breakdown for collectives.',
-    examples: [{ unit: { id: 5, name: '市民政局', kind: 'city_department' }, year: 2024, asOf: '2024-10-08T00:00:00.000Z', light: 'yellow', carried: { ...countsExample, obligations: { green: 20, yellow: 3, red: 0 }, measures: [progressExample] }, led: { ...countsExample, measures: [] }, members: [] }],
+    examples: [
+      {
+        unit: { id: 5, name: '市民政局', kind: 'city_department' },
+        year: 2024,
+        asOf: '2024-10-08T00:00:00.000Z',
+        light: 'yellow',
+        carried: { ...countsExample, obligations: { green: 20, yellow: 3, red: 0 }, measures: [progressExample] },
+        led: { ...countsExample, measures: [] },
+        members: [],
+      },
+    ],
   },
 );
 
@@ -174,8 +220,20 @@ export const SeriesSchema = Type.Object(
     ),
   },
   {
-    description: 'An indicator year by year: target, the city’s figure and each member’s, judged, and how many approved values lie behind them. Bounded however many reports there are.',
-    examples: [{ indicatorId: 1, name: '政务诚信承诺率', unit: '%', direction: 'increase', scope: 'city', combine: null, asOf: '2024-10-08T00:00:00.000Z', years: [{ year: 2022, target: { comparator: '>=', value: 50 }, city: { unit: null, actual: 55, reportId: 3, attainment: 'met', expected: null }, members: [], values: 4 }] }],
+    description:
+      'An indicator year by year: target, the city’s figure and each member’s, judged, and how many approved values lie behind them. Bounded however many reports there are.',
+    examples: [
+      {
+        indicatorId: 1,
+        name: '政务诚信承诺率',
+        unit: '%',
+        direction: 'increase',
+        scope: 'city',
+        combine: null,
+        asOf: '2024-10-08T00:00:00.000Z',
+        years: [{ year: 2022, target: { comparator: '>=', value: 50 }, city: { unit: null, actual: 55, reportId: 3, attainment: 'met', expected: null }, members: [], values: 4 }],
+      },
+    ],
   },
 );
 
@@ -186,13 +244,29 @@ export const IndicatorValuesQuery = listQuery({
   asOf: Type.Optional(asOf),
 });
 export const IndicatorValuePageSchema = pageOf(
-  Type.Object({ reportId: Type.Integer(), unitId: Type.Integer(), period: Type.String(), periodEnd: Type.String({ format: 'date' }), value: Type.Number(), reviewedAt: Type.String({ format: 'date-time' }) }),
+  Type.Object({
+    reportId: Type.Integer(),
+    unitId: Type.Integer(),
+    period: Type.String(),
+    periodEnd: Type.String({ format: 'date' }),
+    value: Type.Number(),
+    reviewedAt: Type.String({ format: 'date-time' }),
+  }),
   { description: 'Approved values of an indicator for a year, oldest period first.', itemExample: valueExample },
 );
 
 const followUpExample = {
-  kind: 'overdue_obligation', title: '任务1 2023 应于 2023-12-31 前完成，未见完成报告', taskNo: 1, measureId: 1, assignmentId: 49, reportId: null, indicatorId: null,
-  units: [{ id: 48, name: '北林区人民政府', kind: 'county_government' }], since: '2023-12-31', daysOutstanding: 282, link: '/api/v1/assignments/49',
+  kind: 'overdue_obligation',
+  title: '任务1 2023 应于 2023-12-31 前完成，未见完成报告',
+  taskNo: 1,
+  measureId: 1,
+  assignmentId: 49,
+  reportId: null,
+  indicatorId: null,
+  units: [{ id: 48, name: '北林区人民政府', kind: 'county_government' }],
+  since: '2023-12-31',
+  daysOutstanding: 282,
+  link: '/api/v1/assignments/49',
 };
 export const FollowUpSchema = Type.Object(
   {

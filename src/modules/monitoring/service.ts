@@ -106,14 +106,25 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     }
     return (measureId: number, unitId: number, year: number) => signals.get(`${measureId}/${unitId}/${year}`);
   }
-  const indicatorSignals = (planId: number, years: number[], asOf: Date) => signalsOf(planId, years.flatMap((year) => indicatorsFor(planId, year, asOf)), asOf);
+  const indicatorSignals = (planId: number, years: number[], asOf: Date) =>
+    signalsOf(
+      planId,
+      years.flatMap((year) => indicatorsFor(planId, year, asOf)),
+      asOf,
+    );
 
   const unitRef = (id: number): UnitRef => assignments.unitRef(id);
   const progressItem = (p: MeasureProgress, planId: number) => {
     const m = catalogue(planId).byId.get(p.measureId)!;
     return { measureId: m.id, taskNo: m.taskNo, measureNo: m.no, status: p.status, light: p.light, owing: p.owing, completed: p.completed };
   };
-  const figureView = (figure: Figure) => ({ unit: figure.unitId === null ? null : unitRef(figure.unitId), actual: figure.actual, reportId: figure.reportId, attainment: figure.attainment, expected: figure.expected });
+  const figureView = (figure: Figure) => ({
+    unit: figure.unitId === null ? null : unitRef(figure.unitId),
+    actual: figure.actual,
+    reportId: figure.reportId,
+    attainment: figure.attainment,
+    expected: figure.expected,
+  });
   const indicatorView = ({ indicator, year, target, city, members }: JudgedIndicator) => ({
     indicatorId: indicator.id,
     key: indicator.key,
@@ -135,7 +146,11 @@ export function createMonitoringService(repository: MonitoringRepository, assign
   const unitsOf = (unitId: number) => {
     const unit = units.get(unitId);
     if (!unit) throw notFound('unit', unitId);
-    return { unit: { id: unit.id, name: unit.name, kind: unit.kind } as UnitRef, owing: unit.members.length > 0 ? unit.members.map((m) => m.id) : [unit.id], members: unit.members };
+    return {
+      unit: { id: unit.id, name: unit.name, kind: unit.kind } as UnitRef,
+      owing: unit.members.length > 0 ? unit.members.map((m) => m.id) : [unit.id],
+      members: unit.members,
+    };
   };
 
   return {
@@ -289,9 +304,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
       const indicators = [currentYear - 1, currentYear].flatMap((year) => indicatorsFor(plan.id, year, asOf));
       // Only what is overdue or falls due within the warning days is chased: later obligations are not read.
       const dueTo = shanghaiDate(new Date(asOf.getTime() + supervision.warningDays * 86_400_000));
-      const obligations = assignments
-        .judged({ planId: plan.id, unitIds: query.unitIds, dueTo }, asOf, () => undefined, true)
-        .filter((o) => openIds.has(o.assignmentId));
+      const obligations = assignments.judged({ planId: plan.id, unitIds: query.unitIds, dueTo }, asOf, () => undefined, true).filter((o) => openIds.has(o.assignmentId));
       const measures = new Map(cat.measures.map((m) => [m.id, { taskNo: m.taskNo, no: m.no }]));
       const targetOf = (o: JudgedObligation) => assignments.targetOf(plan.id, o.measureId, o.dueDate);
       const items = [
@@ -305,7 +318,9 @@ export function createMonitoringService(repository: MonitoringRepository, assign
       // the page's are built; the other kinds are built, filtered and sorted here.
       const { unitIds, kind, page } = query;
       const rank = (k: FollowUpKind) => FOLLOW_UP_KINDS.indexOf(k);
-      const listed = items.filter((item) => (kind === undefined || item.kind === kind) && (unitIds === undefined || item.unitIds.some((u) => unitIds.includes(u)))).sort(worstFirst);
+      const listed = items
+        .filter((item) => (kind === undefined || item.kind === kind) && (unitIds === undefined || item.unitIds.some((u) => unitIds.includes(u))))
+        .sort(worstFirst);
       const before = listed.filter((item) => rank(item.kind) < rank('returned_report'));
       const after = listed.filter((item) => rank(item.kind) > rank('returned_report'));
       const returnedTotal = kind === undefined || kind === 'returned_report' ? repository.returnedCount(plan.id, asOf.toISOString(), unitIds) : 0;

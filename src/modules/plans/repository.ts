@@ -32,7 +32,9 @@ export function createPlanRepository(db: Db) {
 
   const listPage = selectPlans().orderBy(asc(plans.id)).limit(param('limit')).offset(param('offset')).prepare();
   const planTotal = db.select({ n: count() }).from(plans).prepare();
-  const byId = selectPlans().where(eq(plans.id, param('id'))).prepare();
+  const byId = selectPlans()
+    .where(eq(plans.id, param('id')))
+    .prepare();
   const chapterFilter = whenGiven('plan', eq(chapters.planId, param('plan')));
   const chapterPage = db
     .select({

@@ -32,8 +32,7 @@ const wanted = (type: SearchType) => sql`${type} IN (SELECT value FROM json_each
 const ftsMatch = (table: FtsTableRef) => sql`${table} MATCH ${param('fts')}`;
 
 /** Column `column` of the matching FTS row, the whole text, with every match between HIT_START and HIT_END. */
-const highlighted = (table: FtsTableRef, column: number) =>
-  sql`highlight(${table}, ${sql.raw(String(column))}, ${sql.raw(`'${HIT_START}'`)}, ${sql.raw(`'${HIT_END}'`)})`;
+const highlighted = (table: FtsTableRef, column: number) => sql`highlight(${table}, ${sql.raw(String(column))}, ${sql.raw(`'${HIT_START}'`)}, ${sql.raw(`'${HIT_END}'`)})`;
 
 /** bm25 with its sign flipped: higher is more relevant. */
 const relevance = (table: FtsTableRef) => sql`-bm25(${table})`;
@@ -46,10 +45,7 @@ const ZERO = sql`0`;
  * searched (task title and NULL, measure text and targets, unit name and aliases): highlighted by FTS5 on the
  * full-text path, as stored on the LIKE path.
  */
-function hitColumns(
-  type: SearchType,
-  columns: Record<'id' | 'title' | 'text' | 'moreText' | 'relevance' | 'taskId' | 'taskNo', SQLWrapper>,
-) {
+function hitColumns(type: SearchType, columns: Record<'id' | 'title' | 'text' | 'moreText' | 'relevance' | 'taskId' | 'taskNo', SQLWrapper>) {
   return {
     type: sql<SearchType>`${sql.raw(`'${type}'`)}`.as('type'),
     typeOrder: sql<number>`${sql.raw(String(SEARCH_TYPES.indexOf(type)))}`.as('type_order'),
@@ -193,21 +189,17 @@ export function createSearchRepository(db: Db) {
       const how = textSearch(q);
       const [statements, params] = how.fts !== null ? [fts, { fts: how.fts }] : [like, { like: how.like }];
       const bound = { ...params, types: JSON.stringify(types) };
-      const items = statements.page.all({ ...bound, ...page }).map(
-        ({ typeOrder: _order, relevance, text: first, moreText, taskId, taskNo, ...row }): SearchHit => {
-          const searched = [first, moreText]
-            .filter((x): x is string => x !== null)
-            .map((x) => (how.fts !== null ? x : markMatches(x, q)));
-          const matched = searched.find((x) => x.includes(HIT_START)) ?? first;
-          return {
-            ...row,
-            snippet: cutSnippet(row.type === 'unit' ? matched.replaceAll('\n', ALIAS_SEPARATOR) : matched),
-            rank: relevance,
-            link: `${LINKS[row.type]}/${row.id}`,
-            ...(taskId === null || taskNo === null ? {} : { taskId, taskNo }),
-          };
-        },
-      );
+      const items = statements.page.all({ ...bound, ...page }).map(({ typeOrder: _order, relevance, text: first, moreText, taskId, taskNo, ...row }): SearchHit => {
+        const searched = [first, moreText].filter((x): x is string => x !== null).map((x) => (how.fts !== null ? x : markMatches(x, q)));
+        const matched = searched.find((x) => x.includes(HIT_START)) ?? first;
+        return {
+          ...row,
+          snippet: cutSnippet(row.type === 'unit' ? matched.replaceAll('\n', ALIAS_SEPARATOR) : matched),
+          rank: relevance,
+          link: `${LINKS[row.type]}/${row.id}`,
+          ...(taskId === null || taskNo === null ? {} : { taskId, taskNo }),
+        };
+      });
       return { items, total: statements.total.get(bound)!.n };
     },
   };

@@ -25,7 +25,7 @@ export function markMatches(text: string, q: string): string {
   const needle = foldAscii([...q]);
   if (needle.length === 0) return text;
   let out = '';
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     if (needle.every((c, k) => hay[i + k] === c)) {
       out += HIT_START + chars.slice(i, i + needle.length).join('') + HIT_END;
       i += needle.length;

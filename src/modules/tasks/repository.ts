@@ -44,13 +44,7 @@ export function createTaskRepository(db: Db) {
             WHERE ${measures.id} IN ${ftsRowids(measuresFts, 'qFts', measuresFts.text)})`,
       ),
     ),
-    whenGiven(
-      'qLike',
-      or(
-        containsParam(tasks.title, 'qLike'),
-        sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${containsParam(measures.text, 'qLike')})`,
-      ),
-    ),
+    whenGiven('qLike', or(containsParam(tasks.title, 'qLike'), sql`${tasks.id} IN (SELECT ${measures.taskId} FROM ${measures} WHERE ${containsParam(measures.text, 'qLike')})`)),
   );
   const selectTasks = () =>
     db
@@ -72,14 +66,11 @@ export function createTaskRepository(db: Db) {
       })
       .from(tasks)
       .innerJoin(chapters, eq(chapters.id, tasks.chapterId));
-  const listPage = selectTasks()
-    .where(filter)
-    .orderBy(asc(tasks.planId), asc(tasks.no))
-    .limit(param('limit'))
-    .offset(param('offset'))
-    .prepare();
+  const listPage = selectTasks().where(filter).orderBy(asc(tasks.planId), asc(tasks.no)).limit(param('limit')).offset(param('offset')).prepare();
   const listTotal = db.select({ n: count() }).from(tasks).where(filter).prepare();
-  const byId = selectTasks().where(eq(tasks.id, param('id'))).prepare();
+  const byId = selectTasks()
+    .where(eq(tasks.id, param('id')))
+    .prepare();
   const unitsOfTasks = db
     .select({ taskId: taskUnits.taskId, role: taskUnits.role, id: units.id, name: units.name, kind: units.kind })
     .from(taskUnits)
@@ -91,12 +82,8 @@ export function createTaskRepository(db: Db) {
 
   /** Lead and responsible units for a page of tasks, in one query. */
   function shape(rows: TaskRow[]) {
-    const assigned = groupBy(
-      rows.length === 0 ? [] : unitsOfTasks.all({ taskIds: JSON.stringify(rows.map((r) => r.id)) }),
-      (u) => `${u.taskId}/${u.role}`,
-    );
-    const unitsIn = (taskId: number, role: 'lead' | 'responsible'): UnitRef[] =>
-      (assigned.get(`${taskId}/${role}`) ?? []).map(({ id, name, kind }) => ({ id, name, kind }));
+    const assigned = groupBy(rows.length === 0 ? [] : unitsOfTasks.all({ taskIds: JSON.stringify(rows.map((r) => r.id)) }), (u) => `${u.taskId}/${u.role}`);
+    const unitsIn = (taskId: number, role: 'lead' | 'responsible'): UnitRef[] => (assigned.get(`${taskId}/${role}`) ?? []).map(({ id, name, kind }) => ({ id, name, kind }));
     return rows.map((row) => ({
       id: row.id,
       planId: row.planId,

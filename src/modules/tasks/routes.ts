@@ -40,7 +40,11 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
       const unitIds = units.unitFilter('unit', unit);
       const lit = lights.at(filters.plan, light, asOf);
       if (!lit) return { ...tasks.list({ ...filters, unitIds, role }, { limit, offset }), limit, offset };
-      const page = filterAll((p) => tasks.list({ ...filters, unitIds, role }, p), (task) => lit.keeps(lit.tasks.get(task.id)), { limit, offset });
+      const page = filterAll(
+        (p) => tasks.list({ ...filters, unitIds, role }, p),
+        (task) => lit.keeps(lit.tasks.get(task.id)),
+        { limit, offset },
+      );
       return { items: page.items.map((task) => ({ ...task, light: lit.tasks.get(task.id) ?? 'green' })), total: page.total, limit, offset };
     },
   );
@@ -52,8 +56,7 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         tags: ['tasks'],
         operationId: 'getTask',
         summary: 'Get a task with its measures and indicators',
-        description:
-          'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states.',
+        description: 'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states.',
         params: IdParams,
         querystring: TaskGetQuery,
         response: { ...revalidatedResponses(Type.Ref(TaskDetailSchema)), ...problemResponses(400, 404) },

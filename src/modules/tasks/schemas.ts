@@ -88,9 +88,7 @@ export const TaskDetailSchema = Type.Object(
 export const TaskListQuery = listQuery({
   plan: Type.Optional(Type.Integer({ minimum: 1, description: 'Plan id.' })),
   chapter: Type.Optional(Type.Integer({ minimum: 1, description: 'Chapter id (see `GET /chapters`).' })),
-  unit: Type.Optional(
-    unitFilter('Matches tasks where the unit — or a collective it belongs to — has `role`; any role when `role` is absent.'),
-  ),
+  unit: Type.Optional(unitFilter('Matches tasks where the unit — or a collective it belongs to — has `role`; any role when `role` is absent.')),
   role: Type.Optional(
     StringEnum(['lead', 'responsible', 'owner'], {
       description: 'With `unit`: lead (牵头单位), responsible (责任单位) or owner (owns one of the task’s measures).',

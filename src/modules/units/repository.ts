@@ -23,31 +23,21 @@ const unitColumns = { id: units.id, name: units.name, kind: units.kind };
 export function createUnitRepository(db: Db) {
   const filter = and(
     whenGiven('kind', eq(units.kind, param('kind'))),
-    whenGiven(
-      'q',
-      or(
-        containsParam(units.name, 'q'),
-        sql`${units.id} IN (SELECT ${unitAliases.unitId} FROM ${unitAliases} WHERE ${containsParam(unitAliases.alias, 'q')})`,
-      ),
-    ),
+    whenGiven('q', or(containsParam(units.name, 'q'), sql`${units.id} IN (SELECT ${unitAliases.unitId} FROM ${unitAliases} WHERE ${containsParam(unitAliases.alias, 'q')})`)),
   );
-  const listPage = db
+  const listPage = db.select(unitColumns).from(units).where(filter).orderBy(asc(units.id)).limit(param('limit')).offset(param('offset')).prepare();
+  const listTotal = db.select({ n: count() }).from(units).where(filter).prepare();
+  const aliasesOfUnits = db.select().from(unitAliases).where(inJsonIds(unitAliases.unitId, 'unitIds')).orderBy(asc(unitAliases.alias)).prepare();
+  const byId = db
     .select(unitColumns)
     .from(units)
-    .where(filter)
-    .orderBy(asc(units.id))
-    .limit(param('limit'))
-    .offset(param('offset'))
+    .where(eq(units.id, param('id')))
     .prepare();
-  const listTotal = db.select({ n: count() }).from(units).where(filter).prepare();
-  const aliasesOfUnits = db
-    .select()
-    .from(unitAliases)
-    .where(inJsonIds(unitAliases.unitId, 'unitIds'))
-    .orderBy(asc(unitAliases.alias))
+  const byName = db
+    .select(unitColumns)
+    .from(units)
+    .where(eq(units.name, param('name')))
     .prepare();
-  const byId = db.select(unitColumns).from(units).where(eq(units.id, param('id'))).prepare();
-  const byName = db.select(unitColumns).from(units).where(eq(units.name, param('name'))).prepare();
   const byAlias = db
     .select(unitColumns)
     .from(unitAliases)
@@ -61,7 +51,13 @@ export function createUnitRepository(db: Db) {
     .prepare();
   /** The units on one side of a membership, given the unit on the other: members of a collective, or its collectives. */
   const linkedUnits = (shown: SQLiteColumn, given: SQLiteColumn) =>
-    db.select(unitColumns).from(unitMembers).innerJoin(units, eq(units.id, shown)).where(eq(given, param('id'))).orderBy(asc(units.id)).prepare();
+    db
+      .select(unitColumns)
+      .from(unitMembers)
+      .innerJoin(units, eq(units.id, shown))
+      .where(eq(given, param('id')))
+      .orderBy(asc(units.id))
+      .prepare();
   const membersOf = linkedUnits(unitMembers.memberId, unitMembers.collectiveId);
   const memberOf = linkedUnits(unitMembers.collectiveId, unitMembers.memberId);
   const roleCount = db
@@ -69,7 +65,11 @@ export function createUnitRepository(db: Db) {
     .from(taskUnits)
     .where(and(eq(taskUnits.unitId, param('id')), eq(taskUnits.role, param('role'))))
     .prepare();
-  const ownedMeasureCount = db.select({ n: count() }).from(measureOwners).where(eq(measureOwners.unitId, param('id'))).prepare();
+  const ownedMeasureCount = db
+    .select({ n: count() })
+    .from(measureOwners)
+    .where(eq(measureOwners.unitId, param('id')))
+    .prepare();
 
   function aliasesOf(unitIds: number[]): Map<number, string[]> {
     const rows = unitIds.length === 0 ? [] : aliasesOfUnits.all({ unitIds: JSON.stringify(unitIds) });

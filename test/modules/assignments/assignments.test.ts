@@ -81,9 +81,15 @@ t.test('the plan is given at its publication: a measure naming no owner is owed 
   t.ok(units.includes('市经开区'), 'a responsible unit named directly');
   t.ok(units.includes('市营商环境局'), 'the lead, as a member of 中省市直各有关单位');
   t.equal(new Set(units).size, units.length, 'one assignment per unit');
-  t.match(page.items.find((a) => a.unit.name === '北林区人民政府'), { via: { name: '各县(市、区)人民政府' }, origin: 'responsible' });
+  t.match(
+    page.items.find((a) => a.unit.name === '北林区人民政府'),
+    { via: { name: '各县(市、区)人民政府' }, origin: 'responsible' },
+  );
   // The yearly work of 2022 had ended before the plan was published (2023-10-08): it is not asked for.
-  t.same((await obligationsOf('北林区')).filter((o) => o.measure.id === task1).map((o) => o.period), ['2023', '2024', '2025']);
+  t.same(
+    (await obligationsOf('北林区')).filter((o) => o.measure.id === task1).map((o) => o.period),
+    ['2023', '2024', '2025'],
+  );
   t.equal((await get<{ total: number }>('/api/v1/assignments?asOf=2023-10-01')).total, 0, 'nothing was owed before the plan was given');
 });
 
@@ -109,15 +115,26 @@ t.test('recurring work becomes overdue every period it is missed, and a late rep
     ['2025', 'pending', 'green'],
   ]);
   await approvedReport(keys.hailun, task1, '2024-Q4');
-  t.same(await owed(), [
-    ['2023', 'overdue', 'red'],
-    ['2024', 'completed', 'green'],
-    ['2025', 'pending', 'green'],
-  ], 'a quarter’s report within the year answers the year; 2023 is still owed');
+  t.same(
+    await owed(),
+    [
+      ['2023', 'overdue', 'red'],
+      ['2024', 'completed', 'green'],
+      ['2025', 'pending', 'green'],
+    ],
+    'a quarter’s report within the year answers the year; 2023 is still owed',
+  );
   t.equal((await assignmentOf(task1, '海伦市')).light, 'red', 'the assignment takes its worst obligation');
   // As it stood on 2024-06-30 (a date, the end of that day): 2023 overdue, 2024 not yet due.
   const then = (await get<{ items: Obligation[] }>(`/api/v1/obligations?unit=${q('海伦市')}&asOf=2024-06-30&limit=500`)).items.filter((o) => o.measure.id === task1);
-  t.same(then.map((o) => [o.period, o.state]), [['2023', 'overdue'], ['2024', 'pending'], ['2025', 'pending']]);
+  t.same(
+    then.map((o) => [o.period, o.state]),
+    [
+      ['2023', 'overdue'],
+      ['2024', 'pending'],
+      ['2025', 'pending'],
+    ],
+  );
 });
 
 t.test('an ongoing measure after a dated deadline stays owed after the deadline is met', async (t) => {
@@ -130,11 +147,14 @@ t.test('an ongoing measure after a dated deadline stays owed after the deadline 
   await approvedReport(keys.market, ongoing, '2023');
   at('2025-02-01T09:00:00+08:00');
   const owed = (await obligationsOf('市市场监管局')).filter((o) => o.measure.id === ongoing);
-  t.same(owed.map((o) => [o.kind, o.period, o.state]), [
-    ['once', '2023', 'completed'],
-    ['continuous', '2024', 'overdue'],
-    ['continuous', '2025', 'pending'],
-  ]);
+  t.same(
+    owed.map((o) => [o.kind, o.period, o.state]),
+    [
+      ['once', '2023', 'completed'],
+      ['continuous', '2024', 'overdue'],
+      ['continuous', '2025', 'pending'],
+    ],
+  );
   const assignment = await assignmentOf(ongoing, '市市场监管局');
   const close = await post(`/api/v1/assignments/${assignment.id}/close`, keys.coordinator, { note: '已完成' });
   t.equal(close.statusCode, 409, 'not closed while ongoing work is owed');
@@ -182,12 +202,18 @@ t.test('sign-for (签收): the owing unit’s reporter or an admin; a repeat is 
   t.equal(mine.acknowledged, null);
   t.ok((await get<{ items: Assignment[] }>(`/api/v1/assignments?unit=${q('北林区')}&acknowledged=false&limit=500`)).items.some((a) => a.id === mine.id));
   const before = writeFingerprint(databasePath);
-  for (const [name, key] of [['another county', keys.hailun], ['a reader', keys.reader], ['a coordinator', keys.coordinator]] as const) {
+  for (const [name, key] of [
+    ['another county', keys.hailun],
+    ['a reader', keys.reader],
+    ['a coordinator', keys.coordinator],
+  ] as const) {
     const refused = await post(`/api/v1/assignments/${mine.id}/acknowledge`, key, {});
     t.equal(refused.statusCode, 403, name);
   }
   t.equal(writeFingerprint(databasePath), before, 'refusals write nothing');
-  const signed = json<{ outcome: string; assignment: Assignment }>(await post(`/api/v1/assignments/${mine.id}/acknowledge`, keys.beilin, { contactName: '王明', contactPhone: '0455-8888888' }));
+  const signed = json<{ outcome: string; assignment: Assignment }>(
+    await post(`/api/v1/assignments/${mine.id}/acknowledge`, keys.beilin, { contactName: '王明', contactPhone: '0455-8888888' }),
+  );
   t.match(signed, { outcome: 'updated', assignment: { acknowledged: { at: clock.toISOString(), contactName: '王明', contactPhone: '0455-8888888' } } });
   t.equal(json<{ outcome: string }>(await post(`/api/v1/assignments/${mine.id}/acknowledge`, keys.beilin, { contactName: '王明' })).outcome, 'unchanged');
   const newContact = json<{ assignment: Assignment }>(await post(`/api/v1/assignments/${mine.id}/acknowledge`, keys.beilin, { contactName: '李华' }));
@@ -196,7 +222,10 @@ t.test('sign-for (签收): the owing unit’s reporter or an admin; a repeat is 
   t.ok((await get<{ items: Assignment[] }>(`/api/v1/assignments?unit=${q('北林区')}&acknowledged=true`)).items.some((a) => a.id === mine.id));
   t.equal((await get<{ total: number }>(`/api/v1/assignments?unit=${q('北林区')}&acknowledged=true&asOf=2024-03-01`)).total, 0, 'not yet signed for then');
   const audited = rows<{ action: string }>(databasePath, "SELECT action FROM audit_events WHERE entity_type = 'assignment' AND entity_id = ? ORDER BY id", mine.id);
-  t.same(audited.map((a) => a.action), ['assignment.acknowledge', 'assignment.acknowledge']);
+  t.same(
+    audited.map((a) => a.action),
+    ['assignment.acknowledge', 'assignment.acknowledge'],
+  );
 });
 
 t.test('close-out (办结) once the last obligation is completed, and reopen; closed assignments keep their history', async (t) => {
@@ -212,13 +241,20 @@ t.test('close-out (办结) once the last obligation is completed, and reopen; cl
   t.equal(json<{ outcome: string }>(await post(`/api/v1/assignments/${mine.id}/close`, keys.coordinator, { note: '再次' })).outcome, 'unchanged');
   t.ok((await get<{ items: Assignment[] }>(`/api/v1/assignments?closed=true&limit=500`)).items.some((a) => a.id === mine.id));
   const detail = await get<Assignment>(`/api/v1/assignments/${mine.id}`);
-  t.same(detail.dueObligations!.map((o) => o.state), ['completed', 'completed', 'completed'], 'its history stays');
+  t.same(
+    detail.dueObligations!.map((o) => o.state),
+    ['completed', 'completed', 'completed'],
+    'its history stays',
+  );
   t.match(detail.reports, { total: 3, link: `/api/v1/reports?measure=${task1}&unit=${mine.unit.id}` });
   const reopened = json<{ assignment: Assignment }>(await post(`/api/v1/assignments/${mine.id}/reopen`, keys.admin, { reason: '复查发现问题' }));
   t.equal(reopened.assignment.closed, null);
   t.equal(json<{ outcome: string }>(await post(`/api/v1/assignments/${mine.id}/reopen`, keys.admin, { reason: '再次' })).outcome, 'unchanged');
   const audited = rows<{ action: string }>(databasePath, "SELECT action FROM audit_events WHERE entity_type = 'assignment' AND entity_id = ? ORDER BY id", mine.id);
-  t.same(audited.map((a) => a.action), ['assignment.close', 'assignment.reopen']);
+  t.same(
+    audited.map((a) => a.action),
+    ['assignment.close', 'assignment.reopen'],
+  );
 });
 
 t.test('narrowing a collective and widening a measure, with a reason; what a unit may report on follows', async (t) => {
@@ -232,7 +268,10 @@ t.test('narrowing a collective and widening a measure, with a reason; what a uni
   t.equal((await post(`/api/v1/assignments/${mine.id}/withdraw`, wangkui, { reason: '不涉及' })).statusCode, 403);
   const withdrawn = json<{ outcome: string; assignment: Assignment }>(await post(`/api/v1/assignments/${mine.id}/withdraw`, keys.coordinator, { reason: '该县无此项业务' }));
   t.match(withdrawn, { outcome: 'updated', assignment: { withdrawn: { reason: '该县无此项业务' } } });
-  t.same((await obligationsOf(unit)).filter((o) => o.measure.id === task1).map((o) => o.state), ['waived', 'waived', 'waived']);
+  t.same(
+    (await obligationsOf(unit)).filter((o) => o.measure.id === task1).map((o) => o.state),
+    ['waived', 'waived', 'waived'],
+  );
   t.notOk((await listed()).includes(task1), 'no longer listed for the county (the catalogue answer is not served stale)');
   t.equal((await post('/api/v1/reports', wangkui, { measureId: task1, period: '2024', status: 'in_progress' })).statusCode, 403, 'nor reported on');
 
@@ -261,8 +300,14 @@ t.test('narrowing a collective and widening a measure, with a reason; what a uni
     t.equal((await post('/api/v1/assignments', keys.coordinator, body)).statusCode, status, name);
   }
   t.equal((await post('/api/v1/assignments', keys.beilin, { measureId: task1, unit: '市公安局', reason: 'x' })).statusCode, 403, 'a reporter does not assign');
-  const audited = rows<{ action: string }>(databasePath, "SELECT action FROM audit_events WHERE entity_type = 'assignment' AND action IN ('assignment.withdraw', 'assignment.reinstate', 'assignment.add') ORDER BY id");
-  t.same(audited.map((a) => a.action), ['assignment.withdraw', 'assignment.reinstate', 'assignment.add']);
+  const audited = rows<{ action: string }>(
+    databasePath,
+    "SELECT action FROM audit_events WHERE entity_type = 'assignment' AND action IN ('assignment.withdraw', 'assignment.reinstate', 'assignment.add') ORDER BY id",
+  );
+  t.same(
+    audited.map((a) => a.action),
+    ['assignment.withdraw', 'assignment.reinstate', 'assignment.add'],
+  );
 });
 
 t.test('a collective in the unit filter stands for its members; milestones follow what a unit owes', async (t) => {
@@ -288,7 +333,10 @@ t.test('lights roll up to measures and tasks; ?light= filters the catalogue list
   t.equal(taskOne.light, worst(ofTask), 'a task: the worst of its measures');
   for (const colour of ['red', 'yellow', 'green']) {
     const lit = await get<{ items: Lit[]; total: number }>(`/api/v1/tasks?light=${colour}&limit=500`);
-    t.ok(lit.items.every((task) => task.light === colour), `tasks ?light=${colour}`);
+    t.ok(
+      lit.items.every((task) => task.light === colour),
+      `tasks ?light=${colour}`,
+    );
     t.equal(lit.total, tasks.items.filter((task) => task.light === colour).length);
     const litMeasures = await get<{ items: Lit[]; total: number }>(`/api/v1/measures?light=${colour}&limit=2&offset=1`);
     t.ok(litMeasures.items.every((m) => m.light === colour));
@@ -302,7 +350,10 @@ t.test('lights roll up to measures and tasks; ?light= filters the catalogue list
   t.equal((await app.inject('/api/v1/tasks?light=purple')).statusCode, 400);
   t.equal((await app.inject('/api/v1/measures?light=')).statusCode, 400);
   const before = await get<{ items: Lit[] }>('/api/v1/tasks?asOf=2023-10-01&limit=500');
-  t.ok(before.items.every((task) => task.light === 'green'), 'before the plan was given nothing was owed');
+  t.ok(
+    before.items.every((task) => task.light === 'green'),
+    'before the plan was given nothing was owed',
+  );
   const detail = await get<{ light: string; measures: Lit[] }>(`/api/v1/tasks/${taskOne.id}?asOf=2024-12-10`);
   t.equal(detail.light, taskOne.light);
   t.ok(detail.measures.every((m) => m.light !== undefined));

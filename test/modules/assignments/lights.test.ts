@@ -3,8 +3,21 @@ import { daysUntilDue, obligationLight, obligationState, worstLight, type LightR
 import type { ObligationFacts } from '../../../src/modules/assignments/obligation-repository.js';
 
 const facts = (over: Partial<ObligationFacts> = {}): ObligationFacts => ({
-  id: 1, assignmentId: 1, measureId: 1, taskId: 1, unitId: 1, kind: 'yearly', period: '2024', periodStart: '2024-01-01', periodEnd: '2024-12-31',
-  dueDate: '2024-12-31', withdrawnAt: null, completedAt: null, reported: 0, returnedAt: null, ...over,
+  id: 1,
+  assignmentId: 1,
+  measureId: 1,
+  taskId: 1,
+  unitId: 1,
+  kind: 'yearly',
+  period: '2024',
+  periodStart: '2024-01-01',
+  periodEnd: '2024-12-31',
+  dueDate: '2024-12-31',
+  withdrawnAt: null,
+  completedAt: null,
+  reported: 0,
+  returnedAt: null,
+  ...over,
 });
 const rules = (instant: string, warningDays = 30): LightRules => {
   const asOf = new Date(instant);
@@ -33,7 +46,11 @@ t.test('yellow within the warning days; red when returned or an indicator is not
   t.equal(judge(facts(), rules('2024-12-01T00:00:00+08:00', 0)), 'pending/green', 'WARNING_DAYS=0');
   t.equal(judge(facts({ returnedAt: '2024-05-01T00:00:00Z' }), rules('2024-06-01T00:00:00+08:00')), 'pending/red');
   t.equal(judge(facts(), rules('2024-06-01T00:00:00+08:00'), { notMet: false, atRisk: true }), 'pending/yellow');
-  t.equal(judge(facts({ completedAt: '2024-05-01T00:00:00Z' }), rules('2025-06-01T00:00:00+08:00'), { notMet: true, atRisk: false }), 'completed/red', 'reported done, but the figure missed the target');
+  t.equal(
+    judge(facts({ completedAt: '2024-05-01T00:00:00Z' }), rules('2025-06-01T00:00:00+08:00'), { notMet: true, atRisk: false }),
+    'completed/red',
+    'reported done, but the figure missed the target',
+  );
   t.equal(judge(facts({ completedAt: '2024-05-01T00:00:00Z' }), rules('2024-06-01T00:00:00+08:00'), { notMet: false, atRisk: true }), 'completed/yellow');
   t.equal(judge(facts({ withdrawnAt: '2024-03-01T00:00:00Z' }), rules('2025-06-01T00:00:00+08:00'), { notMet: true, atRisk: false }), 'waived/green');
 });

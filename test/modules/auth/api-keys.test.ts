@@ -54,7 +54,10 @@ t.test('bad key requests change nothing', async (t) => {
     const before = writeFingerprint(databasePath);
     const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: admin.headers, payload });
     t.equal(res.statusCode, status, name);
-    t.ok(res.json().errors?.some((e: { field: string }) => e.field === field), `${name} names ${field}`);
+    t.ok(
+      res.json().errors?.some((e: { field: string }) => e.field === field),
+      `${name} names ${field}`,
+    );
     t.equal(writeFingerprint(databasePath), before, `${name}: nothing written`);
   }
 });

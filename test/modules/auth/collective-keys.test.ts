@@ -55,17 +55,29 @@ t.test('no key is issued for a collective, through the API or the apikey command
     t.equal(res.statusCode, 422, unit);
     t.match(res.headers['content-type'], /application\/problem\+json/);
     t.match(res.json(), {
-      errors: [{ field: '/body/unit', message: /^names a collective, (中省市直各有关单位|各县\(市、区\)人民政府): its member units report and review, each for itself; issue the key to one of them$/ }],
+      errors: [
+        {
+          field: '/body/unit',
+          message: /^names a collective, (中省市直各有关单位|各县\(市、区\)人民政府): its member units report and review, each for itself; issue the key to one of them$/,
+        },
+      ],
     });
     t.equal(writeFingerprint(databasePath), before, `${unit}: nothing written`);
   }
 
   const cliDatabase = tempDatabasePath(t);
-  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'cli', 'apikey.ts'), '--role', 'reporter', '--unit', COUNTIES, '--name', 'x'], {
-    cwd: projectRoot,
-    env: childEnv({ DATABASE_PATH: cliDatabase }),
+  const run = promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot, 'src', 'cli', 'apikey.ts'), '--role', 'reporter', '--unit', COUNTIES, '--name', 'x'],
+    {
+      cwd: projectRoot,
+      env: childEnv({ DATABASE_PATH: cliDatabase }),
+    },
+  );
+  await t.rejects(run, {
+    code: 64,
+    stderr: /^apikey: --unit names a collective, 各县\(市、区\)人民政府: its member units report and review, each for itself; issue the key to one of them\n$/,
   });
-  await t.rejects(run, { code: 64, stderr: /^apikey: --unit names a collective, 各县\(市、区\)人民政府: its member units report and review, each for itself; issue the key to one of them\n$/ });
   t.same(rows(cliDatabase, 'SELECT * FROM api_keys'), [], 'the command stored no key');
 });
 
@@ -109,9 +121,16 @@ t.test('an admin does not report for a collective: its members report their shar
     payload: { measureId: task23, unit: CITY_UNITS, period: '2024', status: 'in_progress' },
   });
   t.equal(res.statusCode, 422);
-  t.match(res.json(), { errors: [{ field: '/body/unit', message: /^names a collective, 中省市直各有关单位: its member units report, each for its own share; name one of them$/ }] });
+  t.match(res.json(), {
+    errors: [{ field: '/body/unit', message: /^names a collective, 中省市直各有关单位: its member units report, each for its own share; name one of them$/ }],
+  });
   t.equal(writeFingerprint(databasePath), before, 'nothing written');
-  const share = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: admin.headers, payload: { measureId: task23, unit: '市民政局', period: '2024', status: 'in_progress' } });
+  const share = await app.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    headers: admin.headers,
+    payload: { measureId: task23, unit: '市民政局', period: '2024', status: 'in_progress' },
+  });
   t.equal(share.statusCode, 201, 'a member’s share is reported');
 });
 

@@ -13,7 +13,8 @@ const keys = createApiKeyRepository(db);
 const newKeyId = () => keys.create({ name: 'idempotency test', role: 'admin', unitId: null, expiresAt: null }, new Date()).key.id;
 const keyId = newKeyId();
 const now = new Date('2024-10-08T02:00:00Z');
-const stored = () => db.$client.prepare('SELECT key_id AS keyId, idempotency_key AS idempotencyKey, route, status, body, created_at AS createdAt FROM idempotency_records ORDER BY rowid').all();
+const stored = () =>
+  db.$client.prepare('SELECT key_id AS keyId, idempotency_key AS idempotencyKey, route, status, body, created_at AS createdAt FROM idempotency_records ORDER BY rowid').all();
 
 /** Runs `once` with a work function that counts its runs and answers `status` with a body naming the run. */
 function runner(status = 201) {
@@ -73,7 +74,11 @@ t.test('a different request under a used key is refused, and nothing runs', asyn
     ['another route', { a: [1, 2], s: 'x' }, 'POST /api/v1/reports/bulk'],
   ];
   for (const [name, body, route] of different) {
-    t.same(refusal(() => once('k-diff', body, route)), { status: 422, slug: 'idempotency-key-reused' }, name);
+    t.same(
+      refusal(() => once('k-diff', body, route)),
+      { status: 422, slug: 'idempotency-key-reused' },
+      name,
+    );
   }
   t.equal(runs(), 1);
   t.throws(() => once('k-diff', {}), { title: 'Idempotency key reused', message: 'Idempotency-Key "k-diff" was used for a different request; use a new key for new content.' });
@@ -82,9 +87,15 @@ t.test('a different request under a used key is refused, and nothing runs', asyn
 t.test('where a nested array or object ends is part of the request', async (t) => {
   const { once } = runner();
   once('k-array-end', { a: [[1], 2] });
-  t.same(refusal(() => once('k-array-end', { a: [[1, 2]] })), { status: 422, slug: 'idempotency-key-reused' });
+  t.same(
+    refusal(() => once('k-array-end', { a: [[1, 2]] })),
+    { status: 422, slug: 'idempotency-key-reused' },
+  );
   once('k-object-end', { a: { b: 1 }, c: 2 });
-  t.same(refusal(() => once('k-object-end', { a: { b: 1, c: 2 } })), { status: 422, slug: 'idempotency-key-reused' });
+  t.same(
+    refusal(() => once('k-object-end', { a: { b: 1, c: 2 } })),
+    { status: 422, slug: 'idempotency-key-reused' },
+  );
 });
 
 t.test('keys belong to one API key', async (t) => {
@@ -138,7 +149,9 @@ const bodies: [string, unknown][] = [
 
 t.test('the request hash is SHA-256 of the route and the body as canonical JSON', async (t) => {
   for (const [name, body] of bodies) {
-    const expected = createHash('sha256').update(`POST /api/v1/reports\n${canonicalJson(body)}`).digest('hex');
+    const expected = createHash('sha256')
+      .update(`POST /api/v1/reports\n${canonicalJson(body)}`)
+      .digest('hex');
     t.equal(requestHashOf('POST /api/v1/reports', body), expected, name);
   }
 });
@@ -148,7 +161,11 @@ t.test('a large body hashes the same in slices, pausing at least once per piece 
     let pauses = 0;
     const hash = await requestHashInSlices('POST /api/v1/reports/bulk', body, async () => void pauses++);
     t.equal(hash, requestHashOf('POST /api/v1/reports/bulk', body), name);
-    const longest = Math.max(...JSON.stringify(body).split('"').map((part) => part.length));
+    const longest = Math.max(
+      ...JSON.stringify(body)
+        .split('"')
+        .map((part) => part.length),
+    );
     t.ok(pauses > Math.ceil(longest / PIECE), `${name}: ${pauses} pauses`);
   }
 });
