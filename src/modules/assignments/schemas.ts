@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ASSIGNMENT_ORIGINS, SCHEDULE_KINDS } from '../../db/schema.js';
 import { StringEnum } from '../../http/enum.js';
 import { instantFilter, unitFilter, yearFilter } from '../../http/filters.js';
@@ -207,13 +207,15 @@ export const AssignmentListQuery = listQuery({
   asOf: Type.Optional(asOfFilter),
 });
 
-export const AssignmentPageSchema = Type.Composite(
-  [
-    pageOf(Type.Ref(AssignmentSchema), { description: 'Assignments in document order (task, measure, unit).', itemExample: assignmentExample }),
-    Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
-  ],
-  { examples: [{ items: [assignmentExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 0, red: 1 } }] },
-);
+/** A page of items judged at an instant: the list envelope, the instant, and how many of all matching items have each light. */
+function judgedPageOf<T extends TSchema>(item: T, description: string, itemExample: { light: string }) {
+  const lights = { green: 0, yellow: 0, red: 0, [itemExample.light]: 1 };
+  return Type.Composite([pageOf(item, { description, itemExample }), Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts })], {
+    examples: [{ items: [itemExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights }],
+  });
+}
+
+export const AssignmentPageSchema = judgedPageOf(Type.Ref(AssignmentSchema), 'Assignments in document order (task, measure, unit).', assignmentExample);
 
 export const AssignmentGetQuery = Type.Object({ asOf: Type.Optional(asOfFilter) }, { additionalProperties: false });
 
@@ -227,13 +229,7 @@ export const ObligationListQuery = listQuery({
   asOf: Type.Optional(asOfFilter),
 });
 
-export const ObligationPageSchema = Type.Composite(
-  [
-    pageOf(Type.Ref(ObligationSchema), { description: 'Obligations, earliest due first.', itemExample: obligationExample }),
-    Type.Object({ asOf: instant('The instant judged.'), lights: lightCounts }),
-  ],
-  { examples: [{ items: [obligationExample], total: 1, limit: 50, offset: 0, asOf: '2024-12-15T04:00:00.000Z', lights: { green: 0, yellow: 1, red: 0 } }] },
-);
+export const ObligationPageSchema = judgedPageOf(Type.Ref(ObligationSchema), 'Obligations, earliest due first.', obligationExample);
 
 const contact = (description: string) => freeText({ minLength: 1, maxLength: 100, description });
 const reasonText = (description: string) => freeText({ minLength: 1, maxLength: 2000, description });

@@ -49,49 +49,35 @@ interface MeasureLabel {
 type TargetOf = (o: JudgedObligation) => string;
 const measureLabel = (m: MeasureLabel) => `任务${m.taskNo}${m.no === null ? '' : `第${m.no}项措施`}`;
 
+/** A follow-up about one obligation: chased with its unit, pointing at its assignment. */
+function obligationItem(kind: FollowUpKind, o: JudgedObligation, measure: MeasureLabel, title: string, since: string, asOf: Date): FollowUp {
+  return {
+    kind,
+    title: `${measureLabel(measure)} ${o.period} ${title}`,
+    taskNo: measure.taskNo,
+    measureId: o.measureId,
+    assignmentId: o.assignmentId,
+    reportId: null,
+    indicatorId: null,
+    unitIds: [o.unitId],
+    since,
+    daysOutstanding: daysSince(since, asOf),
+    subject: { type: 'assignment', id: o.assignmentId },
+  };
+}
+
 /** 催办: every overdue obligation of an open assignment, from its due date. */
 export function overdueObligations(obligations: JudgedObligation[], measures: Map<number, MeasureLabel>, targetOf: TargetOf, asOf: Date): FollowUp[] {
   return obligations
     .filter((o) => o.state === 'overdue')
-    .map((o) => {
-      const measure = measures.get(o.measureId)!;
-      return {
-        kind: 'overdue_obligation',
-        title: `${measureLabel(measure)} ${o.period} 应于 ${o.dueDate} 前完成，未见完成报告：${targetOf(o)}`,
-        taskNo: measure.taskNo,
-        measureId: o.measureId,
-        assignmentId: o.assignmentId,
-        reportId: null,
-        indicatorId: null,
-        unitIds: [o.unitId],
-        since: o.dueDate,
-        daysOutstanding: daysSince(o.dueDate, asOf),
-        subject: { type: 'assignment', id: o.assignmentId },
-      };
-    });
+    .map((o) => obligationItem('overdue_obligation', o, measures.get(o.measureId)!, `应于 ${o.dueDate} 前完成，未见完成报告：${targetOf(o)}`, o.dueDate, asOf));
 }
 
 /** 提醒: obligations falling due within the warning days, not yet completed; outstanding since the warning began. */
 export function dueSoon(obligations: JudgedObligation[], measures: Map<number, MeasureLabel>, targetOf: TargetOf, asOf: Date, today: string, warningDays: number): FollowUp[] {
   return obligations
     .filter((o) => (o.state === 'pending' || o.state === 'reported') && o.dueDate >= today && o.dueDate <= addDays(today, warningDays))
-    .map((o) => {
-      const measure = measures.get(o.measureId)!;
-      const since = addDays(o.dueDate, -warningDays);
-      return {
-        kind: 'due_soon',
-        title: `${measureLabel(measure)} ${o.period} 将于 ${o.dueDate} 到期：${targetOf(o)}`,
-        taskNo: measure.taskNo,
-        measureId: o.measureId,
-        assignmentId: o.assignmentId,
-        reportId: null,
-        indicatorId: null,
-        unitIds: [o.unitId],
-        since,
-        daysOutstanding: daysSince(since, asOf),
-        subject: { type: 'assignment', id: o.assignmentId },
-      };
-    });
+    .map((o) => obligationItem('due_soon', o, measures.get(o.measureId)!, `将于 ${o.dueDate} 到期：${targetOf(o)}`, addDays(o.dueDate, -warningDays), asOf));
 }
 
 /** 签收: assignments not signed for by their sign-for date. */
