@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
+import { charsetOf, decodeText } from '../../http/decode-text.js';
 import { parseJsonInSlices } from '../../http/json-in-slices.js';
 import { timeSlices } from '../../http/slices.js';
 import { ProblemSchema, problemResponses } from '../../http/problem.js';
@@ -87,9 +88,12 @@ export async function registerBulkImportRoutes(
   deps: { imports: LongWrites<BulkImportContext>; now: () => Date },
 ): Promise<void> {
   await app.register(async (scope) => {
-    // CSV bodies arrive as text; rows are parsed and checked one by one in the handler. JSON is parsed in slices
-    // (up to 32 MiB: JSON.parse would hold the event loop for a third of a second).
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    // CSV bodies arrive as bytes in the encoding the office saved them in (UTF-8, GBK, UTF-16) and are decoded
+    // strictly; rows are parsed and checked one by one in the handler. JSON is parsed in slices (up to 32 MiB:
+    // JSON.parse would hold the event loop for a third of a second).
+    scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (request: FastifyRequest, body: Buffer) => {
+      return decodeText(body, charsetOf(request.headers['content-type'])).text;
+    });
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (_request: FastifyRequest, body: Buffer) => parseJsonInSlices(body));
     const bulk = scope as unknown as ApiInstance;
@@ -103,7 +107,7 @@ export async function registerBulkImportRoutes(
           operationId: 'importReports',
           summary: 'Import many reports at once',
           description: [
-            `Up to ${BULK_MAX_ROWS} reports, as JSON \`{ "reports": [ReportInput, …] }\` or as CSV (\`Content-Type: text/csv\`, UTF-8, header row). Each row is written as \`POST /reports\` would write it: it creates a draft, updates the open one, or changes nothing when the content is already there — so re-posting the same file reports every row as unchanged.`,
+            `Up to ${BULK_MAX_ROWS} reports, as JSON \`{ "reports": [ReportInput, …] }\` or as CSV (\`Content-Type: text/csv\`, header row) in UTF-8 (a byte-order mark allowed), GBK/GB18030 (as Excel and WPS save it on Chinese Windows: declared with \`charset=gbk\`, or recognised when the bytes are not UTF-8) or UTF-16 with a byte-order mark; bytes that are not text in the encoding are a 400 naming the line, an unknown \`charset\` a 415. Each row is written as \`POST /reports\` would write it: it creates a draft, updates the open one, or changes nothing when the content is already there — so re-posting the same file reports every row as unchanged.`,
             `CSV columns: ${CSV_COLUMNS.join(', ')}. \`evidence\` holds one \`title | url\` per line; \`indicatorValues\` is \`indicatorId=value; …\`; \`submit\` is true or false.`,
             '`dryRun=true` checks every row and writes nothing. `atomic=true` (default) writes all rows or none; `atomic=false` writes the good rows. Every rejected row is listed with its index (and CSV line), the field and the reason. When nothing could be written because of rejected rows the answer is 422 problem+json carrying the same summary in `importSummary`.',
             'Honours `Idempotency-Key`. Needs a reporter key (rows for its own unit) or an admin key (rows name `unit`).',
