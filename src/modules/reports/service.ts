@@ -151,7 +151,11 @@ export function createReportService({ transaction, reports, units, audit, now }:
       const at = now().toISOString();
       const open = reports.findOpen(key);
       if (open?.state === 'submitted') {
-        throw conflict(`Report ${open.id} for this measure, unit and period awaits review; it can change once it is returned.`);
+        // A retry of what was sent (submit again, or not) is answered as it stands; other content must wait.
+        if (sameContent(contentOf(open, reports.valuesOf([open.id]).get(open.id) ?? []), content)) return { outcome: 'unchanged', report: view(load(open.id)) };
+        throw conflict(
+          `Report ${open.id} for this measure, unit and period awaits review with other content: ask the reviewer to return it, change it then and submit it again (or wait for the review and report the change for the next period).`,
+        );
       }
       let outcome: WriteOutcome = 'unchanged';
       let id: number;

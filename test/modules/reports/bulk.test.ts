@@ -184,3 +184,20 @@ t.test('Idempotency-Key on a bulk import', async (t) => {
   t.equal(writeFingerprint(databasePath), before);
   t.equal((await bulk(file, '?dryRun=true', { 'idempotency-key': 'bulk-700' })).statusCode, 422, 'same key, different request');
 });
+
+t.test('re-posting a file whose rows were submitted, or approved, answers every row unchanged', async (t) => {
+  const file = { reports: reportRows(4, 800).map((row) => ({ ...row, submit: true })) };
+  const first = await bulk(file);
+  t.match(first.json(), { status: 'imported', counts: { created: 4 } });
+  const coordinator = issueKey(databasePath, 'coordinator');
+  const approved = first.json().rows[0].reportId as number;
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/reports/${approved}/approve`, headers: coordinator.headers, payload: {} })).statusCode, 200);
+  const before = writeFingerprint(databasePath);
+  const again = await bulk(file);
+  t.equal(again.statusCode, 200);
+  t.match(again.json(), { status: 'imported', counts: { created: 0, updated: 0, unchanged: 4, rejected: 0 } }, 'three under review, one approved');
+  t.equal(writeFingerprint(databasePath), before, 'nothing written');
+  const changed = await bulk({ reports: [{ ...file.reports[1]!, narrative: '改了' }] });
+  t.equal(changed.statusCode, 422);
+  t.match(changed.json().errors, [{ message: /awaits review with other content: ask the reviewer to return it/ }], 'other content under review says what to do');
+});

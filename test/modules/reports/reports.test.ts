@@ -55,6 +55,10 @@ t.test('a draft is created, updated in place, submitted, returned, resubmitted a
   t.equal(submitted.json().state, 'submitted');
   const whileSubmitted = await post({ measureId: task4Measure.id, period, status: 'completed' });
   t.equal(whileSubmitted.statusCode, 409, 'a report awaiting review cannot change');
+  const retried = await post({ measureId: task4Measure.id, period, status: 'in_progress', narrative: '已完成甄别 80%', percentComplete: 80, submit: true });
+  t.equal(retried.statusCode, 200, 'the same content posted again while under review');
+  t.equal(retried.headers['x-report-outcome'], 'unchanged');
+  t.match(retried.json(), { id: draft.id, state: 'submitted' });
 
   const returned = await app.inject({ method: 'POST', url: `/api/v1/reports/${draft.id}/return`, headers: coordinator.headers, payload: { note: '请补充台账' } });
   t.match(returned.json(), { state: 'returned', reviewNote: '请补充台账' });

@@ -188,7 +188,14 @@ t.test('the workflow refuses what its state does not allow, saying why', async (
   const submitted = service.submit(actor(civil), draft.id, undefined);
   t.match(problem(() => service.submit(actor(civil), draft.id, undefined)), { status: 409, detail: /only a draft or returned report can be submitted/ });
   t.match(problem(() => service.update(actor(civil), draft.id, { narrative: 'x' }, submitted.etag)), { status: 409, detail: /only a draft or returned report can be changed/ });
-  t.match(problem(() => service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2023-02', status: 'completed' })), { status: 409, detail: /awaits review/ });
+  t.match(problem(() => service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2023-02', status: 'completed' })), {
+    status: 409,
+    detail: /awaits review with other content: ask the reviewer to return it/,
+  });
+  for (const submit of [true, false, undefined]) {
+    const again = service.write(actor(civil), { measureId: civilAffairsMeasure!, period: '2023-02', status: 'in_progress', submit });
+    t.match(again, { outcome: 'unchanged', report: { id: draft.id, state: 'submitted', version: submitted.version } }, `the same content again (submit: ${submit}) is unchanged`);
+  }
   t.match(problem(() => service.update(actor(principal('reporter', '市市场监管局')), draft.id, { narrative: 'x' }, submitted.etag)), { status: 403, detail: `Only 市民政局's reporter (or an admin) may change report ${draft.id}.` });
   t.match(problem(() => service.approve(actor(civil), draft.id, null, undefined)), { status: 403, detail: /^Only a coordinator, an admin or a lead unit of task \d+/ });
 });
