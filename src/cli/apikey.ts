@@ -3,6 +3,7 @@
  *   npm run apikey -- --role reporter --unit 市民政局 --name "民政局上报脚本" [--expires 2025-12-31T23:59:59+08:00]
  * Prints what it created, and the token alone on the last line (so a script can take `tail -n 1`).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
@@ -15,12 +16,26 @@ import { loadSeed } from '../seed/load-seed.js';
 
 class UsageError extends Error {}
 
+const USAGE = `Creates an API key on the server's database (DATABASE_PATH, default data/plan-tracker.db).
+
+  npm run apikey -- --role <${ROLES.join('|')}> --name <who uses it> [--unit <unit>] [--expires <date-time>]
+
+  --role     admin, coordinator, reporter (needs --unit) or reader
+  --unit     the reporter's unit: id, name or alias (not a collective such as 各县(市、区)人民政府)
+  --name     who or what will use the key
+  --expires  an ISO 8601 date-time in the future (2025-12-31T23:59:59+08:00); none: no expiry
+  --help     this text
+
+Prints what it created and the database it wrote to, then the token alone on the last line:
+  TOKEN=$(npm run --silent apikey -- --role reporter --unit 市民政局 --name "民政局上报脚本" | tail -n 1)`;
+
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { role: { type: 'string' }, unit: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } },
+    options: { role: { type: 'string' }, unit: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' }, help: { type: 'boolean' } },
     strict: true,
   });
+  if (values.help) return undefined;
   const role = ROLES.find((r) => r === values.role);
   if (!role) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   if (!values.name?.trim()) throw new UsageError('--name is required: who or what will use the key');
@@ -35,7 +50,12 @@ function parseOptions(argv: string[]) {
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
-  const db = openDatabase(loadConfig().databasePath);
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const { databasePath } = loadConfig();
+  const db = openDatabase(databasePath);
   try {
     loadSeed(db);
     const unit = options.unit === undefined ? undefined : createUnitRepository(db).resolve(options.unit);
@@ -59,7 +79,9 @@ function main(): void {
       });
       return created;
     })();
-    console.log(`created ${key.role} key #${key.id} "${key.name}"${unit ? ` for ${unit.name}` : ''}${key.expiresAt ? `, expires ${key.expiresAt}` : ''}`);
+    console.log(
+      `created ${key.role} key #${key.id} "${key.name}"${unit ? ` for ${unit.name}` : ''}${key.expiresAt ? `, expires ${key.expiresAt}` : ''} in ${path.resolve(databasePath)}`,
+    );
     console.log(token);
   } finally {
     db.$client.close();
@@ -70,7 +92,7 @@ try {
   main();
 } catch (error) {
   if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`apikey: ${(error as Error).message}`);
+    console.error(`apikey: ${(error as Error).message}\n(npm run apikey -- --help for usage)`);
     process.exit(64); // EX_USAGE
   }
   throw error;

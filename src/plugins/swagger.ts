@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { problemResponses } from '../http/problem.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
@@ -62,6 +64,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'api keys', description: 'API keys and roles (admin).' },
         { name: 'audit', description: 'The append-only record of every write.' },
         { name: 'exports', description: 'The breakdown table and the follow-ups as Excel workbooks (.xlsx) and CSV, for people who work in spreadsheets.' },
+        { name: 'assignments', description: 'Who owes what, by when (交办 → 签收 → 办结): assignments, their obligations, sign-for and close-out.' },
         { name: 'monitoring', description: 'Targets judged from approved data, statuses that roll up, and what to chase.' },
         { name: 'operations', description: 'Health and service endpoints.' },
       ],
@@ -73,4 +76,22 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // A newcomer's first request: where the documentation, the contract, the health check and the API are.
+  const start = { docs: '/docs', openapi: '/openapi.json', health: '/health', api: '/api/v1' };
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['operations'],
+        operationId: 'getStart',
+        summary: 'Where to start',
+        description: 'Links to the interactive documentation (Swagger UI), the OpenAPI contract, the health check and the API’s base path.',
+        response: {
+          200: Type.Object({ docs: Type.String(), openapi: Type.String(), health: Type.String(), api: Type.String() }, { description: 'Where things are.', examples: [start] }),
+          ...problemResponses(),
+        },
+      },
+    },
+    async () => start,
+  );
 }

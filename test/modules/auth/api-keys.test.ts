@@ -95,7 +95,7 @@ t.test('npm run apikey prints the token on its last line, and the token works', 
     });
   const { stdout } = await run(['--role', 'reporter', '--unit', '市民政局', '--name', '民政局上报脚本']);
   const lines = stdout.trim().split('\n');
-  t.match(lines[0], /created reporter key #1 "民政局上报脚本" for 市民政局/);
+  t.equal(lines[0], `created reporter key #1 "民政局上报脚本" for 市民政局 in ${databasePath}`, 'says which database it wrote to');
   const token = lines.at(-1)!;
   t.match(token, /^pt_/);
   t.equal(rows(databasePath, "SELECT * FROM audit_events WHERE action = 'apikey.create'").length, 1, 'audited');
@@ -107,5 +107,9 @@ t.test('npm run apikey prints the token on its last line, and the token works', 
 
   await t.rejects(run(['--role', 'reporter', '--name', 'no unit']), { code: 64, stderr: /--unit is required/ });
   await t.rejects(run(['--role', 'boss', '--name', 'x']), { code: 64, stderr: /--role must be one of/ });
-  await t.rejects(run(['--role', 'reporter', '--unit', '市不存在局', '--name', 'x']), { code: 64, stderr: /names no known unit/ });
+  await t.rejects(run(['--role', 'reporter', '--unit', '市不存在局', '--name', 'x']), { code: 64, stderr: /names no known unit.*\n\(npm run apikey -- --help for usage\)/ });
+  const help = await run(['--help']);
+  t.match(help.stdout, /npm run apikey -- --role <admin\|coordinator\|reporter\|reader> --name/);
+  t.match(help.stdout, /--expires/);
+  t.equal(rows(databasePath, "SELECT * FROM audit_events WHERE action = 'apikey.create'").length, 1, '--help creates nothing');
 });
