@@ -54,6 +54,7 @@ import { connectionLimits, registerRequestLimits, routerErrors } from './plugins
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
 import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
+import { registerListLinks } from './plugins/list-links.js';
 import { ajvOptions, registerStrictUrlIntegers } from './plugins/validation.js';
 import { loadSeed } from './seed/load-seed.js';
 import { IndicatorSchema } from './modules/indicators/schemas.js';
@@ -232,6 +233,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const security = { corsOrigins: config.corsOrigins ?? [], rateLimit: config.rateLimit ?? { perAddress: 0, perKey: 0 } };
   await registerSecurity(app, security);
   registerRequestLimits(app);
+  registerListLinks(app);
   registerStrictUrlIntegers(app);
   registerAuthentication(app, keys, now);
   registerKeyRateLimit(app, security);

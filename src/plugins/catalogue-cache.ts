@@ -18,6 +18,8 @@ interface CachedAnswer {
   payload: string;
   contentType: string;
   etag: string;
+  /** The list's `Link` header (next, prev), when it has one. */
+  link: string | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
     const answer = answers.get(request.url);
     if (!answer) return;
     answeredFromMemory.add(request);
+    if (answer.link !== undefined) reply.header('link', answer.link);
     if (revalidate(request, reply, answer)) return reply.send();
     return reply.type(answer.contentType).send(answer.payload);
   });
@@ -74,7 +77,8 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
     if (request.method !== 'GET' || reply.statusCode !== 200 || answeredFromMemory.has(request) || live(request) || typeof payload !== 'string') return payload;
     const contentType = String(reply.getHeader('content-type'));
     if (!contentType.includes('json')) return payload;
-    const answer = { payload, contentType, etag: `"${createHash('sha256').update(payload).digest('base64url')}"` };
+    const link = reply.getHeader('link');
+    const answer = { payload, contentType, etag: `"${createHash('sha256').update(payload).digest('base64url')}"`, link: link === undefined ? undefined : String(link) };
     answers.set(request.url, answer);
     return revalidate(request, reply, answer) ? null : payload;
   });
