@@ -38,7 +38,7 @@ export function signForDate(assignedAt: string, signForDays: number): string {
 /** What indicators say about one unit's obligations on a measure in a year (see monitoring/indicator-figures.ts). */
 export type SignalLookup = (measureId: number, unitId: number, year: number) => IndicatorSignal | undefined;
 /** The signals of a plan's indicators for some years, as of an instant. */
-export type IndicatorSignals = (planId: number, years: number[], asOf: Date) => SignalLookup;
+export type IndicatorSignals = (planId: number, years: number[], asOf: Date, measureIds?: number[]) => SignalLookup;
 
 /** An obligation judged at an instant. */
 export type JudgedObligation = ObligationFacts & { state: ObligationState; light: Light };
@@ -131,7 +131,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
     const facts = obligations.factsAsOf(scope, asOf.toISOString(), completionOnly);
     const rules = rulesAt(asOf);
     const years = [...new Set(facts.map((o) => Number(o.dueDate.slice(0, 4))))];
-    const signalOf = signals ?? (facts.length === 0 ? undefined : indicatorSignals()?.(scope.planId, years, asOf));
+    const signalOf = signals ?? (facts.length === 0 ? undefined : indicatorSignals()?.(scope.planId, years, asOf, [...new Set(facts.map((o) => o.measureId))]));
     return facts.map((o) => {
       const state = obligationState(o, rules);
       return { ...o, state, light: obligationLight(o, state, rules, signalOf?.(o.measureId, o.unitId, Number(o.dueDate.slice(0, 4)))) };

@@ -51,7 +51,8 @@ const combineValues = (combine: IndicatorRow['combine'], values: number[]): numb
  * (each_member, and a mean). A county's value never stands for the city's.
  */
 export function createIndicatorJudge(repository: MonitoringRepository, targetsOf: (planId: number) => { indicator: IndicatorRow; targets: Target[] }[]) {
-  return function judgeYear(planId: number, year: number, asOf: Date, context: IndicatorContext): JudgedIndicator[] {
+  /** The plan's indicators with a target in `year` judged as of `asOf` (only those `only` keeps, when given). */
+  return function judgeYear(planId: number, year: number, asOf: Date, context: IndicatorContext, only?: (indicator: IndicatorRow) => boolean): JudgedIndicator[] {
     const iso = asOf.toISOString();
     const latest = new Map<string, IndicatorValueRow | undefined>();
     /** A unit's latest value across the indicator's measures for a year (each read once per call). */
@@ -95,6 +96,7 @@ export function createIndicatorJudge(repository: MonitoringRepository, targetsOf
     };
 
     return targetsOf(planId).flatMap(({ indicator, targets }) => {
+      if (only && !only(indicator)) return [];
       const index = targets.findIndex((x) => x.year === year);
       if (index === -1) return [];
       const target = targets[index]!;

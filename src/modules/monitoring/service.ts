@@ -106,12 +106,17 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     }
     return (measureId: number, unitId: number, year: number) => signals.get(`${measureId}/${unitId}/${year}`);
   }
-  const indicatorSignals = (planId: number, years: number[], asOf: Date) =>
-    signalsOf(
+
+  /** Signals for some years; with `measureIds`, only of the indicators stated on those measures (those in scope). */
+  const indicatorSignals = (planId: number, years: number[], asOf: Date, measureIds?: number[]) => {
+    const context = indicatorContext(planId, asOf);
+    const concerns = measureIds === undefined ? undefined : (indicator: IndicatorRow) => context.measuresOf(indicator).some((id) => measureIds.includes(id));
+    return signalsOf(
       planId,
-      years.flatMap((year) => indicatorsFor(planId, year, asOf)),
+      years.flatMap((year) => judgeIndicators(planId, year, asOf, context, concerns)),
       asOf,
     );
+  };
 
   const unitRef = (id: number): UnitRef => assignments.unitRef(id);
   const progressItem = (p: MeasureProgress, planId: number) => {
@@ -270,7 +275,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
         combine: indicator.combine,
         asOf: asOf.toISOString(),
         years: years.map((year) => {
-          const judged = judgeIndicators(planId, year, asOf, context).find((j) => j.indicator.id === indicatorId);
+          const [judged] = judgeIndicators(planId, year, asOf, context, (indicator) => indicator.id === indicatorId);
           return {
             year,
             target: judged ? { comparator: judged.target.comparator, value: judged.target.value } : null,
