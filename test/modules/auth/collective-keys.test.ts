@@ -76,7 +76,8 @@ t.test('no key is issued for a collective, through the API or the apikey command
   );
   await t.rejects(run, {
     code: 64,
-    stderr: /^apikey: --unit names a collective, 各县\(市、区\)人民政府: its member units report and review, each for itself; issue the key to one of them\n$/,
+    stderr:
+      /^apikey: --unit names a collective, 各县\(市、区\)人民政府: its member units report and review, each for itself; issue the key to one of them\n\(npm run apikey -- --help for usage\)\n$/,
   });
   t.same(rows(cliDatabase, 'SELECT * FROM api_keys'), [], 'the command stored no key');
 });
