@@ -321,6 +321,11 @@ t.test('breakdown by assignment: one row per unit owing a measure, with its sign
   const countyRow = rows.find((r) => r[0] === '1' && r[3] === '北林区人民政府')!;
   t.match(countyRow.slice(5, 8), ['2024（2024-12-31）待办', '办理中', '绿灯'], 'the county has not done its share');
   const book = await workbook('/api/v1/exports/breakdown.xlsx?year=2024&by=assignment&unit=%E5%8C%97%E6%9E%97%E5%8C%BA');
-  t.ok(book.rows.length > 1, 'the task filters apply');
+  const owed = await all<{ id: number }>(`/api/v1/assignments?unit=${encodeURIComponent('北林区')}`);
+  t.equal(book.rows.length - 1, owed.length, 'a unit’s list is its own rows');
+  t.ok(book.rows.slice(1).every((r) => r[3] === '北林区人民政府'));
+  const counties = await csv(`/api/v1/exports/breakdown.csv?year=2024&by=assignment&unit=${encodeURIComponent('各县(市、区)人民政府')}`);
+  t.equal(counties.rows.length - 1, 10 * owed.length, 'a collective’s list is its members’ rows: the ten counties owe the same measures');
+  t.ok(counties.rows.slice(1).every((r) => r[3]!.endsWith('人民政府')));
   t.equal((await app.inject('/api/v1/exports/breakdown.csv?by=unit')).statusCode, 400);
 });

@@ -94,7 +94,9 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
         if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
         const unitIds = unitResolver.unitFilter('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
-        const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role }, by });
+        // One row per assignment: a unit's list is its own rows (a collective's, its members').
+        const owingUnitIds = by === 'assignment' ? unitResolver.owingUnits('unit', unit) : undefined;
+        const result = service.breakdown({ plan, year, asOf: at, filters: { ...filters, unitIds, role }, by, owingUnitIds });
         const names =
           by === 'assignment'
             ? { ascii: `assignments-${result.year}`, chinese: `${result.year}年责任清单` }

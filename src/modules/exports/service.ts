@@ -144,6 +144,8 @@ export interface BreakdownQuery {
   filters: Omit<TaskFilters, 'plan'>;
   /** One row per measure (the document's table), or one per unit owing a measure. */
   by?: 'measure' | 'assignment' | undefined;
+  /** With `by: 'assignment'`: only the rows of these units. */
+  owingUnitIds?: number[] | undefined;
 }
 
 export function createExportService(deps: { exports: ExportRepository; monitoring: MonitoringService; assignments: AssignmentService; tasks: TaskRepository }) {
@@ -196,11 +198,11 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
   }
 
   /** One row per unit owing a measure: its sign-for, its obligations due in the year, its state and light, its close-out. */
-  function assignmentTable(planId: number, year: number, selected: Set<number>, obligations: ReturnType<AssignmentService['judged']>, asOf: Date): Table {
+  function assignmentTable(planId: number, year: number, selected: Set<number>, obligations: ReturnType<AssignmentService['judged']>, asOf: Date, owingUnitIds?: number[]): Table {
     const texts = new Map(exports.rows(planId).map((r) => [r.measureId, r]));
     const iso = asOf.toISOString();
     const rows: Row[] = assignments
-      .standingAssignments(planId, asOf)
+      .standingAssignments(planId, asOf, owingUnitIds)
       .filter((a) => selected.has(a.taskId))
       .map((a) => {
         const r = texts.get(a.measureId)!;
@@ -247,7 +249,10 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
       const selected = taskIds({ ...query.filters, plan: plan.id });
       const obligations = assignments.judged({ planId: plan.id, dueFrom: `${year}-01-01`, dueTo: `${year}-12-31` }, query.asOf);
       const progress = measureProgress(obligations);
-      const table = query.by === 'assignment' ? assignmentTable(plan.id, year, selected, obligations, query.asOf) : measureTable(plan.id, year, selected, progress, query.asOf);
+      const table =
+        query.by === 'assignment'
+          ? assignmentTable(plan.id, year, selected, obligations, query.asOf, query.owingUnitIds)
+          : measureTable(plan.id, year, selected, progress, query.asOf);
       return { plan, year, table };
     },
 
