@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { problemResponses } from '../../http/problem.js';
 import { invalidField } from '../../domain/errors.js';
+import { said } from '../../domain/said.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { toCsv } from './csv.js';
 import { followUpLink } from '../monitoring/routes.js';
@@ -91,7 +92,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
       },
       async (request, reply) => {
         const { plan, year, asOf, unit, role, by, ...filters } = request.query;
-        if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
+        if (role && unit === undefined) throw invalidField('/querystring/role', said('须同时给出 unit（角色所指的单位）', 'needs a `unit` to apply to'));
         const unitIds = unitResolver.unitFilter('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
         // One row per assignment: a unit's list is its own rows (a collective's, its members').

@@ -1,5 +1,6 @@
 import type { PROGRESS_STATUSES } from '../../db/schema.js';
 import { invalidField } from '../../domain/errors.js';
+import { said } from '../../domain/said.js';
 import { shanghaiDate, shanghaiYear } from '../../http/calendar.js';
 import type { Light } from '../assignments/lights.js';
 import type { AssignmentService } from '../assignments/service.js';
@@ -243,7 +244,7 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
     breakdown(query: BreakdownQuery) {
       const plan = monitoring.planOf(query.plan);
       if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
-        throw invalidField('/querystring/year', `must be within the plan’s years ${plan.startYear}–${plan.endYear}`);
+        throw invalidField('/querystring/year', said(`应在规划年度 ${plan.startYear}–${plan.endYear} 之内`, `must be within the plan’s years ${plan.startYear}–${plan.endYear}`));
       }
       const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(query.asOf)));
       const selected = taskIds({ ...query.filters, plan: plan.id });
