@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from './enum.js';
+import type { DateReading } from './calendar.js';
 
 /** Free text in a query parameter: printable only (a NUL would end the LIKE pattern early and match everything). */
 export function textFilter(maxLength: number, description: string) {
@@ -13,16 +14,24 @@ export function unitFilter(description: string) {
 
 /** A calendar year in a query parameter. */
 export function yearFilter(description: string) {
-  return Type.Integer({ minimum: 1900, maximum: 2100, description });
+  return Type.Integer({ minimum: 1900, maximum: 2100, description, examples: [2023] });
 }
 
+/** The instant a plain date stands for, as each reading takes it (`parseInstant`), in words and by example. */
+const DATE_READINGS: Record<DateReading, string> = {
+  'day-end': 'as that day closed: `2024-06-30` stands for `2024-06-30T23:59:59.999+08:00`, the whole day included',
+  'day-start': 'from the start of that day: `2024-06-30` stands for `2024-06-30T00:00:00.000+08:00`, the whole day included',
+  'after-day': 'up to the end of that day: `2024-06-30` stands for `2024-07-01T00:00:00.000+08:00`, the whole day included',
+};
+
 /**
- * An instant in a query parameter: a date-time with offset, or a plain date as a user writes it (read in
- * Asia/Shanghai by `parseInstant`; `meaning` says which instant of the day it stands for).
+ * An instant in a query parameter: a date-time with offset, or a plain date as a user writes it, read in
+ * Asia/Shanghai as `reading` says — the route parses it with `parseInstant(value, reading)`, and the description
+ * names the instant, so an integrator knows whether the day is in.
  */
-export function instantFilter(description: string, meaning: string) {
+export function instantFilter(description: string, reading: DateReading) {
   return Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
-    description: `${description} A date-time with offset (\`2024-06-30T18:00:00+08:00\`) or a date (\`2024-06-30\`: ${meaning}, Asia/Shanghai).`,
+    description: `${description} A date-time with offset (\`2024-06-30T18:00:00+08:00\`), or a date in Asia/Shanghai read ${DATE_READINGS[reading]}.`,
   });
 }
 
@@ -35,7 +44,7 @@ export function lightFilters<const L extends readonly string[]>(lights: L) {
     light: Type.Optional(
       StringEnum(lights, { description: 'Only items with this light at `asOf` (red, yellow, green: the worst of their obligations). Adds `light` to each item.' }),
     ),
-    asOf: Type.Optional(instantFilter('Judge the lights as things stood at this instant; default now. Adds `light` to each item.', 'the end of that day')),
+    asOf: Type.Optional(instantFilter('Judge the lights as things stood at this instant; default now. Adds `light` to each item.', 'day-end')),
   };
 }
 export const LIVE_PARAMETERS = ['light', 'asOf'] as const;

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { TEXT_RULE } from '../http/text.js';
+import { addSeedExamples, type ContractPaths } from './contract-examples.js';
 
 export const API_INFO = {
   title: 'plan-tracker',
@@ -34,6 +35,20 @@ function withOptionalDefaults(schema: FastifySchema): FastifySchema {
   return { ...schema, querystring: { ...query, required } };
 }
 
+/**
+ * A read that declares no security of its own takes a key optionally: public by default, but under
+ * `REQUIRE_AUTH_FOR_READS` it needs one, and tools (Swagger UI's "Try it out", generated clients) send the key only
+ * to operations that declare it. The key comes first among the alternatives: tools that take the first one (the
+ * OpenAPI-to-Postman converter Portman uses) then send it too. Reads that always need a key (reports, keys, audit)
+ * keep their own declaration.
+ */
+function optionalKeyOnReads(contract: ContractPaths): void {
+  for (const operations of Object.values(contract.paths ?? {})) {
+    const read = operations.get as { security?: unknown } | undefined;
+    if (read && read.security === undefined) read.security = [{ bearerAuth: [] }, {}];
+  }
+}
+
 /** The OpenAPI 3.1 document is generated from the route schemas; shared schemas keep their $id as component name. */
 export async function registerSwagger(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -41,7 +56,7 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: API_INFO,
       servers: [{ url: '/', description: 'This server' }],
-      // Reads of the plan are public (unless REQUIRE_AUTH_FOR_READS); routes that need a key declare it.
+      // No default: writes declare a key, reads an optional one (optionalKeyOnReads).
       security: [],
       components: {
         securitySchemes: {
@@ -70,6 +85,12 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
       ],
     },
     transform: ({ schema, url }) => ({ schema: schema && withOptionalDefaults(schema), url }),
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      optionalKeyOnReads(document.openapiObject as ContractPaths);
+      addSeedExamples(document.openapiObject as ContractPaths);
+      return document.openapiObject;
+    },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },

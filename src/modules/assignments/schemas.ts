@@ -16,7 +16,7 @@ export const LightSchema = StringEnum(LIGHTS, {
 });
 
 const lightFilter = StringEnum(LIGHTS, { description: 'Only items with this light at `asOf`.' });
-const asOfFilter = instantFilter('Judge as things stood at this instant; default now.', 'the end of that day');
+const asOfFilter = instantFilter('Judge as things stood at this instant; default now.', 'day-end');
 const yesNo = (description: string) => StringEnum(['true', 'false'] as const, { description });
 const date = (description: string) => Type.String({ format: 'date', description });
 const instant = (description: string) => Type.String({ format: 'date-time', description });
@@ -242,7 +242,7 @@ export const AcknowledgeBody = Type.Object(
   { additionalProperties: false, examples: [{ contactName: '王明', contactPhone: '0455-8888888' }] },
 );
 export const CloseBody = Type.Object({ note: reasonText('Why it is closed out (办结说明).') }, { additionalProperties: false, examples: [{ note: '已全部完成，材料已归档' }] });
-export const ReasonBody = Type.Object({ reason: reasonText('Why.') }, { additionalProperties: false, examples: [{ reason: '该县无相关业务，经协调缩小责任范围' }] });
+export const ReasonBody = Type.Object({ reason: reasonText('Why.') }, { additionalProperties: false, examples: [{ reason: '经市营商环境局协调，重新确定责任范围' }] });
 export const AddAssignmentBody = Type.Object(
   {
     measureId: idSchema('The measure the unit owes from now on.'),

@@ -45,7 +45,7 @@ export const NewApiKeySchema = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [{ name: '民政局上报脚本', role: 'reporter', unit: '市民政局', expiresAt: '2025-12-31T23:59:59+08:00' }],
+    examples: [{ name: '民政局上报脚本', role: 'reporter', unit: '市民政局' }],
   },
 );
 

@@ -7,7 +7,7 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 
 const plan = Type.Integer({ minimum: 1, description: 'Plan id; default the first plan.' });
-const asOf = instantFilter('The picture as it stood at this instant; default now. Only reports approved by then count.', 'the end of that day');
+const asOf = instantFilter('The picture as it stood at this instant; default now. Only reports approved by then count.', 'day-end');
 
 // The `/tasks` filters, with the same names, schemas and meaning (paging aside: an export holds every row; the
 // lights are in the rows, not a filter of them).

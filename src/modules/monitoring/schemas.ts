@@ -9,7 +9,7 @@ import { ATTAINMENTS } from './evaluation.js';
 import { FOLLOW_UP_KINDS } from './follow-ups.js';
 import { MEASURE_STATUSES } from './rollup.js';
 
-const asOf = instantFilter('See the picture as it stood at this instant; default now. Only reports approved by then count.', 'the end of that day');
+const asOf = instantFilter('See the picture as it stood at this instant; default now. Only reports approved by then count.', 'day-end');
 const year = yearFilter('The year judged; default the current year (Asia/Shanghai), within the plan’s years.');
 
 export const MonitoringQuery = Type.Object(

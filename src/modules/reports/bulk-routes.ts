@@ -127,8 +127,24 @@ export async function registerBulkImportRoutes(
                     examples: [
                       {
                         reports: [
-                          { measureId: 4, period: '2024-Q3', status: 'in_progress', narrative: '已甄别重错码 12 条', percentComplete: 60 },
-                          { measureId: 5, period: '2024-Q3', status: 'completed', evidence: [{ title: '核对清单', url: 'https://example.gov.cn/q3.xlsx' }], submit: true },
+                          // 市民政局's own measures (4: 社会组织重错码, 127: 婚姻介绍、养老服务诚信建设), as src/http/seed-examples.ts says.
+                          {
+                            measureId: 4,
+                            unit: '市民政局',
+                            period: '2025-H1',
+                            status: 'in_progress',
+                            narrative: '已甄别市属社会组织重错码 12 条',
+                            percentComplete: 60,
+                            indicatorValues: [{ indicatorId: 6, value: 1.2 }],
+                            submit: true,
+                          },
+                          {
+                            measureId: 127,
+                            unit: '市民政局',
+                            period: '2024',
+                            status: 'completed',
+                            evidence: [{ title: '养老服务机构诚信建设台账', url: 'https://example.gov.cn/2024-yanglao.xlsx' }],
+                          },
                         ],
                       },
                     ],

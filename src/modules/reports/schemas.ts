@@ -7,6 +7,7 @@ import { UnitRefSchema } from '../units/schemas.js';
 import { PERIOD_PATTERN } from './period.js';
 import { StringEnum } from '../../http/enum.js';
 import { freeText } from '../../http/text.js';
+import { SEED_EXAMPLES } from '../../http/seed-examples.js';
 
 /** Documented limits on what a report may carry. */
 export const REPORT_LIMITS = {
@@ -71,14 +72,16 @@ const reportFields = {
   }),
 };
 
+/** 市民政局's report on the 双公示 measure for 2023, the period its one obligation falls in (src/http/seed-examples.ts). */
 const reportInputExample = {
-  measureId: 12,
-  period: '2024-Q3',
+  measureId: SEED_EXAMPLES.measure,
+  unit: SEED_EXAMPLES.unit.name,
+  period: SEED_EXAMPLES.period,
   status: 'in_progress',
-  narrative: '已在市信用信息共享平台归集第三季度“双公示”信息 1,204 条。',
-  evidence: [{ title: '第三季度双公示归集台账', url: 'https://xy.suihua.gov.cn/reports/2024q3.pdf' }],
-  percentComplete: 75,
-  indicatorValues: [{ indicatorId: 3, value: 98.6 }],
+  narrative: '已明确专人负责“双公示”信息填报，2023 年录入信用黑龙江“双公示”填报系统信息 1,204 条。',
+  evidence: [{ title: '2023 年双公示填报台账', url: 'https://xy.suihua.gov.cn/reports/2023-shuanggongshi.pdf' }],
+  percentComplete: 90,
+  indicatorValues: [{ indicatorId: SEED_EXAMPLES.indicator, value: 99.2 }],
 };
 
 export const ReportInputSchema = Type.Object(
@@ -125,21 +128,21 @@ export const ReportPatchSchema = Type.Object(
 export type ReportPatch = Static<typeof ReportPatchSchema>;
 
 const reportExample = {
-  id: 41,
-  measureId: 12,
-  taskId: 6,
-  unit: { id: 1, name: '市营商环境局', kind: 'city_department' },
-  period: '2024-Q3',
-  periodStart: '2024-07-01',
-  periodEnd: '2024-09-30',
+  id: SEED_EXAMPLES.report,
+  measureId: SEED_EXAMPLES.measure,
+  taskId: SEED_EXAMPLES.task,
+  unit: { id: SEED_EXAMPLES.unit.id, name: SEED_EXAMPLES.unit.name, kind: 'city_department' },
+  period: SEED_EXAMPLES.period,
+  periodStart: '2023-01-01',
+  periodEnd: '2023-12-31',
   state: 'submitted',
   status: 'in_progress',
   narrative: reportInputExample.narrative,
   evidence: reportInputExample.evidence,
-  percentComplete: 75,
-  indicatorValues: [{ indicatorId: 3, value: 98.6 }],
+  percentComplete: 90,
+  indicatorValues: reportInputExample.indicatorValues,
   version: 2,
-  etag: '"41.2"',
+  etag: '"1.2"',
   createdAt: '2024-10-08T02:15:00.000Z',
   updatedAt: '2024-10-08T02:16:30.000Z',
   createdByKeyId: 7,
@@ -220,7 +223,7 @@ export const ReportListQuery = listQuery({
     unit: Type.Optional(unitFilter('The reporting unit (exactly this unit).')),
     period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN, description: 'Exactly this period.' })),
     state: Type.Optional(stateSchema),
-    updatedSince: Type.Optional(instantFilter('Only reports changed at or after this instant.', 'the start of that day')),
+    updatedSince: Type.Optional(instantFilter('Only reports changed at or after this instant.', 'day-start')),
     after: Type.Optional(
       textFilter(200, 'Cursor: the `nextCursor` of the previous page. Pages follow the change order (updatedAt, id).'),
     ),
