@@ -101,7 +101,7 @@ const SHARED_SCHEMAS = [
 ];
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
-  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision'>> & {
+  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision' | 'publicBaseUrl'>> & {
     /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
     now?: () => Date;
     /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
@@ -267,7 +267,12 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       if (config.requireAuthForReads) {
         monitoringAndExports.addHook('onRequest', allow(ANY_ROLE));
       }
-      registerExportRoutes(monitoringAndExports, { service: createExportService({ exports: createExportRepository(db), monitoring, assignments, tasks }), unitResolver, now });
+      registerExportRoutes(monitoringAndExports, {
+        service: createExportService({ exports: createExportRepository(db), monitoring, assignments, tasks }),
+        unitResolver,
+        now,
+        publicBaseUrl: config.publicBaseUrl ?? null,
+      });
       registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
       registerAssignmentReads(monitoringAndExports, assignmentDeps);
     },

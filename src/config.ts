@@ -17,6 +17,11 @@ export interface Config {
   /** How long a client may take over its connection (see `HTTP_TIMEOUT_DEFAULTS`). */
   httpTimeouts: HttpTimeouts;
   supervision: Supervision;
+  /**
+   * Where clients reach the API (`https://xy.suihua.gov.cn`, a path prefix allowed), without a trailing slash: the
+   * base of the links written into exports. Null: the scheme and host each request came to.
+   */
+  publicBaseUrl: string | null;
 }
 
 /** The supervision calendar (督查督办): when an unsigned assignment is chased, and when a coming due date turns yellow. */
@@ -98,6 +103,16 @@ function parseOrigins(raw: string): string[] {
   return origins;
 }
 
+/** An absolute http(s) URL that links can be appended to: no credentials, query or fragment. */
+function parsePublicBaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an absolute http(s) URL like https://xy.suihua.gov.cn (a path prefix allowed; no query, fragment or credentials), got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 function parseBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0' || raw === '') return false;
@@ -133,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signForDays: parseDays('SIGN_FOR_DAYS', env.SIGN_FOR_DAYS, SUPERVISION_DEFAULTS.signForDays),
       warningDays: parseDays('WARNING_DAYS', env.WARNING_DAYS, SUPERVISION_DEFAULTS.warningDays),
     },
+    publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL),
   };
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
   if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');

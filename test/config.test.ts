@@ -13,6 +13,7 @@ t.test('defaults are the documented contract', async (t) => {
     databaseBusyTimeoutMs: 5000,
     httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000, idleMs: 120_000, shutdownDrainMs: 2_000 },
     supervision: { signForDays: 7, warningDays: 30 },
+    publicBaseUrl: null,
   });
 });
 
@@ -35,6 +36,7 @@ t.test('values from the environment', async (t) => {
       SHUTDOWN_DRAIN_MS: '1',
       SIGN_FOR_DAYS: '3',
       WARNING_DAYS: '0',
+      PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/plan-tracker/',
     }),
     {
       port: 8080,
@@ -47,8 +49,15 @@ t.test('values from the environment', async (t) => {
       databaseBusyTimeoutMs: 250,
       httpTimeouts: { headersMs: 5000, requestMs: 30_000, keepAliveMs: 5000, idleMs: 90_000, shutdownDrainMs: 1 },
       supervision: { signForDays: 3, warningDays: 0 },
+      publicBaseUrl: 'https://xy.suihua.gov.cn/plan-tracker',
     },
   );
+});
+
+t.test('PUBLIC_BASE_URL: the base exported links are appended to, without a trailing slash; empty means none', async (t) => {
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://10.0.0.5:3000' }).publicBaseUrl, 'http://10.0.0.5:3000');
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'HTTPS://XY.Suihua.gov.cn/' }).publicBaseUrl, 'https://xy.suihua.gov.cn', 'scheme and host as a URL writes them');
+  t.equal(loadConfig({ PUBLIC_BASE_URL: '' }).publicBaseUrl, null);
 });
 
 t.test('a bad value is refused with a message naming the variable', async (t) => {
@@ -72,6 +81,12 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ RATE_LIMIT_PER_ADDRESS: 'many' }, /RATE_LIMIT_PER_ADDRESS/],
     [{ RATE_LIMIT_PER_KEY: '-5' }, /RATE_LIMIT_PER_KEY/],
     [{ DATABASE_BUSY_TIMEOUT_MS: '5s' }, /DATABASE_BUSY_TIMEOUT_MS/],
+    [{ PUBLIC_BASE_URL: 'xy.suihua.gov.cn' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: '/plan-tracker' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'ftp://xy.suihua.gov.cn' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/?a=1' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/#top' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'https://user:secret@xy.suihua.gov.cn' }, /PUBLIC_BASE_URL/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });

@@ -1,5 +1,5 @@
 import { parseInstant } from '../../http/calendar.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { problemResponses } from '../../http/problem.js';
 import { invalidField } from '../../domain/errors.js';
@@ -15,6 +15,8 @@ interface ExportRouteDeps {
   service: ExportService;
   unitResolver: UnitResolver;
   now: () => Date;
+  /** PUBLIC_BASE_URL: the base of the links in the exports; null, the request's own scheme and host. */
+  publicBaseUrl: string | null;
 }
 
 const tags = ['exports'];
@@ -25,10 +27,33 @@ export function attachment(asciiName: string, name: string): string {
   return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
 }
 
-async function send(reply: FastifyReply, format: 'xlsx' | 'csv', table: Table, names: { ascii: string; chinese: string }, created: Date) {
+async function send(reply: FastifyReply, format: 'xlsx' | 'csv', table: Table, names: { ascii: string; chinese: string }, asOf: Date) {
   reply.header('content-disposition', attachment(`${names.ascii}.${format}`, `${names.chinese}.${format}`));
   if (format === 'csv') return reply.type(CSV_TYPE).send(toCsvText(table));
-  return reply.type(XLSX_TYPE).send(await toXlsx(table, { title: names.chinese, created }));
+  return reply.type(XLSX_TYPE).send(await toXlsx(table, { title: names.chinese, asOf }));
+}
+
+/** A Host header that is a host name or an IP literal with an optional port, and nothing a URL would read more into. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The base of the links an export writes: a file is read away from the API, where a path means nothing, so its links
+ * are absolute — on PUBLIC_BASE_URL when set (behind a proxy, the address clients know), else on the scheme and host
+ * this request came to. The JSON answers keep API paths.
+ */
+function linkBase(publicBaseUrl: string | null, request: FastifyRequest): string {
+  if (publicBaseUrl !== null) return publicBaseUrl;
+  const host = request.host as string | undefined;
+  if (host === undefined || !HOST.test(host)) {
+    throw invalidField(
+      '/headers/host',
+      said(
+        '应为主机名及可选的端口（如 xy.suihua.gov.cn:3000），导出的链接以它开头',
+        'must be a host name with an optional port (xy.suihua.gov.cn:3000): the exported links start with it',
+      ),
+    );
+  }
+  return `${request.protocol}://${host}`;
 }
 
 const BREAKDOWN_EXAMPLE = toCsv(
@@ -53,15 +78,15 @@ const BREAKDOWN_EXAMPLE = toCsv(
 
 const FOLLOW_UP_EXAMPLE = toCsv(
   FOLLOW_UP_COLUMNS.map((c) => c.header),
-  [['逾期未完成', '任务1 2024 应于 2024-12-31 前完成，未见完成报告', 1, '北林区人民政府', '2024-12-31', 31, '/api/v1/assignments/49']],
+  [['逾期未完成', '任务1 2024 应于 2024-12-31 前完成，未见完成报告', 1, '北林区人民政府', '2024-12-31', 31, 'https://xy.suihua.gov.cn/api/v1/assignments/49']],
 ).slice(1);
 
 const FORMAT_NOTES = {
-  xlsx: 'One sheet, header row frozen with an autofilter, long text wrapped; opens in Excel and WPS.',
+  xlsx: 'One sheet, header row frozen with an autofilter, long text wrapped in rows tall enough to show it; opens in Excel and WPS. Prints on A4 landscape, fit to the page width, the header row repeated on every page, the title at the top of each page and 第 n 页 共 m 页 at the bottom.',
   csv: 'RFC 4180: UTF-8 with a byte-order mark (so Excel shows the Chinese text), CRLF line ends, fields quoted when they hold `"`, `,` or a line break. A cell starting with `=`, `+`, `-` or `@` gets a leading `\'` so no spreadsheet runs it as a formula (OWASP CSV injection).',
 };
 
-export function registerExportRoutes(app: ApiInstance, { service, unitResolver, now }: ExportRouteDeps): void {
+export function registerExportRoutes(app: ApiInstance, { service, unitResolver, now, publicBaseUrl }: ExportRouteDeps): void {
   for (const format of ['xlsx', 'csv'] as const) {
     app.get(
       `/exports/breakdown.${format}`,
@@ -114,7 +139,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
           operationId: format === 'xlsx' ? 'exportFollowUpsXlsx' : 'exportFollowUpsCsv',
           summary: `What to chase (督办) as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
           description: [
-            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the API path of the assignment, report or indicator series).',
+            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.',
             'Filter by `unit` (id, name or alias; a collective gives its members’ items); an unknown unit is a 400.',
             format === 'xlsx' ? `${FORMAT_NOTES.xlsx} 类型 cells are coloured: red overdue or not met, amber at risk, returned, unsigned or due soon.` : FORMAT_NOTES.csv,
           ].join('\n\n'),
@@ -135,7 +160,8 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
         const { plan, asOf, unit } = request.query;
         const unitIds = unitResolver.owingUnits('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
-        const result = service.followUps({ plan, asOf: at, unitIds }, followUpLink);
+        const base = linkBase(publicBaseUrl, request);
+        const result = service.followUps({ plan, asOf: at, unitIds }, (subject) => base + followUpLink(subject));
         return send(reply, format, result.table, { ascii: `follow-ups-${result.date}`, chinese: `督办事项-${result.date}` }, at);
       },
     );

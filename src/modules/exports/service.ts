@@ -63,19 +63,22 @@ const COMPARATOR_SIGNS: Record<string, string> = { '>=': '≥', '>': '>', '<=': 
 /** Characters of a report's narrative shown in the 最新报告 cell. */
 export const NARRATIVE_CHARS = 80;
 
+// Widths for A4 landscape: each table is printed scaled to the page width, so the widths together decide the size of
+// the printed text (about 7 pt for the breakdown's twelve columns, 9 pt for the others); each column gets room in
+// proportion to the text it usually holds, a Chinese character taking two units.
 export const BREAKDOWN_COLUMNS: Column[] = [
-  { header: '序号', width: 6 },
-  { header: '规划章节', width: 16, wrap: true },
-  { header: '规划任务', width: 32, wrap: true },
-  { header: '牵头单位', width: 22, wrap: true },
-  { header: '责任单位', width: 22, wrap: true },
-  { header: '具体实施措施和可用来检查的工作成果', width: 56, wrap: true },
-  { header: '各年度工作目标', width: 40, wrap: true },
-  { header: '完成时限', width: 12, wrap: true },
-  { header: '状态', width: 14, wrap: true },
-  { header: '亮灯', width: 8 },
-  { header: '最新报告', width: 40, wrap: true },
-  { header: '指标达成', width: 36, wrap: true },
+  { header: '序号', width: 5 },
+  { header: '规划章节', width: 9, wrap: true },
+  { header: '规划任务', width: 30, wrap: true },
+  { header: '牵头单位', width: 20, wrap: true },
+  { header: '责任单位', width: 13, wrap: true },
+  { header: '具体实施措施和可用来检查的工作成果', width: 30, wrap: true },
+  { header: '各年度工作目标', width: 20, wrap: true },
+  { header: '完成时限', width: 11, wrap: true },
+  { header: '状态', width: 11, wrap: true },
+  { header: '亮灯', width: 6 },
+  { header: '最新报告', width: 20, wrap: true },
+  { header: '指标达成', width: 20, wrap: true },
 ];
 const STATUS_COLUMN = 8;
 const LIGHT_COLUMN = 9;
@@ -83,27 +86,27 @@ const ATTAINMENT_COLUMN = 11;
 
 /** `?by=assignment`: one row per unit owing a measure. */
 export const ASSIGNMENT_COLUMNS: Column[] = [
-  { header: '序号', width: 6 },
-  { header: '规划任务', width: 28, wrap: true },
-  { header: '具体实施措施', width: 48, wrap: true },
-  { header: '责任单位', width: 20, wrap: true },
-  { header: '签收', width: 12 },
-  { header: '本年义务', width: 30, wrap: true },
-  { header: '状态', width: 10 },
-  { header: '亮灯', width: 8 },
-  { header: '办结', width: 12 },
+  { header: '序号', width: 5 },
+  { header: '规划任务', width: 40, wrap: true },
+  { header: '具体实施措施', width: 32, wrap: true },
+  { header: '责任单位', width: 16, wrap: true },
+  { header: '签收', width: 11 },
+  { header: '本年义务', width: 28, wrap: true },
+  { header: '状态', width: 11 },
+  { header: '亮灯', width: 6 },
+  { header: '办结', width: 11 },
 ];
 const ASSIGNMENT_STATE_COLUMN = 6;
 const ASSIGNMENT_LIGHT_COLUMN = 7;
 
 export const FOLLOW_UP_COLUMNS: Column[] = [
-  { header: '类型', width: 14 },
-  { header: '事项', width: 60, wrap: true },
-  { header: '序号', width: 6 },
-  { header: '责任单位', width: 32, wrap: true },
-  { header: '起始日期', width: 12 },
-  { header: '逾期天数', width: 10 },
-  { header: '链接', width: 34 },
+  { header: '类型', width: 11 },
+  { header: '事项', width: 50, wrap: true },
+  { header: '序号', width: 5 },
+  { header: '责任单位', width: 24, wrap: true },
+  { header: '起始日期', width: 11 },
+  { header: '逾期天数', width: 9 },
+  { header: '链接', width: 50, wrap: true, link: true },
 ];
 
 function shorten(text: string, chars: number): string {
