@@ -60,7 +60,7 @@ function main(): void {
     loadSeed(db);
     const unit = options.unit === undefined ? undefined : createUnitRepository(db).resolve(options.unit);
     if (options.unit !== undefined && !unit) throw new UsageError(`--unit names no known unit: "${options.unit}"`);
-    if (unit?.kind === 'collective') throw new UsageError(`--unit ${collectiveKeyRefusal(unit.name)}`);
+    if (unit?.kind === 'collective') throw new UsageError(`--unit ${collectiveKeyRefusal(unit.name).en}`);
     const now = new Date();
     const { key, token } = db.$client.transaction(() => {
       const created = createApiKeyRepository(db).create(

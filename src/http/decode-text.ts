@@ -1,5 +1,6 @@
 import { invalidField } from '../domain/errors.js';
 import { HttpProblem } from './problem.js';
+import { said } from '../domain/said.js';
 
 /**
  * Text a client uploads (a CSV), decoded the way Chinese offices save it: UTF-8 with or without a byte-order mark,
@@ -34,7 +35,14 @@ function declaredEncoding(charset: string): TextEncodingName {
   }
   const supported = SUPPORTED[encoding];
   if (!supported) {
-    throw new HttpProblem(415, 'unsupported-charset', 'Unsupported media type', `charset=${charset} is not read here; send UTF-8, GBK/GB18030 or UTF-16 (with a byte-order mark).`);
+    throw new HttpProblem(
+      415,
+      'unsupported-charset',
+      said(
+        `不能读取 charset=${charset} 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。`,
+        `charset=${charset} is not read here; send UTF-8, GBK/GB18030 or UTF-16 (with a byte-order mark).`,
+      ),
+    );
   }
   return supported;
 }
@@ -95,11 +103,16 @@ function looksLikeUtf8(bytes: Uint8Array): boolean {
 }
 
 const NAMES: Record<TextEncodingName, string> = { 'utf-8': 'UTF-8', gb18030: 'GBK/GB18030', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16' };
-const refuse = (bytes: Uint8Array, encoding: TextEncodingName) =>
-  invalidField(
+const refuse = (bytes: Uint8Array, encoding: TextEncodingName) => {
+  const line = firstInvalidLine(bytes, encoding);
+  return invalidField(
     '/body',
-    `is not ${NAMES[encoding]} text on line ${firstInvalidLine(bytes, encoding)}: bytes there are cut short or not characters in it; save the file again (UTF-8 or GBK) and retry`,
+    said(
+      `第 ${line} 行不是有效的 ${NAMES[encoding]} 文字：该处字节不完整或不是该编码的字符；请重新保存文件（UTF-8 或 GBK）后再试`,
+      `is not ${NAMES[encoding]} text on line ${line}: bytes there are cut short or not characters in it; save the file again (UTF-8 or GBK) and retry`,
+    ),
   );
+};
 
 /**
  * Decodes an uploaded text body. A byte-order mark decides; else a declared charset; else UTF-8 when the bytes are

@@ -1,10 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from './enum.js';
 import type { DateReading } from './calendar.js';
+import { said } from '../domain/said.js';
+import { sayPattern } from './rule-words.js';
+
+const PRINTABLE = sayPattern('^[^\\u0000-\\u001F\\u007F]+$', said('不含控制字符的文字', 'text without control characters'));
 
 /** Free text in a query parameter: printable only (a NUL would end the LIKE pattern early and match everything). */
 export function textFilter(maxLength: number, description: string) {
-  return Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001F\\u007F]+$', description });
+  return Type.String({ minLength: 1, maxLength, pattern: PRINTABLE, description });
 }
 
 /** A `unit` filter: an id, a canonical name or an alias, resolved by the unit resolver. */

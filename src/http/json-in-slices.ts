@@ -1,11 +1,12 @@
 import { JSONParser } from '@streamparser/json';
 import { HttpProblem } from './problem.js';
 import { timeSlices } from './slices.js';
+import { said } from '../domain/said.js';
 
 /** Bytes parsed between pauses: a few milliseconds of work. */
 const CHUNK_BYTES = 64 * 1024;
 
-const invalidJson = (reason: string) => new HttpProblem(400, 'http-400', 'Invalid request', `The body is not valid JSON: ${reason}`);
+const invalidJson = (reason: string) => new HttpProblem(400, 'http-400', said(`请求体不是有效的 JSON：${reason}`, `The body is not valid JSON: ${reason}`));
 
 /**
  * What `JSON.parse` gives for `body` (duplicate keys: the last wins; `__proto__` stays an ordinary key), parsed a chunk

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { FieldError } from '../domain/errors.js';
+import { said, type Said } from '../domain/said.js';
 import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from './limits.js';
 
 /** RFC 9457 problem details; every error this API returns has this shape. */
@@ -38,22 +40,66 @@ export const ProblemSchema = Type.Object(
 export type Problem = Static<typeof ProblemSchema>;
 export type ProblemField = NonNullable<Problem['errors']>[number];
 
-/** Thrown by services and routes; the error handler turns it into problem+json. */
+/** Each status's title, as RFC 9457 has it: the same for every problem of that status. */
+export const STATUS_TITLES: Record<number, Said> = {
+  400: said('请求有误', 'Invalid request'),
+  401: said('未认证', 'Unauthorized'),
+  403: said('无权操作', 'Forbidden'),
+  404: said('未找到', 'Not found'),
+  405: said('不支持该请求方法', 'Method not allowed'),
+  406: said('无法提供所要求的格式', 'Not acceptable'),
+  408: said('请求超时', 'Request timeout'),
+  409: said('与当前状态冲突', 'Conflict'),
+  412: said('资源已被修改', 'Precondition failed'),
+  413: said('请求内容过大', 'Payload too large'),
+  414: said('网址过长', 'URI too long'),
+  415: said('不支持的内容类型', 'Unsupported media type'),
+  422: said('无法处理的请求', 'Unprocessable request'),
+  428: said('需要 If-Match', 'Precondition required'),
+  429: said('请求过于频繁', 'Too many requests'),
+  431: said('请求头过大', 'Request header fields too large'),
+  500: said('服务器内部错误', 'Internal server error'),
+  503: said('服务暂不可用', 'Service unavailable'),
+};
+export const titleOf = (status: number) => STATUS_TITLES[status] ?? said('请求错误', 'Client error');
+
+/** Thrown by routes and plugins for what is HTTP's own business (charset, URL length, keys); answered as problem+json. */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
     readonly slug: string,
-    readonly title: string,
-    detail: string,
-    readonly errors?: ProblemField[],
+    readonly detail: Said,
+    readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
   ) {
-    super(detail);
+    super(detail.en);
   }
 }
 
-export function unauthorized(detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
+export function unauthorized(detail: Said): HttpProblem {
+  return new HttpProblem(401, 'unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
+}
+
+/** What each status looks like, as a clerk reads it (Chinese, the default; `Accept-Language: en` for English). */
+const EXAMPLES: Record<number, { slug: string; detail: string; instance: string; field?: string; message?: string }> = {
+  400: { slug: 'validation', detail: 'querystring/limit：不得大于 500', instance: '/api/v1/tasks?limit=1000', field: '/querystring/limit', message: '不得大于 500' },
+  401: { slug: 'unauthorized', detail: 'API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。', instance: '/api/v1/reports' },
+  403: { slug: 'forbidden', detail: '填报密钥只能为本单位（市发展改革委）填报。', instance: '/api/v1/reports' },
+  404: { slug: 'not-found', detail: '任务 999999 不存在', instance: '/api/v1/tasks/999999' },
+  409: { slug: 'conflict', detail: '报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。', instance: '/api/v1/reports/12' },
+  412: { slug: 'stale', detail: '报告 12 已更新为 "12.3"，请重新读取后再试。', instance: '/api/v1/reports/12' },
+  413: { slug: 'http-413', detail: '请求体超过了允许的大小。', instance: '/api/v1/reports/bulk' },
+  414: { slug: 'uri-too-long', detail: `请求网址长 ${MAX_URL_BYTES + 100} 字节，最多接受 ${MAX_URL_BYTES} 字节。`, instance: '/api/v1/tasks?q=…' },
+  415: { slug: 'unsupported-charset', detail: '不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。', instance: '/api/v1/reports/bulk' },
+  422: { slug: 'unprocessable', detail: 'body/measureId：没有编号为 9999 的措施', instance: '/api/v1/reports', field: '/body/measureId', message: '没有编号为 9999 的措施' },
+  428: { slug: 'precondition-required', detail: '请在 If-Match 中带上所读取版本的 ETag。', instance: '/api/v1/reports/12' },
+  429: { slug: 'rate-limited', detail: '此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。', instance: '/api/v1/tasks' },
+  503: { slug: 'database-busy', detail: '数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。', instance: '/api/v1/reports' },
+};
+
+function exampleOf(status: number) {
+  const { slug, detail, instance, field, message } = EXAMPLES[status] ?? { slug: `http-${status}`, detail: titleOf(status).zh, instance: '/api/v1' };
+  return { type: `/problems/${slug}`, title: titleOf(status).zh, status, detail, instance, ...(field ? { errors: [{ field, message }] } : {}) };
 }
 
 /**
@@ -83,7 +129,7 @@ export function problemResponses(...routeStatuses: number[]): Record<number, unk
       status,
       {
         description: descriptions[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } },
+        content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema), example: exampleOf(status) } },
       },
     ]),
   );

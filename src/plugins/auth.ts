@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { unauthorized } from '../http/problem.js';
 import { forbidden } from '../domain/errors.js';
-import type { Principal, Role } from '../modules/auth/principal.js';
+import { ROLE_WORDS, type Principal, type Role } from '../modules/auth/principal.js';
 import type { ApiKeyRepository } from '../modules/auth/repository.js';
+import { said } from '../domain/said.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,10 +28,16 @@ export function registerAuthentication(app: FastifyInstance, keys: ApiKeyReposit
     if (header === undefined) return;
     const token = BEARER.exec(header)?.[1];
     const key = token === undefined ? undefined : keys.authenticate(token, now());
-    if (!key) throw unauthorized('The API key is unknown, revoked or expired, or the header is not `Bearer <token>`.');
+    if (!key)
+      throw unauthorized(
+        said('API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。', 'The API key is unknown, revoked or expired, or the header is not `Bearer <token>`.'),
+      );
     if (key.collective !== null) {
       throw unauthorized(
-        `The key "${key.principal.name}" is bound to a collective, ${key.collective}, whose member units report and review, each for itself: ask an admin to revoke it and issue a key to a member unit.`,
+        said(
+          `密钥“${key.principal.name}”绑定的是统称“${key.collective}”，其成员单位各自填报和审核：请管理员吊销它，为成员单位另发密钥。`,
+          `The key "${key.principal.name}" is bound to a collective, ${key.collective}, whose member units report and review, each for itself: ask an admin to revoke it and issue a key to a member unit.`,
+        ),
       );
     }
     request.principal = key.principal;
@@ -40,9 +47,15 @@ export function registerAuthentication(app: FastifyInstance, keys: ApiKeyReposit
 /** The caller, who must hold one of `roles`: 401 without a key, 403 with a key of another role. */
 function requirePrincipal(request: FastifyRequest, roles: readonly Role[]): Principal {
   const principal = request.principal;
-  if (!principal) throw unauthorized('This operation needs an API key: send `Authorization: Bearer <token>`.');
+  if (!principal)
+    throw unauthorized(said('此操作需要 API 密钥：请发送 `Authorization: Bearer <密钥>`。', 'This operation needs an API key: send `Authorization: Bearer <token>`.'));
   if (!roles.includes(principal.role)) {
-    throw forbidden(`This operation needs one of the roles ${roles.join(', ')}; the key "${principal.name}" is a ${principal.role}.`);
+    throw forbidden(
+      said(
+        `此操作需要以下角色之一：${roles.map((r) => ROLE_WORDS[r].zh).join('、')}；密钥“${principal.name}”是${ROLE_WORDS[principal.role].zh}密钥。`,
+        `This operation needs one of the roles ${roles.join(', ')}; the key "${principal.name}" is a ${principal.role}.`,
+      ),
+    );
   }
   return principal;
 }

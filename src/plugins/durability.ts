@@ -33,7 +33,7 @@ export function registerDurableResponses(app: FastifyInstance, groupCommit: Grou
       await request.commitOutcome;
       return payload;
     } catch (error) {
-      const { retryAfterSeconds, sqliteCode, body } = failedCommitProblem(error, request.url);
+      const { retryAfterSeconds, sqliteCode, body } = failedCommitProblem(error, request);
       request.log.error({ err: error, sqliteCode }, 'group commit failed: the response is withdrawn');
       for (const name of WRITE_HEADERS) reply.removeHeader(name);
       reply.code(503).header('retry-after', String(retryAfterSeconds)).type('application/problem+json; charset=utf-8');

@@ -1,26 +1,11 @@
 import type { Duplex } from 'node:stream';
+import accepts from 'accepts';
 import Database from 'better-sqlite3';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CALENDAR_YEARS } from '../http/calendar.js';
-import { DomainError, type DomainErrorKind } from '../domain/errors.js';
-import { HttpProblem, type Problem, type ProblemField } from '../http/problem.js';
-import { TEXT_FORMAT, TEXT_RULE } from '../http/text.js';
-
-const STATUS_TITLES: Record<number, string> = {
-  400: 'Invalid request',
-  404: 'Not found',
-  405: 'Method not allowed',
-  406: 'Not acceptable',
-  408: 'Request timeout',
-  413: 'Payload too large',
-  414: 'URI too long',
-  415: 'Unsupported media type',
-  422: 'Unprocessable request',
-  429: 'Too many requests',
-  431: 'Request header fields too large',
-  500: 'Internal server error',
-  503: 'Service unavailable',
-};
+import { DomainError, fieldSaid, type DomainErrorKind, type FieldError } from '../domain/errors.js';
+import { joined, LANGUAGES, said, type Language, type Said } from '../domain/said.js';
+import { HttpProblem, titleOf } from '../http/problem.js';
+import { formatChoiceWords, ruleWords } from '../http/rule-words.js';
 
 /**
  * Storage conditions that pass — another connection releases its lock, space is freed, the disk recovers — are
@@ -33,21 +18,21 @@ const STORAGE_PROBLEMS = [
     slug: 'database-busy',
     retryAfterSeconds: 1,
     level: 'warn',
-    detail: 'The database is busy with another write; nothing was saved. Retry in a moment.',
+    detail: said('数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。', 'The database is busy with another write; nothing was saved. Retry in a moment.'),
   },
   {
     code: /^SQLITE_FULL$/,
     slug: 'storage-full',
     retryAfterSeconds: 60,
     level: 'error',
-    detail: 'The database has no space left for this change; nothing was saved. Retry later.',
+    detail: said('数据库存储空间已满，本次未保存任何内容，请稍后重试。', 'The database has no space left for this change; nothing was saved. Retry later.'),
   },
   {
     code: /^SQLITE_(IOERR|READONLY)/,
     slug: 'storage-unavailable',
     retryAfterSeconds: 60,
     level: 'error',
-    detail: 'The database cannot be written at the moment. Retry later.',
+    detail: said('数据库暂时无法写入，请稍后重试。', 'The database cannot be written at the moment. Retry later.'),
   },
 ] as const;
 
@@ -57,49 +42,68 @@ function storageProblemOf(error: unknown) {
   return problem && { ...problem, sqliteCode: error.code };
 }
 
+/** A problem as this API states it: a status, a stable type slug, what happened in both languages, and extensions. */
+export interface ProblemStatement {
+  status: number;
+  slug: string;
+  detail: Said;
+  errors?: FieldError[] | undefined;
+  /** RFC 9457 §3.2 extension members, sent as they are. */
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * The language a request reads: Chinese unless it asks for English (`Accept-Language: en`, `en-US` …). Read from the
+ * raw headers, so it works for requests the router refuses before Fastify decorates them.
+ */
+export function languageOf(request: FastifyRequest): Language {
+  return (accepts(request.raw).language([...LANGUAGES]) || 'zh') as Language;
+}
+
+/** The problem+json body in the request's language; `type` and `field` stay the same in every language. */
+export function problemBody(request: FastifyRequest, problem: ProblemStatement) {
+  const language = languageOf(request);
+  return {
+    type: `/problems/${problem.slug}`,
+    title: titleOf(problem.status)[language],
+    status: problem.status,
+    detail: problem.detail[language],
+    instance: request.url,
+    ...(problem.errors ? { errors: problem.errors.map(({ field, message }) => ({ field, message: message[language] })) } : {}),
+    ...problem.extensions,
+  };
+}
+
 /**
  * The 503 problem for a group commit that failed: classified like a failed statement, and any other cause
  * (the COMMIT itself refused) told as storage that cannot be written. Nothing of the group was stored.
  */
-export function failedCommitProblem(error: unknown, instance: string) {
+export function failedCommitProblem(error: unknown, request: FastifyRequest) {
   const storage = storageProblemOf(error) ?? { ...STORAGE_PROBLEMS[2], sqliteCode: (error as { code?: string }).code };
   return {
     retryAfterSeconds: storage.retryAfterSeconds,
     sqliteCode: storage.sqliteCode,
-    body: { type: `/problems/${storage.slug}`, title: STATUS_TITLES[503]!, status: 503, detail: storage.detail, instance },
+    body: problemBody(request, { status: 503, slug: storage.slug, detail: storage.detail }),
   };
 }
 
-/** Sends problem+json; extension members (RFC 9457 §3.2) ride along with the standard ones. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit<Problem, 'instance'> & Record<string, unknown>) {
-  return reply
-    .code(problem.status)
-    .type('application/problem+json; charset=utf-8')
-    .send({ ...problem, instance: request.url });
+/** Sends problem+json in the request's language. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemStatement) {
+  return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(problemBody(request, problem));
 }
-
-/** Formats in words a clerk can act on, instead of Ajv's `must match format "date-time"`. */
-const FORMAT_WORDS: Record<string, string> = {
-  'date-time': 'a date-time with offset (2024-06-30T18:00:00+08:00)',
-  date: 'a date (2024-06-30)',
-  uri: 'an absolute URL',
-  [TEXT_FORMAT]: TEXT_RULE,
-};
-const CALENDAR_RULE = `, a day that exists and a time of 00:00:00–23:59:59, in the years ${CALENDAR_YEARS.min}–${CALENDAR_YEARS.max}`;
 
 type AjvIssue = NonNullable<FastifyError['validation']>[number];
 
-const formatOf = (issue: AjvIssue) => (issue.params as { format?: string }).format;
+const formatOf = (issue: AjvIssue) => String((issue.params as { format?: string }).format);
 
-/** One message for the ways a value may be written (one format, or a choice of formats); Ajv's otherwise. */
-function messageOf(issues: AjvIssue[]): string {
-  const formats = issues.map(formatOf);
-  if (formats.some((format) => format === undefined || !FORMAT_WORDS[format])) return issues[0]?.message ?? 'is invalid';
-  const calendar = formats.some((format) => format === 'date' || format === 'date-time');
-  return `must be ${formats.map((format) => FORMAT_WORDS[format!]).join(' or ')}${calendar ? CALENDAR_RULE : ''}`;
+/** One message for the ways a value may be written (one format, or a choice of formats), else the rule it broke. */
+function messageOf(issues: AjvIssue[]): Said {
+  const choice = issues.length > 1 || issues[0]?.keyword === 'format' ? formatChoiceWords(issues.map(formatOf)) : undefined;
+  const [first] = issues;
+  return choice ?? (first ? ruleWords({ keyword: first.keyword, params: first.params as Record<string, unknown> }) : said('取值无效', 'is not valid here'));
 }
 
-function validationFields(error: FastifyError): ProblemField[] {
+function validationFields(error: FastifyError): FieldError[] {
   const fields = (error.validation ?? []).map((issue) => {
     // Ajv reports a missing or unknown property on the parent; name the property itself.
     const property =
@@ -119,16 +123,16 @@ function validationFields(error: FastifyError): ProblemField[] {
 }
 
 const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
-const CLIENT_ERROR_DETAIL: Record<number, string> = {
-  400: 'The HTTP request is malformed (a URL must be ASCII: percent-encode other characters).',
-  408: 'The request did not arrive in time (its headers or body stopped coming); send it again.',
-  431: 'The request headers are too large.',
+const CLIENT_ERROR_DETAIL: Record<number, Said> = {
+  400: said('HTTP 请求格式有误（网址须为 ASCII：其他字符请先做百分号编码）。', 'The HTTP request is malformed (a URL must be ASCII: percent-encode other characters).'),
+  408: said('请求未能及时送达（请求头或请求体中断），请重新发送。', 'The request did not arrive in time (its headers or body stopped coming); send it again.'),
+  431: said('请求头过大。', 'The request headers are too large.'),
 };
 
 /**
  * Requests Node's HTTP parser refuses (malformed request line, raw non-ASCII in the URL, oversized headers) or cuts off
  * (headers or body not complete within their timeout) never reach Fastify's handlers; answer them with problem+json
- * too, on the raw socket.
+ * too, on the raw socket. Their headers were never read, so they are answered in Chinese, the default.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
   // A response already under way cannot be replaced by another (a timeout while the client reads an answer).
@@ -137,85 +141,82 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
     return;
   }
   const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
-  const body = JSON.stringify({ type: `/problems/http-${status}`, title: STATUS_TITLES[status], status, detail: CLIENT_ERROR_DETAIL[status], instance: '' });
+  const title = titleOf(status);
+  const body = JSON.stringify({ type: `/problems/http-${status}`, title: title.zh, status, detail: CLIENT_ERROR_DETAIL[status]!.zh, instance: '' });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TITLES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${title.en}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
 /** How each kind of domain error is answered. */
-const DOMAIN_PROBLEMS: Record<DomainErrorKind, { status: number; slug: string; title: string }> = {
-  invalid: { status: 400, slug: 'validation', title: 'Invalid request' },
-  not_found: { status: 404, slug: 'not-found', title: 'Not found' },
-  forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
-  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
-  stale: { status: 412, slug: 'stale', title: 'Precondition failed' },
-  precondition_required: { status: 428, slug: 'precondition-required', title: 'Precondition required' },
-  unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
+const DOMAIN_PROBLEMS: Record<DomainErrorKind, { status: number; slug: string }> = {
+  invalid: { status: 400, slug: 'validation' },
+  not_found: { status: 404, slug: 'not-found' },
+  forbidden: { status: 403, slug: 'forbidden' },
+  conflict: { status: 409, slug: 'conflict' },
+  stale: { status: 412, slug: 'stale' },
+  precondition_required: { status: 428, slug: 'precondition-required' },
+  unprocessable: { status: 422, slug: 'unprocessable' },
 };
 
 /** The problem a domain error is answered with. */
-export function problemOfDomainError(error: DomainError): HttpProblem {
-  const { status, slug, title } = DOMAIN_PROBLEMS[error.kind];
-  return new HttpProblem(status, slug, title, error.message, error.fields);
+export function problemOfDomainError(error: DomainError): ProblemStatement {
+  return { ...DOMAIN_PROBLEMS[error.kind], detail: error.detail, errors: error.fields };
 }
+
+/**
+ * Fastify's own refusals (malformed JSON, body too large, unsupported media type …), told in both languages; the
+ * English keeps Fastify's text, which names the exact cause.
+ */
+const FASTIFY_DETAIL: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持此内容类型（Content-Type）。',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求体超过了允许的大小。',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '内容类型为 JSON，但请求体为空。',
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON。',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求体长度与 Content-Length 不符。',
+  FST_ERR_CTP_EMPTY_TYPE: '缺少内容类型（Content-Type）。',
+  FST_ERR_BAD_URL: '网址格式有误。',
+  FST_ERR_ASYNC_CONSTRAINT: '网址格式有误。',
+};
+const fastifyDetail = (error: FastifyError, status: number): Said => said(FASTIFY_DETAIL[error.code] ?? `${titleOf(status).zh}：${error.message}`, error.message);
 
 /** One place that turns every failure into RFC 9457 problem+json; stack traces never reach a client. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((thrown: FastifyError, request, reply) => {
-    const error = thrown instanceof DomainError ? problemOfDomainError(thrown) : thrown;
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) return sendProblem(request, reply, problemOfDomainError(error));
     if (error instanceof HttpProblem) {
       reply.headers(error.headers);
-      return sendProblem(request, reply, {
-        type: `/problems/${error.slug}`,
-        title: error.title,
-        status: error.status,
-        detail: error.message,
-        ...(error.errors ? { errors: error.errors } : {}),
-      });
+      return sendProblem(request, reply, { status: error.status, slug: error.slug, detail: error.detail, errors: error.errors });
     }
     const storage = storageProblemOf(error);
     if (storage) {
       // The code is what an operator needs (SQLITE_FULL, SQLITE_BUSY …); the client gets the detail only.
       request.log[storage.level]({ err: error, sqliteCode: storage.sqliteCode }, 'database unavailable');
       reply.header('retry-after', String(storage.retryAfterSeconds));
-      return sendProblem(request, reply, { type: `/problems/${storage.slug}`, title: STATUS_TITLES[503]!, status: 503, detail: storage.detail });
+      return sendProblem(request, reply, { status: 503, slug: storage.slug, detail: storage.detail });
     }
     if (error.validation) {
       const errors = validationFields(error);
-      return sendProblem(request, reply, {
-        type: '/problems/validation',
-        title: STATUS_TITLES[400]!,
-        status: 400,
-        detail: errors.map((e) => `${e.field.slice(1)} ${e.message}`).join('; '),
-        errors,
-      });
+      return sendProblem(request, reply, { status: 400, slug: 'validation', detail: joined(errors.map(fieldSaid)), errors });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(request, reply, {
-        type: '/problems/internal',
-        title: STATUS_TITLES[500]!,
         status,
-        detail: 'The server failed to handle the request; it has been logged with the request id.',
+        slug: 'internal',
+        detail: said('服务器未能处理此请求，已按请求编号记录，请联系管理员。', 'The server failed to handle the request; it has been logged with the request id.'),
       });
     }
-    // Fastify's own 4xx (malformed JSON, body too large, unsupported media type …) keep their message.
-    return sendProblem(request, reply, {
-      type: `/problems/http-${status}`,
-      title: STATUS_TITLES[status] ?? 'Client error',
-      status,
-      detail: error.message,
-    });
+    return sendProblem(request, reply, { status, slug: `http-${status}`, detail: fastifyDetail(error, status) });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, {
-      type: '/problems/not-found',
-      title: STATUS_TITLES[404]!,
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    return sendProblem(request, reply, {
       status: 404,
-      detail: `No route matches ${request.method} ${request.url.split('?')[0]}`,
-    }),
-  );
+      slug: 'not-found',
+      detail: said(`没有与 ${request.method} ${path} 对应的接口`, `No route matches ${request.method} ${path}`),
+    });
+  });
 }

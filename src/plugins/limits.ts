@@ -4,13 +4,18 @@ import type { HttpTimeouts } from '../config.js';
 import { HttpProblem } from '../http/problem.js';
 import { MAX_PARAM_LENGTH, MAX_URL_BYTES } from '../http/limits.js';
 import { sendProblem } from './errors.js';
+import { said } from '../domain/said.js';
 
 /** Size limits Fastify does not enforce itself: a URL longer than `MAX_URL_BYTES` is answered 414. */
 export function registerRequestLimits(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const bytes = Buffer.byteLength(request.url);
     if (bytes > MAX_URL_BYTES) {
-      throw new HttpProblem(414, 'uri-too-long', 'URI too long', `The request URL is ${bytes} bytes; at most ${MAX_URL_BYTES} are accepted.`);
+      throw new HttpProblem(
+        414,
+        'uri-too-long',
+        said(`请求网址长 ${bytes} 字节，最多接受 ${MAX_URL_BYTES} 字节。`, `The request URL is ${bytes} bytes; at most ${MAX_URL_BYTES} are accepted.`),
+      );
     }
   });
 }
@@ -22,17 +27,15 @@ export function registerRequestLimits(app: FastifyInstance): void {
 export function routerErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return sendProblem(request, reply, {
-      type: '/problems/uri-too-long',
-      title: 'URI too long',
+      slug: 'uri-too-long',
       status: 414,
-      detail: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`,
+      detail: said(`路径参数超过 ${MAX_PARAM_LENGTH} 个字符。`, `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`),
     });
   }
   return sendProblem(request, reply, {
-    type: '/problems/validation',
-    title: 'Invalid request',
+    slug: 'validation',
     status: 400,
-    detail: 'The URL is malformed: a path segment has broken percent-encoding.',
+    detail: said('网址格式有误：某段路径的百分号编码不完整。', 'The URL is malformed: a path segment has broken percent-encoding.'),
   });
 }
 

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { HttpProblem } from '../http/problem.js';
+import { said } from '../domain/said.js';
 
 export interface SecurityOptions {
   /** Browser origins allowed to call the API; empty: no CORS headers, so browsers refuse cross-origin calls. */
@@ -14,7 +15,14 @@ export interface SecurityOptions {
 const WINDOW_MS = 60_000;
 
 function tooManyRequests(_request: FastifyRequest, context: { after: string; max: number }) {
-  return new HttpProblem(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`);
+  return new HttpProblem(
+    429,
+    'rate-limited',
+    said(
+      `此处每分钟最多 ${context.max} 次请求，请在 ${context.after} 后重试（见 Retry-After）。`,
+      `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`,
+    ),
+  );
 }
 
 /** Health checks come from load balancers and orchestrators, which must never be throttled into "down". */

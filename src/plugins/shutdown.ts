@@ -1,5 +1,6 @@
 import type { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { said } from '../domain/said.js';
 import { sendProblem } from './errors.js';
 
 /** A load balancer or client retries elsewhere at once; this instance is back (restarted) within seconds. */
@@ -32,10 +33,9 @@ export function registerShutdownRefusal(app: FastifyInstance, drainMs: number): 
     if (!closing) return;
     reply.header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS));
     return sendProblem(request, reply, {
-      type: '/problems/shutting-down',
-      title: 'Service unavailable',
+      slug: 'shutting-down',
       status: 503,
-      detail: 'The server is shutting down and takes no new requests; retry shortly.',
+      detail: said('服务器正在关闭，不再接受新请求，请稍后重试。', 'The server is shutting down and takes no new requests; retry shortly.'),
     });
   });
   app.addHook('onSend', async (_request, reply) => {

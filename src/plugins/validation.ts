@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { FastifyServerOptions } from 'fastify';
 import { isCalendarDate, isInstant } from '../http/calendar.js';
 import { invalidFields } from '../domain/errors.js';
+import { said } from '../domain/said.js';
 import { isText, TEXT_FORMAT } from '../http/text.js';
 
 /**
@@ -21,7 +22,10 @@ export const ajvOptions: FastifyServerOptions['ajv'] = {
 
 /** An integer in a URL as people write one: decimal digits, at most 16 (ids stay exact, below 2^53). */
 const DECIMAL_INTEGER = /^-?\d{1,16}$/;
-const INTEGER_MESSAGE = 'must be a whole number in decimal digits (no sign, exponent, fraction, spaces or hex)';
+const INTEGER_MESSAGE = said(
+  '应为用十进制数字书写的整数（不带符号、指数、小数、空格或十六进制）',
+  'must be a whole number in decimal digits (no sign, exponent, fraction, spaces or hex)',
+);
 
 type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[] };
 

@@ -71,7 +71,7 @@ t.test(`a URL over ${MAX_URL_BYTES} bytes, or a path parameter over ${MAX_PARAM_
   t.equal((await app.inject(urlOfSize(MAX_URL_BYTES))).statusCode, 200, `a URL of exactly ${MAX_URL_BYTES} bytes is served`);
   const long = await app.inject(urlOfSize(MAX_URL_BYTES + 1));
   assertProblem(t, long, 414, '/health', 'GET');
-  t.match(long.json(), { type: '/problems/uri-too-long', title: 'URI too long' });
+  t.match(long.json(), { type: '/problems/uri-too-long', title: '网址过长' });
 
   t.equal((await app.inject(`/api/v1/tasks/${'9'.repeat(MAX_PARAM_LENGTH)}`)).statusCode, 400, 'a path parameter at the limit reaches validation');
   const longParam = await app.inject(`/api/v1/tasks/${'9'.repeat(MAX_PARAM_LENGTH + 1)}`);
@@ -128,7 +128,7 @@ t.test(`bulk import: at most ${BULK_MAX_ROWS} rows → 400`, async (t) => {
   t.equal(json.json().errors[0].field, '/body/reports');
   const fromCsv = await bulk(csv(BULK_MAX_ROWS + 1), 'text/csv');
   assertProblem(t, fromCsv, 400, '/api/v1/reports/bulk', 'POST');
-  t.match(fromCsv.json().detail, `at most ${BULK_MAX_ROWS} per import`);
+  t.match(fromCsv.json().detail, `每次最多导入 ${BULK_MAX_ROWS} 行`);
   t.equal(writeFingerprint(databasePath), before, 'a dry run and refused imports write nothing');
 });
 
@@ -141,7 +141,7 @@ t.test(`headers over Node's ${http.maxHeaderSize} bytes → 431 on a real socket
   const tooLarge = await withHeader(http.maxHeaderSize);
   t.match(tooLarge, /^HTTP\/1\.1 431 /);
   t.match(tooLarge, /Content-Type: application\/problem\+json/);
-  t.match(JSON.parse(tooLarge.split('\r\n\r\n')[1]!), { status: 431, title: 'Request header fields too large' });
+  t.match(JSON.parse(tooLarge.split('\r\n\r\n')[1]!), { status: 431, title: '请求头过大' });
 
   // Between the URL limit and the header limit the URL reaches the app and is refused there.
   const longUrl = await sendRaw(port, `GET /health?pad=${'x'.repeat(MAX_URL_BYTES)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);

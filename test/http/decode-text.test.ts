@@ -91,7 +91,7 @@ t.test('through the bulk import: every encoding stores the same text; undecodabl
   const cut = await post(gbk.subarray(0, gbk.length - 1), 'text/csv; charset=gbk');
   t.equal(cut.statusCode, 400);
   t.match(cut.headers['content-type'], /^application\/problem\+json/);
-  t.match(cut.json(), { errors: [{ field: '/body', message: /line 3/ }] }, 'the line with the cut character');
+  t.match(cut.json(), { errors: [{ field: '/body', message: /第 3 行/ }] }, 'the line with the cut character');
   const unknown = await post(Buffer.from(csvText(measureId, '2021-Q1')), 'text/csv; charset=ebcdic');
   t.equal(unknown.statusCode, 415);
   t.equal(writeFingerprint(databasePath), before, 'nothing stored');

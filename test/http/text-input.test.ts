@@ -4,7 +4,11 @@
  * imports reject such rows by index or CSV line and field; the edge characters just inside the rule are stored as sent.
  */
 import t from 'tap';
-import { TEXT_RULE } from '../../src/http/text.js';
+import { ruleWords } from '../../src/http/rule-words.js';
+import { TEXT_FORMAT } from '../../src/http/text.js';
+
+/** How a clerk is told what text a field takes (the default language, Chinese). */
+const TEXT_MESSAGE = ruleWords({ keyword: 'format', params: { format: TEXT_FORMAT } }).zh;
 import { buildTestAppWithDatabase } from '../helpers/app.js';
 import { rows, writeFingerprint } from '../helpers/db.js';
 import { issueKey } from '../helpers/keys.js';
@@ -68,7 +72,7 @@ for (const { what, field, write } of WRITES) {
       t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
       const errors = (res.json().errors ?? []) as { field: string; message: string }[];
       // The URL's own format (RFC 3986, ASCII) refuses these first, in its own words.
-      const message = field.endsWith('/url') ? 'must be an absolute URL' : `must be ${TEXT_RULE}`;
+      const message = field.endsWith('/url') ? ruleWords({ keyword: 'format', params: { format: 'uri' } }).zh : TEXT_MESSAGE;
       t.same(errors, [{ field, message }], `${name}: names ${field}`);
       t.equal(writeFingerprint(databasePath), before, `${name}: the database is unchanged`);
     }
@@ -106,7 +110,7 @@ t.test('bulk JSON: a row with refused text is rejected by index and field, nothi
     const bad = report({ period: '2025-Q1', evidence: [{ title: '台账', note: `前${char}后` }] });
     const res = await send('POST', '/api/v1/reports/bulk', reporter, { reports: [good, bad] });
     t.equal(res.statusCode, 422, `${name}: the atomic import is rejected`);
-    t.same(res.json().importSummary.conflicts, [{ index: 1, field: '/body/reports/1/evidence/0/note', message: `must be ${TEXT_RULE}` }], `${name}: row 1, its field`);
+    t.same(res.json().importSummary.conflicts, [{ index: 1, field: '/body/reports/1/evidence/0/note', message: TEXT_MESSAGE }], `${name}: row 1, its field`);
     t.equal(writeFingerprint(databasePath), before, `${name}: the database is unchanged`);
   }
   // Bulk rows are checked by TypeBox, whose `uri` is URL.canParse: that passes a control character (percent-encoding it).
@@ -126,7 +130,7 @@ t.test('bulk CSV: a row with refused text is rejected by line and field, nothing
     const before = writeFingerprint(databasePath);
     const res = await sendCsv(csv(`前${char}后`));
     t.equal(res.statusCode, 422, `${name}: the atomic import is rejected`);
-    t.same(res.json().importSummary.conflicts, [{ index: 1, line: 3, field: '/body/rows/1/narrative', message: `must be ${TEXT_RULE}` }], `${name}: line 3, narrative`);
+    t.same(res.json().importSummary.conflicts, [{ index: 1, line: 3, field: '/body/rows/1/narrative', message: TEXT_MESSAGE }], `${name}: line 3, narrative`);
     t.equal(writeFingerprint(databasePath), before, `${name}: the database is unchanged`);
   }
 });

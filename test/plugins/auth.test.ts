@@ -30,7 +30,7 @@ t.test('a valid token inside anything but `Bearer <token>` is refused', async (t
   ]) {
     const res = await current(header);
     t.equal(res.statusCode, 401, header.replace(reader.token, '<token>'));
-    t.match(res.json(), { status: 401, detail: /unknown, revoked or expired, or the header is not `Bearer <token>`/ });
+    t.match(res.json(), { status: 401, detail: /不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式/ });
   }
 });
 
@@ -38,9 +38,9 @@ t.test('401 without a key, 403 with a key of another role, each saying why', asy
   const anonymous = await current();
   t.equal(anonymous.statusCode, 401);
   t.equal(anonymous.headers['www-authenticate'], 'Bearer');
-  t.match(anonymous.json().detail, /needs an API key/);
+  t.match(anonymous.json().detail, /此操作需要 API 密钥/);
 
   const audit = await app.inject({ url: '/api/v1/audit-events', headers: reader.headers });
   t.equal(audit.statusCode, 403);
-  t.match(audit.json().detail, /needs one of the roles admin, coordinator; the key "reader" is a reader/);
+  t.match(audit.json().detail, /此操作需要以下角色之一：管理员、统筹部门；密钥“reader”是只读密钥/);
 });

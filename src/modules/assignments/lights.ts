@@ -3,6 +3,8 @@ import type { ObligationFacts } from './obligation-repository.js';
 
 export const OBLIGATION_STATES = ['pending', 'reported', 'completed', 'overdue', 'waived'] as const;
 export type ObligationState = (typeof OBLIGATION_STATES)[number];
+/** How a clerk says an obligation stands (as the predicate of a sentence about it). */
+export const OBLIGATION_STATE_WORDS: Record<ObligationState, string> = { pending: '未到期', reported: '已报待审', completed: '已完成', overdue: '已逾期', waived: '已免除' };
 export const LIGHTS = ['green', 'yellow', 'red'] as const;
 export type Light = (typeof LIGHTS)[number];
 

@@ -22,6 +22,7 @@ import {
   ReasonBody,
 } from './schemas.js';
 import type { Actor, AssignmentService } from './service.js';
+import { unknownUnit } from '../units/said.js';
 
 interface AssignmentRouteDeps {
   service: AssignmentService;
@@ -188,7 +189,7 @@ export function registerAssignmentWrites(app: ApiInstance, { service, units }: {
     },
     async (request, reply) => {
       const unit = units.resolve(request.body.unit);
-      if (!unit) throw unprocessable('/body/unit', `names no known unit (id, name or alias): "${request.body.unit}"`);
+      if (!unit) throw unprocessable('/body/unit', unknownUnit(request.body.unit));
       const result = service.add(actorOf(request), { ...request.body, unit });
       if (result.outcome === 'created') reply.code(201).header('location', `/api/v1/assignments/${result.assignment.id}`);
       return result;

@@ -7,6 +7,8 @@ import { idSchema } from '../../http/params.js';
 import { freeText } from '../../http/text.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { LIGHTS, OBLIGATION_STATES } from './lights.js';
+import { said } from '../../domain/said.js';
+import { sayPattern } from '../../http/rule-words.js';
 
 export const LightSchema = StringEnum(LIGHTS, {
   $id: 'Light',
@@ -237,7 +239,14 @@ const reasonText = (description: string) => freeText({ minLength: 1, maxLength: 
 export const AcknowledgeBody = Type.Object(
   {
     contactName: Type.Optional(contact('Who handles it in the unit (联系人).')),
-    contactPhone: Type.Optional(Type.String({ minLength: 3, maxLength: 30, pattern: '^[0-9+() -]+$', description: 'Their phone number (联系电话).' })),
+    contactPhone: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 30,
+        pattern: sayPattern('^[0-9+() -]+$', said('电话号码（数字、+、括号、空格和连字符）', 'a phone number (digits, +, brackets, spaces and hyphens)')),
+        description: 'Their phone number (联系电话).',
+      }),
+    ),
   },
   { additionalProperties: false, examples: [{ contactName: '王明', contactPhone: '0455-8888888' }] },
 );

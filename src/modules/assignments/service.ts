@@ -1,13 +1,26 @@
 import type { Supervision } from '../../config.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../domain/errors.js';
+import { conflict, forbidden, notFound, unprocessable, THINGS } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
-import { countLights, daysUntilDue, obligationLight, obligationState, worstLight, type IndicatorSignal, type Light, type LightRules, type ObligationState } from './lights.js';
+import {
+  countLights,
+  daysUntilDue,
+  obligationLight,
+  obligationState,
+  worstLight,
+  type IndicatorSignal,
+  type Light,
+  type LightRules,
+  type ObligationState,
+  OBLIGATION_STATE_WORDS,
+} from './lights.js';
 import type { ObligationFacts, ObligationRepository, ObligationScope } from './obligation-repository.js';
 import type { AssignmentChange, AssignmentRepository, AssignmentRow } from './repository.js';
 import { duePeriods, owedPeriods } from './schedule.js';
+import { said, type Said } from '../../domain/said.js';
+import { unknownMeasure } from '../plans/said.js';
 
 export interface Actor {
   principal: Principal;
@@ -170,7 +183,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
   function load(id: number): AssignmentRow {
     const row = assignments.get(id);
-    if (!row) throw notFound('assignment', id);
+    if (!row) throw notFound(THINGS.assignment, id);
     return row;
   }
 
@@ -197,8 +210,9 @@ export function createAssignmentService(deps: AssignmentDeps) {
       .map((a) => ({ ...a, signForBy: signForDate(a.assignedAt, supervision.signForDays) }));
   }
 
-  const coordinatorOnly = (principal: Principal, what: string) => {
-    if (principal.role !== 'admin' && principal.role !== 'coordinator') throw forbidden(`Only a coordinator or an admin may ${what}.`);
+  const coordinatorOnly = (principal: Principal, what: Said) => {
+    if (principal.role !== 'admin' && principal.role !== 'coordinator')
+      throw forbidden(said(`只有统筹部门或管理员可以${what.zh}。`, `Only a coordinator or an admin may ${what.en}.`));
   };
 
   return {
@@ -272,9 +286,17 @@ export function createAssignmentService(deps: AssignmentDeps) {
         const row = load(id);
         const { principal } = actor;
         if (principal.role !== 'admin' && !(principal.role === 'reporter' && principal.unitId === row.unitId)) {
-          throw forbidden(`Only ${unitRef(row.unitId).name}'s reporter (or an admin) may sign for assignment ${id}.`);
+          throw forbidden(
+            said(
+              `只有${unitRef(row.unitId).name}的填报人（或管理员）可以签收责任分工 ${id}。`,
+              `Only ${unitRef(row.unitId).name}'s reporter (or an admin) may sign for assignment ${id}.`,
+            ),
+          );
         }
-        if (row.withdrawnAt !== null) throw conflict(`Assignment ${id} was withdrawn on ${row.withdrawnAt}: ${row.withdrawnReason}`);
+        if (row.withdrawnAt !== null)
+          throw conflict(
+            said(`责任分工 ${id} 已于 ${row.withdrawnAt} 撤销：${row.withdrawnReason}`, `Assignment ${id} was withdrawn on ${row.withdrawnAt}: ${row.withdrawnReason}`),
+          );
         const fields: AssignmentChange = {};
         if (row.acknowledgedAt === null) Object.assign(fields, { acknowledgedAt: now().toISOString(), acknowledgedByKeyId: principal.keyId });
         if (contact.contactName !== undefined && contact.contactName !== row.contactName) fields.contactName = contact.contactName;
@@ -286,14 +308,19 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     /** 办结销号: only when the last obligation is completed; closing a closed assignment changes nothing. */
     close(actor: Actor, id: number, note: string) {
-      coordinatorOnly(actor.principal, 'close an assignment');
+      coordinatorOnly(actor.principal, said('办结责任分工', 'close an assignment'));
       return transaction(() => {
         const row = load(id);
         if (row.closedAt !== null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
-        if (row.withdrawnAt !== null) throw conflict(`Assignment ${id} was withdrawn; there is nothing to close.`);
+        if (row.withdrawnAt !== null) throw conflict(said(`责任分工 ${id} 已撤销，无需办结。`, `Assignment ${id} was withdrawn; there is nothing to close.`));
         const last = judged({ planId: row.planId, assignmentId: id }, now()).at(-1);
         if (last && last.state !== 'completed') {
-          throw conflict(`Assignment ${id} cannot be closed: its last obligation (${last.period}, due ${last.dueDate}) is ${last.state}, not completed.`);
+          throw conflict(
+            said(
+              `责任分工 ${id} 还不能办结：最后一项义务（${last.period}，${last.dueDate} 到期）${OBLIGATION_STATE_WORDS[last.state]}，尚未完成。`,
+              `Assignment ${id} cannot be closed: its last obligation (${last.period}, due ${last.dueDate}) is ${last.state}, not completed.`,
+            ),
+          );
         }
         return change(actor, 'assignment.close', row, { closedAt: now().toISOString(), closedByKeyId: actor.principal.keyId, closeNote: note });
       });
@@ -301,7 +328,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     /** Opens a closed assignment again; its close-out stays in the audit trail. */
     reopen(actor: Actor, id: number, reason: string) {
-      coordinatorOnly(actor.principal, 'reopen an assignment');
+      coordinatorOnly(actor.principal, said('重新打开责任分工', 'reopen an assignment'));
       return transaction(() => {
         const row = load(id);
         if (row.closedAt === null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
@@ -314,13 +341,16 @@ export function createAssignmentService(deps: AssignmentDeps) {
      * obligations are waived from then on. Units the plan names itself change only by amending the plan.
      */
     withdraw(actor: Actor, id: number, reason: string) {
-      coordinatorOnly(actor.principal, 'withdraw an assignment');
+      coordinatorOnly(actor.principal, said('撤销责任分工', 'withdraw an assignment'));
       return transaction(() => {
         const row = load(id);
         if (row.withdrawnAt !== null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(row) };
         if (row.viaUnitId === null && row.origin !== 'added') {
           throw conflict(
-            `${unitRef(row.unitId).name} is named by the plan itself for this measure; only a member owing through a collective, or a unit added later, can be withdrawn.`,
+            said(
+              `${unitRef(row.unitId).name}是规划本身为本措施点名的单位；只有通过统称承担的成员单位或后来增加的单位可以撤销。`,
+              `${unitRef(row.unitId).name} is named by the plan itself for this measure; only a member owing through a collective, or a unit added later, can be withdrawn.`,
+            ),
           );
         }
         const result = change(actor, 'assignment.withdraw', row, { withdrawnAt: now().toISOString(), withdrawnReason: reason });
@@ -331,9 +361,12 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     /** Widens a measure: one more unit owes it from now on (or a withdrawn one again), with a reason. */
     add(actor: Actor, input: { measureId: number; unit: UnitRef; reason: string }) {
-      coordinatorOnly(actor.principal, 'add an assignment');
+      coordinatorOnly(actor.principal, said('增加责任分工', 'add an assignment'));
       if (input.unit.kind === 'collective') {
-        throw unprocessable('/body/unit', `names a collective, ${input.unit.name}: add its member units, each for itself`);
+        throw unprocessable(
+          '/body/unit',
+          said(`“${input.unit.name}”是统称，请逐个增加其成员单位`, `names a collective, ${input.unit.name}: add its member units, each for itself`),
+        );
       }
       return transaction(() => {
         const existing = assignments.find(input.measureId, input.unit.id);
@@ -345,7 +378,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
         }
         const schedule = assignments.scheduleOf(input.measureId);
         const plan = assignments.planOfMeasure(input.measureId);
-        if (!plan) throw unprocessable('/body/measureId', `names no measure: ${input.measureId}`);
+        if (!plan) throw unprocessable('/body/measureId', unknownMeasure(input.measureId));
         const at = now();
         const id = assignments.insert({
           measureId: input.measureId,

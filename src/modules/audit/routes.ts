@@ -9,6 +9,7 @@ import { allow } from '../../plugins/auth.js';
 import type { UnitRepository } from '../units/repository.js';
 import type { AuditRepository } from './repository.js';
 import { StringEnum } from '../../http/enum.js';
+import { unknownUnit } from '../units/said.js';
 
 const auditExample = {
   id: 12,
@@ -88,7 +89,7 @@ export function registerAuditRoutes(app: ApiInstance, { audit, units }: { audit:
     async (request) => {
       const { after, limit, unit, since, until, ...filters } = request.query;
       const unitId = unit === undefined ? undefined : units.resolve(unit)?.id;
-      if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', `names no known unit: "${unit}"`);
+      if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', unknownUnit(unit));
       const page = audit.list(
         {
           ...filters,

@@ -1,14 +1,16 @@
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { notFound, unprocessable } from '../../domain/errors.js';
+import { notFound, unprocessable, THINGS } from '../../domain/errors.js';
 import { allow, callerOf } from '../../plugins/auth.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { UnitRepository } from '../units/repository.js';
-import { collectiveKeyRefusal } from './principal.js';
+import { collectiveKeyRefusal, ROLE_WORDS } from './principal.js';
 import type { ApiKeyRepository } from './repository.js';
 import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema, CurrentKeySchema, NewApiKeySchema } from './schemas.js';
 import { Type } from '@sinclair/typebox';
+import { said } from '../../domain/said.js';
+import { unknownUnit } from '../units/said.js';
 
 interface ApiKeyRouteDeps {
   keys: ApiKeyRepository;
@@ -41,12 +43,13 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       const principal = callerOf(request);
       const { name, role, unit: unitRef, expiresAt } = request.body;
       const unit = unitRef === undefined ? undefined : units.resolve(unitRef);
-      if (unitRef !== undefined && !unit) throw unprocessable('/body/unit', `names no known unit: "${unitRef}"`);
-      if (role === 'reporter' && !unit) throw unprocessable('/body/unit', 'is required for a reporter key');
-      if (role !== 'reporter' && unit) throw unprocessable('/body/unit', `only a reporter key is bound to a unit, not a ${role} key`);
+      if (unitRef !== undefined && !unit) throw unprocessable('/body/unit', unknownUnit(unitRef));
+      if (role === 'reporter' && !unit) throw unprocessable('/body/unit', said('填报密钥必须绑定单位', 'is required for a reporter key'));
+      if (role !== 'reporter' && unit)
+        throw unprocessable('/body/unit', said(`只有填报密钥绑定单位，${ROLE_WORDS[role].zh}密钥不绑定`, `only a reporter key is bound to a unit, not a ${role} key`));
       if (unit?.kind === 'collective') throw unprocessable('/body/unit', collectiveKeyRefusal(unit.name));
       const at = now();
-      if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', 'is not in the future');
+      if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', said('应晚于当前时间', 'is not in the future'));
       const created = transaction(() => {
         const result = keys.create({ name, role, unitId: unit?.id ?? null, expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString() }, at);
         audit.record({ at, principal, action: 'apikey.create', entityType: 'api_key', entityId: result.key.id, before: null, after: result.key, requestId: request.id });
@@ -106,7 +109,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       const { id } = request.params;
       return transaction(() => {
         const before = keys.get(id);
-        if (!before) throw notFound('API key', id);
+        if (!before) throw notFound(THINGS.apiKey, id);
         const after = keys.revoke(id, now())!;
         if (before.revokedAt === null) {
           audit.record({ at: now(), principal, action: 'apikey.revoke', entityType: 'api_key', entityId: id, before, after, requestId: request.id });

@@ -10,6 +10,7 @@ import { followUpLink } from '../monitoring/routes.js';
 import { BREAKDOWN_COLUMNS, FOLLOW_UP_COLUMNS, type ExportService } from './service.js';
 import { BreakdownExportQuery, CSV_TYPE, csvResponse, FollowUpExportQuery, XLSX_TYPE, xlsxResponse } from './schemas.js';
 import { toCsvText, toXlsx, type Table } from './table.js';
+import { roleNeedsUnit } from '../units/said.js';
 
 interface ExportRouteDeps {
   service: ExportService;
@@ -117,7 +118,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
       },
       async (request, reply) => {
         const { plan, year, asOf, unit, role, by, ...filters } = request.query;
-        if (role && unit === undefined) throw invalidField('/querystring/role', said('须同时给出 unit（角色所指的单位）', 'needs a `unit` to apply to'));
+        if (role && unit === undefined) throw invalidField('/querystring/role', roleNeedsUnit);
         const unitIds = unitResolver.unitFilter('unit', unit);
         const at = asOf === undefined ? now() : parseInstant(asOf, 'day-end');
         // One row per assignment: a unit's list is its own rows (a collective's, its members').

@@ -1,6 +1,4 @@
-import type { PROGRESS_STATUSES } from '../../db/schema.js';
 import { invalidField } from '../../domain/errors.js';
-import { said } from '../../domain/said.js';
 import { shanghaiDate, shanghaiYear } from '../../http/calendar.js';
 import type { Light } from '../assignments/lights.js';
 import type { AssignmentService } from '../assignments/service.js';
@@ -9,9 +7,11 @@ import type { FollowUpKind, FollowUpSubject } from '../monitoring/follow-ups.js'
 import type { JudgedIndicator } from '../monitoring/indicator-figures.js';
 import { measureProgress, type MeasureProgress, type MeasureStatus } from '../monitoring/rollup.js';
 import type { MonitoringService } from '../monitoring/service.js';
+import { PROGRESS_WORDS } from '../reports/progress-words.js';
 import type { TaskFilters, TaskRepository } from '../tasks/repository.js';
 import type { ExportRepository, LatestReport } from './repository.js';
 import type { Column, Row, Table, Tone } from './table.js';
+import { outsidePlanYears } from '../plans/said.js';
 
 export const STATUS_WORDS: Record<MeasureStatus, string> = {
   completed: '已完成',
@@ -51,13 +51,6 @@ const FOLLOW_UP_TONES: Record<FollowUpKind, Tone> = {
 };
 const OBLIGATION_WORDS = { pending: '待办', reported: '已报告', completed: '已完成', overdue: '逾期', waived: '免于履行' } as const;
 
-const PROGRESS_WORDS: Record<(typeof PROGRESS_STATUSES)[number], string> = {
-  not_started: '未开始',
-  in_progress: '推进中',
-  completed: '已完成',
-  delayed: '滞后',
-  blocked: '受阻',
-};
 const COMPARATOR_SIGNS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '=' };
 
 /** Characters of a report's narrative shown in the 最新报告 cell. */
@@ -247,7 +240,7 @@ export function createExportService(deps: { exports: ExportRepository; monitorin
     breakdown(query: BreakdownQuery) {
       const plan = monitoring.planOf(query.plan);
       if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
-        throw invalidField('/querystring/year', said(`应在规划年度 ${plan.startYear}–${plan.endYear} 之内`, `must be within the plan’s years ${plan.startYear}–${plan.endYear}`));
+        throw invalidField('/querystring/year', outsidePlanYears(plan.startYear, plan.endYear));
       }
       const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(query.asOf)));
       const selected = taskIds({ ...query.filters, plan: plan.id });

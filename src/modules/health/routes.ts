@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/client.js';
 import type { ApiInstance } from '../../http/app-types.js';
 import { HttpProblem, problemResponses } from '../../http/problem.js';
+import { said } from '../../domain/said.js';
 
 const HealthSchema = Type.Object(
   {
@@ -28,7 +29,7 @@ export function registerHealthRoutes(app: ApiInstance, db: Db): void {
         db.$client.prepare('SELECT 1').get();
       } catch (error) {
         app.log.error({ err: error }, 'health check: database query failed');
-        throw new HttpProblem(503, 'unavailable', 'Service unavailable', 'The database does not answer.');
+        throw new HttpProblem(503, 'unavailable', said('数据库没有响应。', 'The database does not answer.'));
       }
       return { status: 'ok' as const, database: 'ok' as const };
     },

@@ -5,8 +5,10 @@ import { idempotencyRecords } from '../../db/schema.js';
 import { param } from '../../db/sql.js';
 import { HttpProblem } from '../../http/problem.js';
 import { pieces } from '../../http/slices.js';
+import { said } from '../../domain/said.js';
+import { sayPattern } from '../../http/rule-words.js';
 
-export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,200}$';
+export const IDEMPOTENCY_KEY_PATTERN = sayPattern('^[\\x21-\\x7E]{1,200}$', said('1–200 个可见 ASCII 字符', '1–200 visible ASCII characters'));
 
 /** Text already rendered, waiting its turn on `stableJson`'s stack. */
 class Rendered {
@@ -115,8 +117,10 @@ export function createIdempotencyStore(db: Db) {
       throw new HttpProblem(
         422,
         'idempotency-key-reused',
-        'Idempotency key reused',
-        `Idempotency-Key "${idempotencyKey}" was used for a different request; use a new key for new content.`,
+        said(
+          `Idempotency-Key“${idempotencyKey}”已用于另一个不同的请求；新内容请使用新的键。`,
+          `Idempotency-Key "${idempotencyKey}" was used for a different request; use a new key for new content.`,
+        ),
       );
     }
     return {

@@ -3,7 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { notFound } from '../../domain/errors.js';
+import { notFound, THINGS } from '../../domain/errors.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import type { MeasureRepository } from './repository.js';
 import { MeasureGetQuery, MeasureListQuery, MeasurePageSchema, MeasureSchema } from './schemas.js';
@@ -53,7 +53,7 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
     },
     async (request) => {
       const measure = measures.get(request.params.id);
-      if (!measure) throw notFound('measure', request.params.id);
+      if (!measure) throw notFound(THINGS.measure, request.params.id);
       const lit = lights.at(undefined, undefined, request.query.asOf);
       return lit ? { ...measure, light: lit.measures.get(measure.id) ?? 'green' } : measure;
     },

@@ -19,6 +19,7 @@ import {
   YearAsOfQuery,
 } from './schemas.js';
 import type { MonitoringService } from './service.js';
+import { outsidePlanYears } from '../plans/said.js';
 
 const LINKS: Record<FollowUpSubject['type'], (id: number) => string> = {
   assignment: (id) => `/api/v1/assignments/${id}`,
@@ -43,7 +44,7 @@ export function registerMonitoringRoutes(app: ApiInstance, { monitoring, unitRes
     const asOf = query.asOf === undefined ? now() : parseInstant(query.asOf, 'day-end');
     const plan = monitoring.planOf(query.plan);
     if (query.year !== undefined && (query.year < plan.startYear || query.year > plan.endYear)) {
-      throw invalidField('/querystring/year', `falls outside the plan's years ${plan.startYear}–${plan.endYear}`);
+      throw invalidField('/querystring/year', outsidePlanYears(plan.startYear, plan.endYear));
     }
     const year = query.year ?? Math.min(plan.endYear, Math.max(plan.startYear, shanghaiYear(asOf)));
     return { asOf, plan, year };

@@ -1,5 +1,5 @@
 import type { Supervision } from '../../config.js';
-import { notFound } from '../../domain/errors.js';
+import { notFound, THINGS } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
 import { countLights, worstLight, type IndicatorSignal, type Light } from '../assignments/lights.js';
 import type { AssignmentService, JudgedObligation, SignalLookup } from '../assignments/service.js';
@@ -47,7 +47,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
   function planOf(planId: number | undefined) {
     const id = planId ?? repository.defaultPlanId();
     const plan = id === undefined ? undefined : repository.plan(id);
-    if (!plan) throw notFound('plan', planId ?? '(none loaded)');
+    if (!plan) throw notFound(THINGS.plan, planId ?? '—');
     return plan;
   }
 
@@ -150,7 +150,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
   /** Units a scorecard covers: the unit itself, or a collective's members. */
   const unitsOf = (unitId: number) => {
     const unit = units.get(unitId);
-    if (!unit) throw notFound('unit', unitId);
+    if (!unit) throw notFound(THINGS.unit, unitId);
     return {
       unit: { id: unit.id, name: unit.name, kind: unit.kind } as UnitRef,
       owing: unit.members.length > 0 ? unit.members.map((m) => m.id) : [unit.id],
@@ -241,7 +241,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     /** A chapter's tasks for a year: each measure with k of n, its status and light; the tasks' and the chapter's roll-ups. */
     chapterProgress(chapterId: number, year: number, asOf: Date) {
       const planId = repository.chapterPlan(chapterId);
-      if (planId === undefined) throw notFound('chapter', chapterId);
+      if (planId === undefined) throw notFound(THINGS.chapter, chapterId);
       const cat = catalogue(planId);
       const inChapter = [...measureProgress(assignments.judged({ planId, ...yearScope(year) }, asOf)).values()].filter((p) => cat.byId.get(p.measureId)!.chapterId === chapterId);
       const taskIds = [...new Set(inChapter.map((p) => cat.byId.get(p.measureId)!.taskId))];
@@ -261,7 +261,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     series(indicatorId: number, asOf: Date) {
       const planId = repository.indicatorPlan(indicatorId);
       const entry = planId === undefined ? undefined : catalogue(planId).indicators.find((e) => e.indicator.id === indicatorId);
-      if (planId === undefined || !entry) throw notFound('indicator', indicatorId);
+      if (planId === undefined || !entry) throw notFound(THINGS.indicator, indicatorId);
       const { indicator } = entry;
       const plan = planOf(planId);
       const years = Array.from({ length: plan.endYear - plan.startYear + 1 }, (_, i) => plan.startYear + i);
@@ -289,7 +289,7 @@ export function createMonitoringService(repository: MonitoringRepository, assign
 
     /** A page of the approved values of an indicator for a year (of one unit, if given), oldest period first. */
     values(indicatorId: number, year: number, asOf: Date, page: { limit: number; offset: number }, unitId?: number) {
-      if (repository.indicatorPlan(indicatorId) === undefined) throw notFound('indicator', indicatorId);
+      if (repository.indicatorPlan(indicatorId) === undefined) throw notFound(THINGS.indicator, indicatorId);
       const iso = asOf.toISOString();
       return { items: repository.valuesPage(indicatorId, year, iso, page, unitId), total: repository.valuesCount(indicatorId, year, iso, unitId) };
     },

@@ -3,7 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { notFound } from '../../domain/errors.js';
+import { notFound, THINGS } from '../../domain/errors.js';
 import type { PlanRepository } from './repository.js';
 import { ChapterListQuery, ChapterPageSchema, PlanListQuery, PlanPageSchema, PlanSchema } from './schemas.js';
 
@@ -40,7 +40,7 @@ export function registerPlanRoutes(app: ApiInstance, plans: PlanRepository): voi
     },
     async (request) => {
       const plan = plans.get(request.params.id);
-      if (!plan) throw notFound('plan', request.params.id);
+      if (!plan) throw notFound(THINGS.plan, request.params.id);
       return plan;
     },
   );

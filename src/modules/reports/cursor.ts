@@ -1,5 +1,6 @@
 import { invalidField } from '../../domain/errors.js';
 import type { ListCursor } from './repository.js';
+import { said } from '../../domain/said.js';
 
 /** An opaque cursor for the change order (updatedAt, id) of reports. */
 export function encodeCursor(cursor: ListCursor): string {
@@ -9,7 +10,7 @@ export function encodeCursor(cursor: ListCursor): string {
 export function decodeCursor(text: string, field: string): ListCursor {
   const [updatedAt, id] = Buffer.from(text, 'base64url').toString('utf8').split('|');
   if (!updatedAt || !id || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(updatedAt) || !/^\d{1,15}$/.test(id)) {
-    throw invalidField(field, 'is not a cursor returned by this API');
+    throw invalidField(field, said('不是本接口返回的游标', 'is not a cursor returned by this API'));
   }
   return { updatedAt, id: Number(id) };
 }

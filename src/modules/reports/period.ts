@@ -1,5 +1,10 @@
+import { said } from '../../domain/said.js';
+import { sayPattern } from '../../http/rule-words.js';
 /** A reporting period: a year (2024), a half (2024-H1), a quarter (2024-Q3) or a month (2024-07). */
-export const PERIOD_PATTERN = '^[0-9]{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$';
+export const PERIOD_PATTERN = sayPattern(
+  '^[0-9]{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$',
+  said('报告期：年（2024）、半年（2024-H1）、季度（2024-Q3）或月（2024-06）', 'a period: a year (2024), a half (2024-H1), a quarter (2024-Q3) or a month (2024-06)'),
+);
 
 export interface Period {
   text: string;

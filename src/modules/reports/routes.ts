@@ -21,6 +21,7 @@ import {
   ReviewSchema,
 } from './schemas.js';
 import type { Actor, ReportService, ReportView } from './service.js';
+import { unknownUnit } from '../units/said.js';
 
 /** Reports are small; a larger body is refused with 413 before it is parsed. */
 export const REPORT_BODY_LIMIT = 512 * 1024;
@@ -122,7 +123,7 @@ export function registerReportRoutes(app: ApiInstance, { service, units, idempot
       const { principal } = actorOf(request);
       const { limit, offset, after, unit, updatedSince, ...filters } = request.query;
       const unitId = unit === undefined ? undefined : units.resolve(unit)?.id;
-      if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', `names no known unit: "${unit}"`);
+      if (unit !== undefined && unitId === undefined) throw invalidField('/querystring/unit', unknownUnit(unit));
       // Stored instants are UTC ISO strings and compare as text: an instant given with another offset is normalised.
       const since = updatedSince === undefined ? undefined : parseInstant(updatedSince, 'day-start').toISOString();
       const page = service.list(principal, { ...filters, unitId, updatedSince: since }, {

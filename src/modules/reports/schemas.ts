@@ -8,6 +8,8 @@ import { PERIOD_PATTERN } from './period.js';
 import { StringEnum } from '../../http/enum.js';
 import { freeText } from '../../http/text.js';
 import { SEED_EXAMPLES } from '../../http/seed-examples.js';
+import { said } from '../../domain/said.js';
+import { sayPattern } from '../../http/rule-words.js';
 
 /** Documented limits on what a report may carry. */
 export const REPORT_LIMITS = {
@@ -44,7 +46,7 @@ const evidenceSchema = (text: typeof freeText) =>
     {
       title: text({ minLength: 1, maxLength: REPORT_LIMITS.evidenceTitle, description: 'What the work result is.' }),
       url: Type.Optional(
-        Type.String({ format: 'uri', pattern: '^https?://', maxLength: REPORT_LIMITS.evidenceUrl, description: 'Where to check it.' }),
+        Type.String({ format: 'uri', pattern: sayPattern('^https?://', said('以 http:// 或 https:// 开头的网址', 'a URL starting with http:// or https://')), maxLength: REPORT_LIMITS.evidenceUrl, description: 'Where to check it.' }),
       ),
       note: Type.Optional(text({ maxLength: REPORT_LIMITS.evidenceNote })),
     },

@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound, unprocessable } from '../../domain/errors.js';
+import { conflict, forbidden, notFound, unprocessable, THINGS } from '../../domain/errors.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
@@ -8,6 +8,8 @@ import type { ReportInput, ReportPatch } from './schemas.js';
 import { contentColumns, contentOf, sameContent, type Content } from './content.js';
 import { createReportRules } from './rules.js';
 import { etagOf } from './etag.js';
+import { said } from '../../domain/said.js';
+import { outsidePlanYears, unknownMeasure } from '../plans/said.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 export interface ReportPage {
@@ -80,14 +82,14 @@ export function createReportService({ transaction, reports, units, audit, now }:
 
   const load = (id: number) => {
     const row = reports.get(id);
-    if (!row) throw notFound('report', id);
+    if (!row) throw notFound(THINGS.report, id);
     return row;
   };
 
   /** A report the caller may see; others' drafts are answered like missing reports. */
   function visible(principal: Principal, id: number): ReportWithUnit {
     const row = load(id);
-    if (!canSee(principal, row)) throw notFound('report', id);
+    if (!canSee(principal, row)) throw notFound(THINGS.report, id);
     return row;
   }
 
@@ -117,18 +119,22 @@ export function createReportService({ transaction, reports, units, audit, now }:
   function resolveTarget(principal: Principal, input: ReportInput, base: string): ReportTarget {
     const unit = reportingUnit(principal, input.unit, `${base}/unit`);
     const context = reports.measureContext(input.measureId);
-    if (!context) throw unprocessable(`${base}/measureId`, `names no measure: ${input.measureId}`);
+    if (!context) throw unprocessable(`${base}/measureId`, unknownMeasure(input.measureId));
     // A unit reports on what it owes (its assignment): a county reports its own share of 各县(市、区)人民政府's work,
     // and that report counts for its assignment only.
     if (reports.assignmentOf(input.measureId, unit.id) === undefined) {
-      throw forbidden(`${unit.name} has no assignment on measure ${input.measureId}: it neither owns it nor owes it through a collective or the task's responsible units.`, [
-        { field: `${base}/measureId`, message: `is not assigned to ${unit.name}` },
-      ]);
+      throw forbidden(
+        said(
+          `${unit.name}不承担措施 ${input.measureId}：既不是它的责任单位，也不通过统称或任务的责任单位承担它。`,
+          `${unit.name} has no assignment on measure ${input.measureId}: it neither owns it nor owes it through a collective or the task's responsible units.`,
+        ),
+        [{ field: `${base}/measureId`, message: said(`不是${unit.name}承担的措施`, `is not assigned to ${unit.name}`) }],
+      );
     }
     const period = parsePeriod(input.period);
-    if (!period) throw unprocessable(`${base}/period`, `is not a period: "${input.period}"`);
+    if (!period) throw unprocessable(`${base}/period`, said(`“${input.period}”不是报告期（如 2024、2024-H1、2024-Q3、2024-06）`, `is not a period: "${input.period}"`));
     if (period.year < context.startYear || period.year > context.endYear) {
-      throw unprocessable(`${base}/period`, `falls outside the plan's years ${context.startYear}–${context.endYear}`);
+      throw unprocessable(`${base}/period`, outsidePlanYears(context.startYear, context.endYear));
     }
     checkIndicatorValues(input.indicatorValues ?? [], context, `${base}/indicatorValues`);
     return { context, unit, period };
@@ -154,7 +160,10 @@ export function createReportService({ transaction, reports, units, audit, now }:
         // A retry of what was sent (submit again, or not) is answered as it stands; other content must wait.
         if (sameContent(contentOf(open, reports.valuesOf([open.id]).get(open.id) ?? []), content)) return { outcome: 'unchanged', report: view(load(open.id)) };
         throw conflict(
-          `Report ${open.id} for this measure, unit and period awaits review with other content: ask the reviewer to return it, change it then and submit it again (or wait for the review and report the change for the next period).`,
+          said(
+            `本措施、本单位、本报告期的报告 ${open.id} 已提交待审核，内容与本次不同：请审核人退回后再修改并重新提交（或等审核后在下一报告期报告变化）。`,
+            `Report ${open.id} for this measure, unit and period awaits review with other content: ask the reviewer to return it, change it then and submit it again (or wait for the review and report the change for the next period).`,
+          ),
         );
       }
       let outcome: WriteOutcome = 'unchanged';
@@ -239,7 +248,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
       return transaction(() => {
         const row = visible(actor.principal, id);
         checkAuthor(actor.principal, row);
-        checkState(row, OPEN_STATES, 'changed');
+        checkState(row, OPEN_STATES, said('修改', 'changed'));
         checkIfMatch(ifMatch, row, true);
         const context = reports.measureContext(row.report.measureId)!;
         const current = contentOf(row.report, reports.valuesOf([id]).get(id) ?? []);
@@ -261,7 +270,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
       return transaction(() => {
         const row = visible(actor.principal, id);
         checkAuthor(actor.principal, row);
-        checkState(row, OPEN_STATES, 'submitted');
+        checkState(row, OPEN_STATES, said('提交', 'submitted'));
         checkIfMatch(ifMatch, row, false);
         return submitRow(actor, row);
       });
@@ -271,7 +280,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
       return transaction(() => {
         const row = visible(actor.principal, id);
         checkReviewer(actor.principal, row);
-        checkState(row, ['submitted'], 'approved');
+        checkState(row, ['submitted'], said('审核通过', 'approved'));
         checkIfMatch(ifMatch, row, false);
         const previous = reports.findApproved({ measureId: row.report.measureId, unitId: row.report.unitId, period: row.report.period });
         const at = now().toISOString();
@@ -286,7 +295,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
       return transaction(() => {
         const row = visible(actor.principal, id);
         checkReviewer(actor.principal, row);
-        checkState(row, ['submitted'], 'returned');
+        checkState(row, ['submitted'], said('退回', 'returned'));
         checkIfMatch(ifMatch, row, false);
         const at = now().toISOString();
         return transition(actor, row, 'returned', { state: 'returned', reviewedAt: at, reviewedByKeyId: actor.principal.keyId, reviewNote: note }, note);

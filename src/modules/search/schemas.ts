@@ -3,6 +3,8 @@ import { StringEnum } from '../../http/enum.js';
 import { textFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { SEARCH_TYPES } from './repository.js';
+import { said } from '../../domain/said.js';
+import { sayPattern } from '../../http/rule-words.js';
 
 const hitExample = {
   type: 'measure',
@@ -52,7 +54,10 @@ export const SearchQuery = listQuery({
   },
   types: Type.Optional(
     Type.String({
-      pattern: `^(${SEARCH_TYPES.join('|')})(,(${SEARCH_TYPES.join('|')}))*$`,
+      pattern: sayPattern(
+        `^(${SEARCH_TYPES.join('|')})(,(${SEARCH_TYPES.join('|')}))*$`,
+        said(`以逗号分隔的 ${SEARCH_TYPES.join('、')}`, `a comma-separated list of ${SEARCH_TYPES.join(', ')}`),
+      ),
       description: 'Comma-separated kinds of item to search: `task`, `measure`, `unit` (default: all three).',
       examples: ['task,measure'],
     }),

@@ -3,7 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { invalidField, notFound } from '../../domain/errors.js';
+import { invalidField, notFound, THINGS } from '../../domain/errors.js';
 import type { IndicatorRepository } from '../indicators/repository.js';
 import type { MeasureRepository } from '../measures/repository.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
@@ -11,6 +11,7 @@ import type { TaskRepository } from './repository.js';
 import { TaskDetailSchema, TaskGetQuery, TaskListQuery, TaskPageSchema } from './schemas.js';
 import { filterAll } from '../../http/live-filter.js';
 import type { LightsAt } from '../monitoring/lights-at.js';
+import { roleNeedsUnit } from '../units/said.js';
 
 interface TaskRouteDeps {
   tasks: TaskRepository;
@@ -36,7 +37,7 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
     },
     async (request) => {
       const { limit, offset, unit, role, light, asOf, ...filters } = request.query;
-      if (role && unit === undefined) throw invalidField('/querystring/role', 'needs a `unit` to apply to');
+      if (role && unit === undefined) throw invalidField('/querystring/role', roleNeedsUnit);
       const unitIds = units.unitFilter('unit', unit);
       const lit = lights.at(filters.plan, light, asOf);
       if (!lit) return { ...tasks.list({ ...filters, unitIds, role }, { limit, offset }), limit, offset };
@@ -64,7 +65,7 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
     },
     async (request) => {
       const task = tasks.get(request.params.id);
-      if (!task) throw notFound('task', request.params.id);
+      if (!task) throw notFound(THINGS.task, request.params.id);
       const lit = lights.at(task.planId, undefined, request.query.asOf);
       const detail = { ...task, measures: measures.forTask(task.id), indicators: indicators.forTask(task.id) };
       if (!lit) return detail;

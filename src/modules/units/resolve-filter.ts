@@ -1,5 +1,6 @@
 import { invalidField } from '../../domain/errors.js';
 import type { UnitRepository } from './repository.js';
+import { unknownUnit } from './said.js';
 
 /** Turns a `unit` query parameter into the unit ids it covers, or a 400 naming the parameter. */
 export function createUnitResolver(units: UnitRepository) {
@@ -7,7 +8,7 @@ export function createUnitResolver(units: UnitRepository) {
     unitFilter(parameter: string, ref: string | undefined): number[] | undefined {
       if (ref === undefined) return undefined;
       const unit = units.resolve(ref);
-      if (!unit) throw invalidField(`/querystring/${parameter}`, `names no known unit (id, name or alias): "${ref}"`);
+      if (!unit) throw invalidField(`/querystring/${parameter}`, unknownUnit(ref));
       return units.withCollectives(unit.id);
     },
 
@@ -15,7 +16,7 @@ export function createUnitResolver(units: UnitRepository) {
     owingUnits(parameter: string, ref: string | undefined): number[] | undefined {
       if (ref === undefined) return undefined;
       const unit = units.resolve(ref);
-      if (!unit) throw invalidField(`/querystring/${parameter}`, `names no known unit (id, name or alias): "${ref}"`);
+      if (!unit) throw invalidField(`/querystring/${parameter}`, unknownUnit(ref));
       return unit.kind === 'collective' ? (units.get(unit.id)?.members ?? []).map((m) => m.id) : [unit.id];
     },
   };

@@ -3,7 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { notFound } from '../../domain/errors.js';
+import { notFound, THINGS } from '../../domain/errors.js';
 import type { UnitRepository } from './repository.js';
 import { UnitDetailSchema, UnitListQuery, UnitPageSchema } from './schemas.js';
 
@@ -42,7 +42,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
     },
     async (request) => {
       const unit = units.get(request.params.id);
-      if (!unit) throw notFound('unit', request.params.id);
+      if (!unit) throw notFound(THINGS.unit, request.params.id);
       return unit;
     },
   );

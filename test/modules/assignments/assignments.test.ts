@@ -158,7 +158,7 @@ t.test('an ongoing measure after a dated deadline stays owed after the deadline 
   const assignment = await assignmentOf(ongoing, '市市场监管局');
   const close = await post(`/api/v1/assignments/${assignment.id}/close`, keys.coordinator, { note: '已完成' });
   t.equal(close.statusCode, 409, 'not closed while ongoing work is owed');
-  t.match(close.json().detail, /last obligation \(2025, due 2025-12-31\) is pending/);
+  t.match(close.json().detail, /最后一项义务（2025，2025-12-31 到期）未到期/);
 });
 
 t.test('lights: green, yellow within the warning days, red when overdue or returned; filters and counts', async (t) => {

@@ -58,7 +58,7 @@ t.test('no key is issued for a collective, through the API or the apikey command
       errors: [
         {
           field: '/body/unit',
-          message: /^names a collective, (中省市直各有关单位|各县\(市、区\)人民政府): its member units report and review, each for itself; issue the key to one of them$/,
+          message: /^“(中省市直各有关单位|各县\(市、区\)人民政府)”是统称，由其成员单位各自填报和审核；请为其中一个成员单位签发密钥$/,
         },
       ],
     });
@@ -96,7 +96,7 @@ t.test('a key stored bound to a collective before this rule is refused on every 
     ['reporting for the collective', { method: 'POST', url: '/api/v1/reports', payload: { measureId: task23, period: '2025', status: 'in_progress' } }],
     ['approving a member’s report on a task the collective leads', { method: 'POST', url: `/api/v1/reports/${report}/approve` }],
   ] as const) {
-    const res = await app.inject({ ...request, headers: collective.headers });
+    const res = await app.inject({ ...request, headers: { ...collective.headers, 'accept-language': 'en' } });
     t.equal(res.statusCode, 401, name);
     t.match(res.headers['content-type'], /application\/problem\+json/);
     t.equal(res.headers['www-authenticate'], 'Bearer', `${name}: a new key is needed`);
@@ -123,7 +123,7 @@ t.test('an admin does not report for a collective: its members report their shar
   });
   t.equal(res.statusCode, 422);
   t.match(res.json(), {
-    errors: [{ field: '/body/unit', message: /^names a collective, 中省市直各有关单位: its member units report, each for its own share; name one of them$/ }],
+    errors: [{ field: '/body/unit', message: /^“中省市直各有关单位”是统称，由其成员单位各自填报本单位承担的部分，请填写其中一个成员单位$/ }],
   });
   t.equal(writeFingerprint(databasePath), before, 'nothing written');
   const share = await app.inject({
@@ -167,7 +167,7 @@ t.test('a unit never reviews a report of its own, however it is related to the t
   for (const [name, { key, report, action = 'approve' }] of Object.entries(refusals) as [string, { key: Key; report: number; action?: string }][]) {
     const res = await app.inject({ method: 'POST', url: `/api/v1/reports/${report}/${action}`, headers: key.headers, payload: action === 'return' ? { note: 'no' } : {} });
     t.equal(res.statusCode, 403, name);
-    t.match(res.json().detail, /may review report \d+\.$/, name);
+    t.match(res.json().detail, /可以审核报告 \d+。$/, name);
     t.equal(stateOf(databasePath, report), 'submitted', `${name}: still submitted`);
   }
 

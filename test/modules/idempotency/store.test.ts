@@ -81,7 +81,7 @@ t.test('a different request under a used key is refused, and nothing runs', asyn
     );
   }
   t.equal(runs(), 1);
-  t.throws(() => once('k-diff', {}), { title: 'Idempotency key reused', message: 'Idempotency-Key "k-diff" was used for a different request; use a new key for new content.' });
+  t.throws(() => once('k-diff', {}), { slug: 'idempotency-key-reused', message: 'Idempotency-Key "k-diff" was used for a different request; use a new key for new content.' });
 });
 
 t.test('where a nested array or object ends is part of the request', async (t) => {

@@ -109,7 +109,7 @@ t.test('a row that changes only indicator values is counted as updated', async (
 t.test('the same measure, unit and period twice in one file is a conflict', async (t) => {
   const [row] = reportRows(1, 500);
   const res = await bulk({ reports: [row, { ...row, status: 'completed' }] }, '?atomic=false');
-  t.match(res.json(), { counts: { created: 1, rejected: 1 }, conflicts: [{ index: 1, field: '/body/reports/1', message: /repeats .* row 0/ }] });
+  t.match(res.json(), { counts: { created: 1, rejected: 1 }, conflicts: [{ index: 1, field: '/body/reports/1', message: /与第 0 行的措施、单位和报告期重复/ }] });
 });
 
 t.test('CSV: UTF-8 with BOM, evidence and indicator values, conflicts with their line', async (t) => {
@@ -199,5 +199,5 @@ t.test('re-posting a file whose rows were submitted, or approved, answers every 
   t.equal(writeFingerprint(databasePath), before, 'nothing written');
   const changed = await bulk({ reports: [{ ...file.reports[1]!, narrative: '改了' }] });
   t.equal(changed.statusCode, 422);
-  t.match(changed.json().errors, [{ message: /awaits review with other content: ask the reviewer to return it/ }], 'other content under review says what to do');
+  t.match(changed.json().errors, [{ message: /已提交待审核，内容与本次不同：请审核人退回后再修改并重新提交/ }], 'other content under review says what to do');
 });

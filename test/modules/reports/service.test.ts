@@ -7,6 +7,7 @@ import { createApiKeyRepository } from '../../../src/modules/auth/repository.js'
 import { createReportRepository } from '../../../src/modules/reports/repository.js';
 import { createReportService } from '../../../src/modules/reports/service.js';
 import { etagOf, ifMatchHolds } from '../../../src/modules/reports/etag.js';
+import { titleOf } from '../../../src/http/problem.js';
 import { createUnitRepository } from '../../../src/modules/units/repository.js';
 import { DomainError } from '../../../src/domain/errors.js';
 import { problemOfDomainError } from '../../../src/plugins/errors.js';
@@ -48,8 +49,10 @@ const problem = (work: () => unknown) => {
     work();
   } catch (error) {
     if (error instanceof DomainError) {
+      // Told in English, as a client asking for it reads it.
       const answered = problemOfDomainError(error);
-      return { status: answered.status, title: answered.title, detail: answered.message, errors: answered.errors };
+      const errors = answered.errors?.map(({ field, message }) => ({ field, message: message.en }));
+      return { status: answered.status, title: titleOf(answered.status).en, detail: answered.detail.en, errors };
     }
     throw error;
   }
@@ -161,7 +164,7 @@ t.test('a refused write says why and names the field', async (t) => {
     ['a reporter key bound to no unit', principal('reporter'), {}, { status: 403, detail: /bound to no unit/ }],
     ['a coordinator', principal('coordinator'), {}, { status: 403, detail: /^A coordinator key cannot write progress reports/ }],
     ['an admin naming no unit', admin, {}, { status: 422, detail: /unit is required/, errors: [{ field: '/body/unit', message: /^is required/ }] }],
-    ['an admin naming an unknown unit', admin, { unit: '无此单位' }, { status: 422, detail: /names no known unit: "无此单位"/ }],
+    ['an admin naming an unknown unit', admin, { unit: '无此单位' }, { status: 422, detail: /names no known unit \(id, name or alias\): "无此单位"/ }],
     ['an admin naming a collective', admin, { unit: '各县(市、区)人民政府' }, { status: 422, detail: /names a collective, 各县\(市、区\)人民政府/ }],
     ['an unknown measure', civil, { measureId: 999999 }, { status: 422, errors: [{ field: '/body/measureId', message: /^names no measure: 999999$/ }], detail: /measureId/ }],
     ['a measure the unit does not carry', principal('reporter', '市公安局'), {}, { status: 403, detail: /^市公安局 has no assignment on measure/, errors: [{ field: '/body/measureId', message: /^is not assigned to 市公安局$/ }] }],
