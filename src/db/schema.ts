@@ -36,6 +36,8 @@ export const chapters = sqliteTable(
       .references(() => plans.id),
     position: integer('position').notNull(),
     title: text('title').notNull(),
+    /** When it left the plan by an amendment; it stays readable by id, with its reports and history. */
+    retiredAt: text('retired_at'),
   },
   (t) => [uniqueIndex('chapters_plan_position').on(t.planId, t.position)],
 );
@@ -44,6 +46,7 @@ export const units = sqliteTable('units', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
   kind: text('kind', { enum: UNIT_KINDS }).notNull(),
+  retiredAt: text('retired_at'),
 });
 
 /** Every other spelling of a unit found in the source; lookups by name accept any of them. */
@@ -88,6 +91,7 @@ export const tasks = sqliteTable(
     deadlineText: text('deadline_text'),
     /** JSON array of 1-based line numbers in the source document. */
     sourceLines: text('source_lines').notNull(),
+    retiredAt: text('retired_at'),
   },
   (t) => [uniqueIndex('tasks_plan_no').on(t.planId, t.no), index('tasks_chapter').on(t.chapterId)],
 );
@@ -125,6 +129,7 @@ export const measures = sqliteTable(
     /** False when the measure names no owner (its owners are then the task's leads, and it is owed by the task's responsible units). */
     ownersNamed: integer('owners_named', { mode: 'boolean' }).notNull().default(true),
     sourceLine: integer('source_line').notNull(),
+    retiredAt: text('retired_at'),
   },
   (t) => [uniqueIndex('measures_task_position').on(t.taskId, t.position)],
 );
@@ -155,6 +160,7 @@ export const milestones = sqliteTable(
     year: integer('year'),
     dueDate: text('due_date'),
     text: text('text').notNull(),
+    retiredAt: text('retired_at'),
   },
   (t) => [uniqueIndex('milestones_measure_position').on(t.measureId, t.position), index('milestones_year').on(t.year)],
 );
@@ -181,6 +187,7 @@ export const indicators = sqliteTable(
     scope: text('scope', { enum: INDICATOR_SCOPES }).notNull().default('city'),
     combine: text('combine', { enum: INDICATOR_COMBINES }),
     targetYear: integer('target_year'),
+    retiredAt: text('retired_at'),
   },
   (t) => [uniqueIndex('indicators_plan_key').on(t.planId, t.key), index('indicators_task').on(t.taskId)],
 );
@@ -414,6 +421,50 @@ export const auditEvents = sqliteTable(
     requestId: text('request_id'),
   },
   (t) => [index('audit_events_entity').on(t.entityType, t.entityId), index('audit_events_at').on(t.at)],
+);
+
+/* ── Plan revisions (amendments: who, when, why, before and after) ─────────────────────────────── */
+
+export const REVISION_ENTITIES = ['plan', 'chapter', 'task', 'measure', 'milestone', 'indicator', 'unit'] as const;
+export const REVISION_ACTIONS = ['created', 'updated', 'retired', 'restored', 'renamed', 'merged', 'imported'] as const;
+
+/**
+ * Every change to a plan after it was loaded: the entity as it was before and after (JSON of its document), the
+ * reason, and the day it takes effect. Reads `asOf` an instant undo the revisions made after it. Append-only.
+ */
+export const planRevisions = sqliteTable(
+  'plan_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null for units, which every plan shares. */
+    planId: integer('plan_id').references(() => plans.id),
+    entity: text('entity', { enum: REVISION_ENTITIES }).notNull(),
+    entityId: integer('entity_id').notNull(),
+    action: text('action', { enum: REVISION_ACTIONS }).notNull(),
+    at: text('at').notNull(),
+    /** The day (Asia/Shanghai) from which the change counts: obligations owed before it are kept as they were. */
+    effectiveOn: text('effective_on').notNull(),
+    keyId: integer('key_id').references(() => apiKeys.id),
+    reason: text('reason').notNull(),
+    before: text('before'),
+    after: text('after'),
+    requestId: text('request_id'),
+  },
+  (t) => [index('plan_revisions_plan').on(t.planId, t.id), index('plan_revisions_entity').on(t.entity, t.entityId, t.id), index('plan_revisions_at').on(t.at)],
+);
+
+/** The units a revision concerns (owners moved, a unit renamed or merged), for `?unit=`. */
+export const planRevisionUnits = sqliteTable(
+  'plan_revision_units',
+  {
+    revisionId: integer('revision_id')
+      .notNull()
+      .references(() => planRevisions.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
+  },
+  (t) => [primaryKey({ columns: [t.revisionId, t.unitId] }), index('plan_revision_units_unit').on(t.unitId, t.revisionId)],
 );
 
 /* ── Assignments and obligations (交办 → 签收 → 反馈 → 办结) ──────────────────────────────────────────── */
