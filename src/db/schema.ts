@@ -520,6 +520,9 @@ export const obligations = sqliteTable(
     periodStart: text('period_start').notNull(),
     periodEnd: text('period_end').notNull(),
     dueDate: text('due_date').notNull(),
+    /** When an amendment stopped asking for it (a schedule changed), and the revision that did. */
+    waivedAt: text('waived_at'),
+    waivedByRevisionId: integer('waived_by_revision_id').references(() => planRevisions.id),
   },
   (t) => [uniqueIndex('obligations_assignment_period').on(t.assignmentId, t.period, t.dueDate), index('obligations_due').on(t.dueDate)],
 );

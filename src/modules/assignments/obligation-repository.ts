@@ -13,6 +13,7 @@ export interface ObligationFacts {
   periodStart: string;
   periodEnd: string;
   dueDate: string;
+  /** Since when it is no longer asked for: its assignment was withdrawn, or an amendment waived it. */
   withdrawnAt: string | null;
   /** When an approved report of the unit within the period said "completed" (the earliest one standing at T). */
   completedAt: string | null;
@@ -48,7 +49,7 @@ export function createObligationRepository(db: Db) {
   const factsSql = (completionOnly: boolean) => `
     SELECT o.id, o.assignment_id AS assignmentId, a.measure_id AS measureId, m.task_id AS taskId, a.unit_id AS unitId,
       o.kind, o.period, o.period_start AS periodStart, o.period_end AS periodEnd, o.due_date AS dueDate,
-      CASE WHEN a.withdrawn_at <= :asOf THEN a.withdrawn_at END AS withdrawnAt,
+      CASE WHEN o.waived_at <= :asOf THEN o.waived_at WHEN a.withdrawn_at <= :asOf THEN a.withdrawn_at END AS withdrawnAt,
       (SELECT min(r.reviewed_at) FROM progress_reports r
         WHERE ${ANSWERS} AND r.status = 'completed' AND r.state IN ('approved', 'superseded')
           AND r.reviewed_at <= :asOf AND (r.superseded_at IS NULL OR r.superseded_at > :asOf)) AS completedAt,
