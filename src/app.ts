@@ -35,6 +35,9 @@ import { createPlanRepository } from './modules/plans/repository.js';
 import { registerPlanRoutes } from './modules/plans/routes.js';
 import { registerBulkImportRoutes } from './modules/reports/bulk-routes.js';
 import { createBulkImporter } from './modules/reports/bulk.js';
+import { createMeasureNumbers } from './modules/reports/measure-numbers.js';
+import { registerReportTemplateRoute } from './modules/reports/template-routes.js';
+import { createReportTemplates } from './modules/reports/template.js';
 import { createReportRepository } from './modules/reports/repository.js';
 import { registerReportRoutes } from './modules/reports/routes.js';
 import { createReportService } from './modules/reports/service.js';
@@ -155,7 +158,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       audit: createAuditRepository(importDb),
       now,
     });
-    return { sqlite, context: { importRows: createBulkImporter(service), idempotency: createIdempotencyStore(importDb) } };
+    return { sqlite, context: { importRows: createBulkImporter(service, createMeasureNumbers(importDb)), idempotency: createIdempotencyStore(importDb) } };
   });
   const now = config.now ?? (() => new Date());
   const timeouts = config.httpTimeouts ?? HTTP_TIMEOUT_DEFAULTS;
@@ -286,6 +289,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       const idempotency = createIdempotencyStore(db);
       registerReportRoutes(reporting, { service: reportService, units, idempotency, now });
       await registerBulkImportRoutes(reporting, { imports: bulkImports, now });
+      registerReportTemplateRoute(reporting, { templates: createReportTemplates({ units, assignments, monitoring, measures: createMeasureNumbers(db) }), now });
       registerAssignmentWrites(reporting, { service: assignments, units });
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiInstance } from '../../http/app-types.js';
@@ -6,7 +7,8 @@ import { parseJsonInSlices } from '../../http/json-in-slices.js';
 import { timeSlices } from '../../http/slices.js';
 import { ProblemSchema, problemResponses } from '../../http/problem.js';
 import { invalidField } from '../../domain/errors.js';
-import { sendProblem } from '../../plugins/errors.js';
+import { languageOf, sendProblem } from '../../plugins/errors.js';
+import { said, type Language } from '../../domain/said.js';
 import { allow, callerOf } from '../../plugins/auth.js';
 import type { LongWrites } from '../../db/long-write.js';
 import { IDEMPOTENCY_KEY_PATTERN, requestHashInSlices, type IdempotencyStore } from '../idempotency/store.js';
@@ -18,6 +20,10 @@ export interface BulkImportContext {
   idempotency: IdempotencyStore;
 }
 import { CSV_COLUMNS, parseReportsCsv } from './csv.js';
+import { PRINTED_COLUMNS, REPORT_COLUMNS } from './columns.js';
+import { readReportsXlsx } from './xlsx.js';
+import { PROGRESS_WORDS } from './progress-words.js';
+import { XLSX_TYPE } from '../exports/schemas.js';
 import { StringEnum } from '../../http/enum.js';
 
 /** 5,000 rows of the largest allowed reports would be far more; real files are a few MB at most. */
@@ -57,7 +63,7 @@ export const ImportSummarySchema = Type.Object(
     rows: Type.Array(
       Type.Object({
         index: Type.Integer({ description: 'Position of the row in the request, from 0.' }),
-        line: Type.Optional(Type.Integer({ description: 'For CSV: the line the row starts on (the header is line 1).' })),
+        line: Type.Optional(Type.Integer({ description: 'For CSV: the line the row starts on; for xlsx: its row in the sheet (the header is line or row 1).' })),
         outcome,
         reportId: Type.Union([Type.Integer(), Type.Null()], { description: 'The report written (null when nothing was).' }),
       }),
@@ -83,6 +89,11 @@ const BulkQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The summary as the reader reads it: each conflict's message in their language (the stored one keeps both). */
+function summaryIn(summary: ImportSummary, language: Language) {
+  return { ...summary, conflicts: summary.conflicts.map((conflict) => ({ ...conflict, message: conflict.message[language] })) };
+}
+
 export async function registerBulkImportRoutes(
   app: ApiInstance,
   deps: { imports: LongWrites<BulkImportContext>; now: () => Date },
@@ -94,6 +105,8 @@ export async function registerBulkImportRoutes(
     scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (request: FastifyRequest, body: Buffer) => {
       return decodeText(body, charsetOf(request.headers['content-type'])).text;
     });
+    // A workbook is read in the handler (zip bounds first, then exceljs); the parser only collects its bytes.
+    scope.addContentTypeParser(XLSX_TYPE, { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (_request: FastifyRequest, body: Buffer) => body);
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, async (_request: FastifyRequest, body: Buffer) => parseJsonInSlices(body));
     const bulk = scope as unknown as ApiInstance;
@@ -108,8 +121,9 @@ export async function registerBulkImportRoutes(
           summary: 'Import many reports at once',
           description: [
             `Up to ${BULK_MAX_ROWS} reports, as JSON \`{ "reports": [ReportInput, …] }\` or as CSV (\`Content-Type: text/csv\`, header row) in UTF-8 (a byte-order mark allowed), GBK/GB18030 (as Excel and WPS save it on Chinese Windows: declared with \`charset=gbk\`, or recognised when the bytes are not UTF-8) or UTF-16 with a byte-order mark; bytes that are not text in the encoding are a 400 naming the line, an unknown \`charset\` a 415. Each row is written as \`POST /reports\` would write it: it creates a draft, updates the open one, or changes nothing when the content is already there — so re-posting the same file reports every row as unchanged.`,
-            `CSV columns: ${CSV_COLUMNS.join(', ')}. \`evidence\` holds one \`title | url\` per line; \`indicatorValues\` is \`indicatorId=value; …\`; \`submit\` is true or false.`,
-            '`dryRun=true` checks every row and writes nothing. `atomic=true` (default) writes all rows or none; `atomic=false` writes the good rows. Every rejected row is listed with its index (and CSV line), the field and the reason. When nothing could be written because of rejected rows the answer is 422 problem+json carrying the same summary in `importSummary`.',
+            `As an .xlsx workbook (\`Content-Type: ${XLSX_TYPE}\`): the unit's template from \`GET /units/{id}/report-template.xlsx\` filled in, or any workbook whose first sheet has a header row of the CSV columns. Rows that fill nothing in (no status, narrative, percentage, evidence, values or submit) are left out, in CSV too; a rejected row is named by its sheet row. A file that is not a workbook is a 400; so is a sheet of more than ${BULK_MAX_ROWS} rows.`,
+            `CSV and xlsx columns, by English id or Chinese header: ${[...REPORT_COLUMNS, ...PRINTED_COLUMNS].map((c) => `${c.field} (${[c.header, ...(c.aliases ?? [])].join(' / ')})`).join(', ')}; in the order a CSV lists them: ${CSV_COLUMNS.join(', ')}. A row names its measure by \`measureId\` or as the breakdown table prints it: \`taskNo\` (序号) and \`measureNo\` (措施序号: the measure's number, or its place in a task whose measures are unnumbered; may be left out when the task has one measure). \`status\` takes the ids or the Chinese words the exports print (${Object.values(PROGRESS_WORDS).join(', ')}); \`evidence\` holds one \`title | url\` per line; \`indicatorValues\` is \`indicatorId=value; …\`; \`submit\` is true/false or 是/否.`,
+            '`dryRun=true` checks every row and writes nothing. `atomic=true` (default) writes all rows or none; `atomic=false` writes the good rows. Every rejected row is listed with its index (and CSV line or sheet row), the field and the reason. When nothing could be written because of rejected rows the answer is 422 problem+json carrying the same summary in `importSummary`.',
             'Honours `Idempotency-Key`. Needs a reporter key (rows for its own unit) or an admin key (rows name `unit`).',
           ].join('\n\n'),
           security: [{ bearerAuth: [] }],
@@ -151,6 +165,14 @@ export async function registerBulkImportRoutes(
                   },
                 ),
               },
+              [XLSX_TYPE]: {
+                // Bytes as OpenAPI 3.1 writes them (`contentMediaType`), without `type`: the body reaches validation as a
+                // Buffer, which a JSON Schema string is not.
+                schema: Type.Unsafe<Buffer>({
+                  contentMediaType: XLSX_TYPE,
+                  description: 'An .xlsx workbook: the sheet of `GET /units/{id}/report-template.xlsx` filled in, or any sheet with a header row of the CSV columns.',
+                }),
+              },
               'text/csv': {
                 schema: Type.String({
                   description: 'CSV with a header row; see the description for the columns.',
@@ -177,11 +199,14 @@ export async function registerBulkImportRoutes(
       },
       async (request, reply) => {
         const actor = { principal: callerOf(request), requestId: request.id };
-        const body = request.body as { reports: unknown[] } | string;
-        const csv = typeof body === 'string' ? await parseReportsCsv(body, timeSlices()) : undefined;
-        const rows = csv ? csv.rows : (body as { reports: unknown[] }).reports;
-        if (rows.length === 0) throw invalidField('/body', 'holds no rows');
-        if (rows.length > BULK_MAX_ROWS) throw invalidField('/body', `holds ${rows.length} rows; at most ${BULK_MAX_ROWS} per import`);
+        const body = request.body as { reports: unknown[] } | string | Buffer;
+        // A spreadsheet (CSV or xlsx) gives rows with the line or sheet row each is on.
+        const sheet = typeof body === 'string' ? await parseReportsCsv(body, timeSlices()) : Buffer.isBuffer(body) ? await readReportsXlsx(body) : undefined;
+        const rows = sheet ? sheet.rows : (body as { reports: unknown[] }).reports;
+        // A workbook's bytes are identified by their digest (hashing them as JSON would walk every byte).
+        const hashed = Buffer.isBuffer(body) ? createHash('sha256').update(body).digest('hex') : body;
+        if (rows.length === 0) throw invalidField('/body', said('没有任何数据行', 'holds no rows'));
+        if (rows.length > BULK_MAX_ROWS) throw invalidField('/body', said(`有 ${rows.length} 行，每次最多导入 ${BULK_MAX_ROWS} 行`, `holds ${rows.length} rows; at most ${BULK_MAX_ROWS} per import`));
         const { dryRun, atomic } = request.query;
         const idempotencyKey = request.headers['idempotency-key'];
         // A long write: other requests are served while it runs, and it commits (or rolls back) as one transaction.
@@ -190,25 +215,26 @@ export async function registerBulkImportRoutes(
           const pending =
             idempotencyKey === undefined
               ? undefined
-              : idempotency.begin({ keyId: actor.principal.keyId, idempotencyKey, route, requestHash: await requestHashInSlices(route, body, pause), now: deps.now() });
+              : idempotency.begin({ keyId: actor.principal.keyId, idempotencyKey, route, requestHash: await requestHashInSlices(route, hashed, pause), now: deps.now() });
           if (pending?.replay) return pending.replay;
-          const summary = await importRows(actor, rows, { dryRun, atomic, pointer: (index) => (csv ? `/body/rows/${index}` : `/body/reports/${index}`), lines: csv?.lines }, { pause, savepoint });
+          const summary = await importRows(actor, rows, { dryRun, atomic, pointer: (index) => (sheet ? `/body/rows/${index}` : `/body/reports/${index}`), lines: sheet?.lines }, { pause, savepoint });
           const response = { status: summary.status === 'rejected' ? 422 : 200, body: summary };
           return pending ? pending.remember(response) : { ...response, replayed: false };
         });
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         const summary = result.body as ImportSummary;
+        const told = summaryIn(summary, languageOf(request));
         if (result.status === 422) {
+          const { rejected, rows: all } = summary.counts;
           return sendProblem(request, reply, {
-            type: '/problems/import-rejected',
-            title: 'Import rejected',
             status: 422,
-            detail: `${summary.counts.rejected} of ${summary.counts.rows} rows were rejected; nothing was written.`,
+            slug: 'import-rejected',
+            detail: said(`${all} 行中有 ${rejected} 行被拒绝，没有写入任何内容。`, `${rejected} of ${all} rows were rejected; nothing was written.`),
             errors: summary.conflicts.map(({ field, message }) => ({ field, message })),
-            importSummary: summary,
+            extensions: { importSummary: told },
           });
         }
-        return summary;
+        return told;
       },
     );
   });

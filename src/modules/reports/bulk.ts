@@ -1,10 +1,13 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DomainError, type FieldError } from '../../domain/errors.js';
-import { isText, TEXT_FORMAT, TEXT_RULE } from '../../http/text.js';
+import { isText } from '../../http/text.js';
+import { ruleOfValueError, ruleWords } from '../../http/rule-words.js';
+import { said } from '../../domain/said.js';
 import { ReportInputSchema, type ReportInput } from './schemas.js';
 import type { Actor, ReportService, WriteOutcome } from './service.js';
 import type { LongWriteSteps } from '../../db/long-write.js';
+import { withMeasureId, type MeasureNumbers } from './measure-numbers.js';
 
 export const BULK_MAX_ROWS = 5_000;
 
@@ -41,13 +44,12 @@ class Rollback extends Error {}
  * every rejected row is reported with its index, field and reason. Atomic imports write nothing when any
  * row is rejected; a dry run writes nothing at all but says what would happen.
  */
-export function createBulkImporter(service: ReportService) {
+export function createBulkImporter(service: ReportService, measures: MeasureNumbers) {
   function checkShape(row: unknown, pointer: string): FieldError | undefined {
     if (rowCheck.Check(row)) return undefined;
     const [first] = rowCheck.Errors(row);
-    // The same words as POST /reports for text a field cannot hold; TypeBox's otherwise.
-    const message = first?.schema.format === TEXT_FORMAT ? `must be ${TEXT_RULE}` : first?.message;
-    return { field: `${pointer}${first?.path ?? ''}`, message: message ?? 'is not a report' };
+    // The same words as POST /reports: what the value should have been.
+    return { field: `${pointer}${first?.path ?? ''}`, message: first ? ruleWords(ruleOfValueError(first)) : said('不是一份进展报告', 'is not a report') };
   }
 
   return async function importRows(actor: Actor, rows: unknown[], options: ImportOptions, steps: Pick<LongWriteSteps<unknown>, 'pause' | 'savepoint'>) {
@@ -61,22 +63,23 @@ export function createBulkImporter(service: ReportService) {
         conflicts.push({ index, line, ...problem });
         results.push({ index, line, outcome: 'rejected', reportId: null });
       };
-      const shapeProblem = checkShape(row, pointer);
-      if (shapeProblem) return reject(shapeProblem);
-      const input = row as ReportInput;
       try {
+        const named = withMeasureId(row, pointer, measures);
+        const shapeProblem = checkShape(named, pointer);
+        if (shapeProblem) return reject(shapeProblem);
+        const input = named as ReportInput;
         const target = service.resolveTarget(actor.principal, input, pointer);
         const key = `${target.context.measureId}/${target.unit.id}/${target.period.text}`;
         const first = firstRowOfKey.get(key);
         if (first !== undefined) {
-          return reject({ field: pointer, message: `repeats the measure, unit and period of row ${first}` });
+          return reject({ field: pointer, message: said(`与第 ${first} 行的措施、单位和报告期重复`, `repeats the measure, unit and period of row ${first}`) });
         }
         firstRowOfKey.set(key, index);
         const { outcome, report } = service.transaction(() => service.writeTo(actor, target, input));
         results.push({ index, line, outcome, reportId: report.id });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        reject(error.fields?.[0] ?? { field: pointer, message: error.message });
+        reject(error.fields?.[0] ?? { field: pointer, message: error.detail });
       }
     };
     try {
