@@ -1,7 +1,7 @@
 // Regenerates seeds/plan.json from the source table: npx tsx scripts/build-seed.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildPlan, loadSeedInputs, renderPlan } from './seed/build.js';
+import { buildPlan, loadSeedInputs, renderPlan } from '../src/seed/read/build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 try {

@@ -1,11 +1,11 @@
 // Unit tests of the seed parser's pure functions, on the tricky cells of the source document.
 import t from 'tap';
-import { buildPlan, loadSeedInputs } from '../../scripts/seed/build.js';
-import { parseDeadline, taskDeadline } from '../../scripts/seed/deadline.js';
-import { parseMilestones } from '../../scripts/seed/milestones.js';
-import { splitCells } from '../../scripts/seed/parse.js';
-import { splitUnitCell, trailingParenthesis } from '../../scripts/seed/units.js';
-import type { Deadline } from '../../scripts/seed/types.js';
+import { buildPlan, loadSeedInputs } from '../../src/seed/read/build.js';
+import { parseDeadline, taskDeadline } from '../../src/seed/read/deadline.js';
+import { parseMilestones } from '../../src/seed/read/milestones.js';
+import { splitCells } from '../../src/seed/read/parse.js';
+import { splitUnitCell, trailingParenthesis } from '../../src/seed/read/units.js';
+import type { Deadline } from '../../src/seed/read/types.js';
 import { fileURLToPath } from 'node:url';
 
 const end2025: Deadline = { kind: 'date', date: '2025-12-31', text: '2025年底前' };

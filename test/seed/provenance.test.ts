@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { buildPlan, loadSeedInputs, renderPlan } from '../../scripts/seed/build.js';
-import type { Corrections, Indicator, Measure, Plan, Task, Unit } from '../../scripts/seed/types.js';
+import { buildPlan, loadSeedInputs, renderPlan } from '../../src/seed/read/build.js';
+import type { Corrections, Indicator, Measure, Plan, Task, Unit } from '../../src/seed/read/types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');

@@ -1,9 +1,9 @@
-// Unit tests of the schedule reader (scripts/seed/schedule.ts) on the targets and deadline cells of the document.
+// Unit tests of the schedule reader (src/seed/read/schedule.ts) on the targets and deadline cells of the document.
 import t from 'tap';
-import { parseDeadline } from '../../scripts/seed/deadline.js';
-import { parseMilestones } from '../../scripts/seed/milestones.js';
-import { parseSchedule } from '../../scripts/seed/schedule.js';
-import type { Deadline } from '../../scripts/seed/types.js';
+import { parseDeadline } from '../../src/seed/read/deadline.js';
+import { parseMilestones } from '../../src/seed/read/milestones.js';
+import { parseSchedule } from '../../src/seed/read/schedule.js';
+import type { Deadline } from '../../src/seed/read/types.js';
 
 const years = { startYear: 2021, endYear: 2025 };
 const deadline = (text: string | null): Deadline | null => (text === null ? null : (parseDeadline(text) ?? null));

@@ -9,7 +9,7 @@ export type {
   SeedIndicator as Indicator,
   SeedSchedulePart as SchedulePart,
   UnitKind,
-} from '../../src/seed/types.js';
+} from '../types.js';
 
 export interface Corrections {
   /** Lines that look like a new measure but continue the previous measure's targets cell. */

@@ -1,3 +1,7 @@
+import { said } from '../../domain/said.js';
+import { normaliseUnitName } from '../../modules/units/unit-name.js';
+import { closestNames } from './closest-names.js';
+import type { Problems } from './problems.js';
 import type { Corrections, Unit } from './types.js';
 
 const EACH_OWN_PART = /按(?:监管)?职责分别牵头/;
@@ -47,35 +51,48 @@ export function trailingParenthesis(text: string): string | undefined {
   return undefined;
 }
 
+/** Where a unit cell stands in the table, for a problem with one of its names. */
+export interface CellPlace {
+  line: number;
+  column: string;
+}
+
 export interface UnitResolver {
-  /** Canonical names of a unit cell; throws naming the line and the name when one is unknown. */
-  resolveCell(cell: string, line: number): { units: string[]; eachOwnPart: boolean };
+  /** Canonical names of a unit cell; a name no unit has is reported (with the closest known names) and left out. */
+  resolveCell(cell: string, place: CellPlace): { units: string[]; eachOwnPart: boolean };
   /** unitCells corrections no cell asked for (stale data). */
   unusedCorrections(): string[];
 }
 
-export function unitResolver(units: Unit[], corrections: Corrections): UnitResolver {
+/** Reads unit cells against known units (canonical name and aliases, compared as normalised), with the corrections' readings. */
+export function unitResolver(units: Pick<Unit, 'name' | 'aliases'>[], corrections: Pick<Corrections, 'unitCells'>, problems: Problems): UnitResolver {
   const canonical = new Map<string, string>();
   for (const unit of units) {
-    for (const name of [unit.name, ...unit.aliases]) {
+    for (const name of [unit.name, ...unit.aliases].map(normaliseUnitName)) {
       const other = canonical.get(name);
-      if (other !== undefined) throw new Error(`seeds/units.json: "${name}" names both ${other} and ${unit.name}`);
+      if (other !== undefined && other !== unit.name) throw new Error(`units: "${name}" names both ${other} and ${unit.name}`);
       canonical.set(name, unit.name);
     }
   }
   const fixes = new Map(corrections.unitCells.map((c) => [c.cell, c.units]));
   const used = new Set<string>();
   return {
-    resolveCell(cell, line) {
+    resolveCell(cell, place) {
       const fixed = fixes.get(cell);
       if (fixed) used.add(cell);
       const { names, eachOwnPart } = splitUnitCell(cell);
-      const resolved = (fixed ?? names).map((name) => {
-        const unit = canonical.get(name);
-        if (unit === undefined) {
-          throw new Error(`line ${line}: unit "${name}" in cell "${cell}" is not a name or alias in seeds/units.json`);
-        }
-        return unit;
+      const resolved = (fixed ?? names).flatMap((name) => {
+        const unit = canonical.get(normaliseUnitName(name));
+        if (unit !== undefined) return [unit];
+        const suggestions = closestNames(normaliseUnitName(name), canonical);
+        const hint = suggestions.length === 0 ? said('', '') : said(`；最接近的是 ${suggestions.join('、')}`, `; closest: ${suggestions.join(', ')}`);
+        problems.report({
+          ...place,
+          kind: 'unknown_unit',
+          message: said(`单元格“${cell}”中的单位“${name}”不是已知的单位名称或别名${hint.zh}`, `unit "${name}" in cell "${cell}" is not a known unit name or alias${hint.en}`),
+          suggestions,
+        });
+        return [];
       });
       return { units: [...new Set(resolved)], eachOwnPart };
     },
