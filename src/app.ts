@@ -35,6 +35,13 @@ import { createPlanRepository } from './modules/plans/repository.js';
 import { registerPlanRoutes } from './modules/plans/routes.js';
 import { registerBulkImportRoutes } from './modules/reports/bulk-routes.js';
 import { createBulkImporter } from './modules/reports/bulk.js';
+import { createDocumentRepository } from './modules/amendments/documents.js';
+import { registerAmendmentRoutes } from './modules/amendments/routes.js';
+import { createAmendmentService } from './modules/amendments/service.js';
+import { createPlanHistory } from './modules/amendments/history.js';
+import { createRevisionRepository } from './modules/revisions/repository.js';
+import { REVISION_SCHEMAS, registerRevisionRoutes } from './modules/revisions/routes.js';
+import { AmendmentResultSchema } from './modules/amendments/schemas.js';
 import { createMeasureNumbers } from './modules/reports/measure-numbers.js';
 import { registerReportTemplateRoute } from './modules/reports/template-routes.js';
 import { createReportTemplates } from './modules/reports/template.js';
@@ -76,6 +83,8 @@ import { SearchHitSchema } from './modules/search/schemas.js';
 
 /** Schemas the routes refer to by `$ref`, in the order the contract lists them. */
 const SHARED_SCHEMAS = [
+  ...REVISION_SCHEMAS,
+  AmendmentResultSchema,
   PlanSchema,
   ChapterSchema,
   UnitRefSchema,
@@ -227,6 +236,23 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
   const monitoring = createMonitoringService(createMonitoringRepository(db), assignments, units, config.supervision ?? SUPERVISION_DEFAULTS);
   const catalogueLights = createLightsAt(monitoring.lights, now);
+  const revisions = createRevisionRepository(db);
+  const amendments = createAmendmentService({
+    transaction: groupCommit.transaction,
+    documents: createDocumentRepository(db),
+    revisions,
+    assignments: createAssignmentRepository(db),
+    units,
+    audit,
+    now,
+    // An amended plan is read afresh: kept answers are dropped, what was built from its catalogue is built again.
+    onPlanChanged: (planId) => {
+      clearCatalogueCache();
+      monitoring.planChanged(planId);
+      assignments.planChanged(planId);
+    },
+  });
+  const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
   registerErrorHandling(app);
@@ -244,7 +270,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await registerSwagger(app);
 
   registerHealthRoutes(app, db);
-  // The plan catalogue never changes while the server runs (no write API): its answers are kept in memory.
+  // The plan catalogue changes only by amendment: its answers are kept in memory, and an amendment drops them.
   await app.register(
     async (scope) => {
       const catalogue = scope.withTypeProvider<TypeBoxTypeProvider>() as ApiInstance;
@@ -254,8 +280,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       // After the authorisation hook: a cached answer is only given to a caller who may read it.
       clearCatalogueCache = registerCatalogueCache(catalogue, config.catalogueCache).clear;
       registerPlanRoutes(catalogue, createPlanRepository(db));
-      registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver, lights: catalogueLights });
-      registerMeasureRoutes(catalogue, measures, unitResolver, catalogueLights);
+      registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver, lights: catalogueLights, amended });
+      registerMeasureRoutes(catalogue, measures, unitResolver, catalogueLights, amended);
       registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
       registerUnitRoutes(catalogue, units);
@@ -277,6 +303,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
         publicBaseUrl: config.publicBaseUrl ?? null,
       });
       registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
+      registerRevisionRoutes(monitoringAndExports, { revisions, units: unitResolver, plans: createPlanRepository(db) });
       registerAssignmentReads(monitoringAndExports, assignmentDeps);
     },
     { prefix: '/api/v1' },
@@ -293,6 +320,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerAssignmentWrites(reporting, { service: assignments, units });
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
+      // Last: contract tests generated from the document run its operations in order, and amendments change the plan.
+      registerAmendmentRoutes(reporting, { service: amendments, units });
     },
     { prefix: '/api/v1' },
   );

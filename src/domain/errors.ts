@@ -29,6 +29,7 @@ export const THINGS = {
   chapter: said('章节', 'chapter'),
   task: said('任务', 'task'),
   measure: said('措施', 'measure'),
+  milestone: said('年度目标', 'milestone'),
   unit: said('单位', 'unit'),
   indicator: said('指标', 'indicator'),
   report: said('进展报告', 'report'),

@@ -41,9 +41,10 @@ function revalidate(request: FastifyRequest, reply: FastifyReply, answer: Cached
 }
 
 /**
- * Answers repeated GETs of the plan catalogue from memory, with a strong ETag and 304 for conditional GETs. The
- * catalogue is loaded at start-up and has no write API; an answer stays true until `clear` (assignments change who
- * owes a measure, which `?unit=` filters by). The ETag is a hash of the answer: a changed answer never matches an old one.
+ * Answers repeated GETs of the plan catalogue from memory, with a strong ETag and 304 for conditional GETs. An answer
+ * stays true until `clear` (assignments change who owes a measure, which `?unit=` filters by; units are renamed and
+ * merged). The ETag is a hash of the answer, or the route's own when it sets one (a unit's, which a rename names in
+ * If-Match): either way a changed answer never matches an old one.
  *
  * Register it on the catalogue scope only (never where answers depend on reports or the clock), after the scope's
  * authorisation hook: hooks run in the order they were added, so a refused caller never reaches the cache. One
@@ -78,7 +79,10 @@ export function registerCatalogueCache(scope: FastifyInstance, bounds: Catalogue
     const contentType = String(reply.getHeader('content-type'));
     if (!contentType.includes('json')) return payload;
     const link = reply.getHeader('link');
-    const answer = { payload, contentType, etag: `"${createHash('sha256').update(payload).digest('base64url')}"`, link: link === undefined ? undefined : String(link) };
+    // A route that names its own ETag (one writes compare If-Match with) keeps it; it changes whenever the answer does.
+    const own = reply.getHeader('etag');
+    const etag = own === undefined ? `"${createHash('sha256').update(payload).digest('base64url')}"` : String(own);
+    const answer = { payload, contentType, etag, link: link === undefined ? undefined : String(link) };
     answers.set(request.url, answer);
     return revalidate(request, reply, answer) ? null : payload;
   });

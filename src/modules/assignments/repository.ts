@@ -90,6 +90,10 @@ export function createAssignmentRepository(db: Db) {
   const insertObligation = raw.prepare<Record<string, unknown>>(`
     INSERT INTO obligations (assignment_id, kind, period, period_start, period_end, due_date)
     VALUES (:assignmentId, :kind, :period, :periodStart, :periodEnd, :dueDate)`);
+  const insertObligationOnce = raw.prepare<Record<string, unknown>>(`
+    INSERT OR IGNORE INTO obligations (assignment_id, kind, period, period_start, period_end, due_date)
+    VALUES (:assignmentId, :kind, :period, :periodStart, :periodEnd, :dueDate)`);
+  const waiveObligation = raw.prepare<[string, number, number]>('UPDATE obligations SET waived_at = ?, waived_by_revision_id = ? WHERE id = ? AND waived_at IS NULL');
   const byId = raw.prepare<[number], AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM} WHERE a.id = ?`);
   const byMeasureUnit = raw.prepare<[number, number], AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM ${ASSIGNMENT_FROM} WHERE a.measure_id = ? AND a.unit_id = ?`);
   const ofPlan = raw.prepare<Record<string, unknown>, AssignmentRow>(`
@@ -179,6 +183,16 @@ export function createAssignmentRepository(db: Db) {
     /** How many reports a unit has sent on a measure (drafts are its own business), and the latest few. */
     reportsOf(measureId: number, unitId: number, recent: number) {
       return { total: reportCount.get(measureId, unitId)!.n, recent: recentReports.all(measureId, unitId, recent) };
+    },
+
+    /** Asks for more due periods of an assignment (an amended schedule, a reinstated unit); periods it has are kept. */
+    addObligations(assignmentId: number, periods: DuePeriod[]): void {
+      for (const period of periods) insertObligationOnce.run({ assignmentId, ...period });
+    },
+
+    /** Stops asking for an obligation from `at`: an amendment no longer owes it (the revision says why). */
+    waiveObligation(id: number, at: string, revisionId: number): void {
+      waiveObligation.run(at, revisionId, id);
     },
 
     /** Changes the given fields and bumps the version. */

@@ -93,7 +93,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
     return unitRefs.get(id)!;
   };
 
-  // A plan's measure texts change only with the plan (issue: amendments will invalidate this).
+  // A plan's measure texts change only with the plan: an amendment forgets them (planChanged).
   const textsByPlan = new Map<number, ReturnType<AssignmentRepository['measureTexts']>>();
   const measureTexts = (planId: number) => {
     if (!textsByPlan.has(planId)) textsByPlan.set(planId, assignments.measureTexts(planId));
@@ -217,6 +217,11 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
   return {
     transaction,
+
+    /** The plan was amended: its measure texts are read again. */
+    planChanged(planId: number) {
+      textsByPlan.delete(planId);
+    },
 
     judged,
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { assignments, measureOwners, measures, milestones, tasks, units } from '../../db/schema.js';
 import { ftsRowids, measuresFts, textSearch } from '../../db/fts.js';
@@ -27,6 +27,7 @@ const measureColumns = {
   deadlineDate: measures.deadlineDate,
   deadlineText: measures.deadlineText,
   sourceLine: measures.sourceLine,
+  retiredAt: measures.retiredAt,
 };
 
 /** Measures one of the units in the JSON id list bound to `name` owes (a standing assignment): what it may report on. */
@@ -45,6 +46,8 @@ const hasWorkInYear = sql`EXISTS (SELECT 1 FROM ${milestones} WHERE ${milestones
 
 export function createMeasureRepository(db: Db) {
   const filter = and(
+    // Retired measures leave the lists; they stay readable by id.
+    isNull(measures.retiredAt),
     whenGiven('task', eq(measures.taskId, param('task'))),
     whenGiven('assignedUnitIds', assignedToUnits('assignedUnitIds')),
     whenGiven('year', hasWorkInYear),

@@ -9,8 +9,10 @@ import type { MeasureRepository } from './repository.js';
 import { MeasureGetQuery, MeasureListQuery, MeasurePageSchema, MeasureSchema } from './schemas.js';
 import { filterAll } from '../../http/live-filter.js';
 import type { LightsAt } from '../monitoring/lights-at.js';
+import { parseInstant } from '../../http/calendar.js';
+import type { AmendedReads } from '../amendments/history.js';
 
-export function registerMeasureRoutes(app: ApiInstance, measures: MeasureRepository, units: UnitResolver, lights: LightsAt): void {
+export function registerMeasureRoutes(app: ApiInstance, measures: MeasureRepository, units: UnitResolver, lights: LightsAt, amended: AmendedReads): void {
   app.get(
     '/measures',
     {
@@ -45,15 +47,20 @@ export function registerMeasureRoutes(app: ApiInstance, measures: MeasureReposit
         tags: ['measures'],
         operationId: 'getMeasure',
         summary: 'Get a measure',
-        description: 'One implementation measure with its owners, milestones and deadline.',
+        description:
+          'One implementation measure with its owners, milestones and deadline, and its version as `ETag` (what an amendment’s `If-Match` names). With `asOf`, the measure as the plan stood then (its text, owners and deadline before later amendments; 404 when it was added after) and its light at that instant.',
         params: IdParams,
         querystring: MeasureGetQuery,
         response: { ...revalidatedResponses(Type.Ref(MeasureSchema)), ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
-      const measure = measures.get(request.params.id);
-      if (!measure) throw notFound(THINGS.measure, request.params.id);
+    async (request, reply) => {
+      const { id } = request.params;
+      const current = measures.get(id);
+      const asOf = request.query.asOf === undefined ? undefined : parseInstant(request.query.asOf, 'day-end');
+      const measure = current && (asOf ? amended.history.measureAt(current, asOf) : current);
+      if (!measure) throw notFound(THINGS.measure, id);
+      reply.header('etag', amended.etagOf('measure', id));
       const lit = lights.at(undefined, undefined, request.query.asOf);
       return lit ? { ...measure, light: lit.measures.get(measure.id) ?? 'green' } : measure;
     },

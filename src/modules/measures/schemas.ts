@@ -59,6 +59,7 @@ const measureExample = {
   milestones: [{ id: 5, position: 1, kind: 'due', year: 2025, dueDate: '2025-12-31', text: '2025年底,社会组织重错码率降至1‰以下。' }],
   deadline: { kind: 'date', date: '2025-12-31', text: '2025年底前。' },
   sourceLine: 11,
+  retiredAt: null,
 };
 
 export const MeasureSchema = Type.Object(
@@ -78,6 +79,9 @@ export const MeasureSchema = Type.Object(
     milestones: Type.Array(Type.Ref(MilestoneSchema)),
     deadline: Type.Ref(DeadlineSchema),
     sourceLine: Type.Integer({ minimum: 1, description: 'Line of the source document where the measure starts.' }),
+    retiredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id.',
+    }),
     light: Type.Optional(Type.Ref(LightSchema, { description: 'With `light` or `asOf` in the query: the worst light of the measure’s obligations at that instant.' })),
   },
   {

@@ -25,15 +25,16 @@ export interface FollowUpQuery {
 }
 
 /**
- * A plan's catalogue (measures, leads, indicators and their targets) has no write API, so what is built from it is
- * built once per plan, not once per request.
+ * What is built from a plan's catalogue (measures, leads, indicators and their targets) is built once per plan, not
+ * once per request, and built again after an amendment (`planChanged`).
  */
-function oncePerPlan<T>(build: (planId: number) => T): (planId: number) => T {
+function oncePerPlan<T>(build: (planId: number) => T): ((planId: number) => T) & { forget: (planId: number) => void } {
   const built = new Map<number, T>();
-  return (planId) => {
+  const get = (planId: number) => {
     if (!built.has(planId)) built.set(planId, build(planId));
     return built.get(planId)!;
   };
+  return Object.assign(get, { forget: (planId: number) => built.delete(planId) });
 }
 
 const yearScope = (year: number) => ({ dueFrom: `${year}-01-01`, dueTo: `${year}-12-31` });
@@ -160,6 +161,8 @@ export function createMonitoringService(repository: MonitoringRepository, assign
 
   return {
     planOf,
+    /** The plan was amended: what was built from its catalogue is built again on the next request. */
+    planChanged: (planId: number) => catalogue.forget(planId),
     indicatorSignals,
     indicatorsFor,
 

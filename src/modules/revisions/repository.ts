@@ -69,7 +69,7 @@ export function createRevisionRepository(db: Db) {
   const since = raw.prepare<[string, number, string], RevisionRow>(
     `SELECT ${COLUMNS} FROM plan_revisions r WHERE r.entity = ? AND r.entity_id = ? AND r.at > ? ORDER BY r.id DESC`,
   );
-  const latest = raw.prepare<[string, number], { id: number }>('SELECT max(id) AS id FROM plan_revisions WHERE entity = ? AND entity_id = ?');
+  const latest = raw.prepare<[number], { id: number | null }>('SELECT max(id) AS id FROM plan_revisions WHERE plan_id = ? OR plan_id IS NULL');
 
   const bind = (filters: RevisionFilters) => ({
     planId: filters.planId,
@@ -95,9 +95,12 @@ export function createRevisionRepository(db: Db) {
     madeAfter(entity: RevisionEntity, entityId: number, at: string): RevisionRow[] {
       return since.all(entity, entityId, at);
     },
-    /** The id of the entity's latest revision, 0 when it has none: its version, for ETags. */
-    latestOf(entity: RevisionEntity, entityId: number): number {
-      return latest.get(entity, entityId)?.id ?? 0;
+    /**
+     * The plan's version: its latest revision, units' included (0 before any). A record's answer shows its neighbours
+     * too (a task its measures, every answer its units' names), so any amendment is a new version of every record.
+     */
+    versionOf(planId: number): number {
+      return latest.get(planId)?.id ?? 0;
     },
   };
 }

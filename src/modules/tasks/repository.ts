@@ -1,4 +1,4 @@
-import { and, asc, count, eq, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chapters, measureOwners, measures, taskUnits, tasks, units } from '../../db/schema.js';
 import { ftsRowids, measuresFts, tasksFts, textSearch } from '../../db/fts.js';
@@ -30,6 +30,8 @@ const hasUnitInRole = or(
 
 export function createTaskRepository(db: Db) {
   const filter = and(
+    // Retired tasks leave the lists; they stay readable by id.
+    isNull(tasks.retiredAt),
     whenGiven('plan', eq(tasks.planId, param('plan'))),
     whenGiven('chapter', eq(tasks.chapterId, param('chapter'))),
     whenGiven('unitIds', hasUnitInRole),
@@ -58,6 +60,7 @@ export function createTaskRepository(db: Db) {
         leadsEachOwnPart: tasks.leadsEachOwnPart,
         leadUnitsText: tasks.leadUnitsText,
         responsibleUnitsText: tasks.responsibleUnitsText,
+        retiredAt: tasks.retiredAt,
         deadlineKind: tasks.deadlineKind,
         deadlineDate: tasks.deadlineDate,
         deadlineText: tasks.deadlineText,
@@ -95,6 +98,7 @@ export function createTaskRepository(db: Db) {
       responsibleUnits: unitsIn(row.id, 'responsible'),
       deadline: toDeadline(row),
       measureCount: row.measureCount,
+      retiredAt: row.retiredAt,
       source: {
         lines: JSON.parse(row.sourceLines) as number[],
         leadUnitsText: row.leadUnitsText,

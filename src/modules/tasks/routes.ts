@@ -12,6 +12,8 @@ import { TaskDetailSchema, TaskGetQuery, TaskListQuery, TaskPageSchema } from '.
 import { filterAll } from '../../http/live-filter.js';
 import type { LightsAt } from '../monitoring/lights-at.js';
 import { roleNeedsUnit } from '../units/said.js';
+import { parseInstant } from '../../http/calendar.js';
+import type { AmendedReads } from '../amendments/history.js';
 
 interface TaskRouteDeps {
   tasks: TaskRepository;
@@ -19,9 +21,10 @@ interface TaskRouteDeps {
   indicators: IndicatorRepository;
   units: UnitResolver;
   lights: LightsAt;
+  amended: AmendedReads;
 }
 
-export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicators, units, lights }: TaskRouteDeps): void {
+export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicators, units, lights, amended }: TaskRouteDeps): void {
   app.get(
     '/tasks',
     {
@@ -57,17 +60,23 @@ export function registerTaskRoutes(app: ApiInstance, { tasks, measures, indicato
         tags: ['tasks'],
         operationId: 'getTask',
         summary: 'Get a task with its measures and indicators',
-        description: 'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states.',
+        description:
+          'One task with every implementation measure (owners, annual-target milestones, deadline) and the quantitative indicators it states, and its version as `ETag` (what an amendment’s `If-Match` names). With `asOf`, the task as the plan stood then (its own fields and its measures’ before later amendments; measures added later left out; 404 when the task was added after) and its lights at that instant.',
         params: IdParams,
         querystring: TaskGetQuery,
         response: { ...revalidatedResponses(Type.Ref(TaskDetailSchema)), ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
-      const task = tasks.get(request.params.id);
-      if (!task) throw notFound(THINGS.task, request.params.id);
+    async (request, reply) => {
+      const { id } = request.params;
+      const current = tasks.get(id);
+      const asOf = request.query.asOf === undefined ? undefined : parseInstant(request.query.asOf, 'day-end');
+      const now = current && { ...current, measures: measures.forTask(current.id), indicators: indicators.forTask(current.id) };
+      const detail = now && (asOf ? amended.history.taskAt(now, asOf) : now);
+      if (!detail) throw notFound(THINGS.task, id);
+      reply.header('etag', amended.etagOf('task', id));
+      const task = detail;
       const lit = lights.at(task.planId, undefined, request.query.asOf);
-      const detail = { ...task, measures: measures.forTask(task.id), indicators: indicators.forTask(task.id) };
       if (!lit) return detail;
       return { ...detail, light: lit.tasks.get(task.id) ?? 'green', measures: detail.measures.map((m) => ({ ...m, light: lit.measures.get(m.id) ?? 'green' })) };
     },

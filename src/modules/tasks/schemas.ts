@@ -10,6 +10,9 @@ import { StringEnum } from '../../http/enum.js';
 
 const taskFields = {
   id: Type.Integer({ minimum: 1 }),
+  retiredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id.',
+  }),
   planId: Type.Integer({ minimum: 1 }),
   no: Type.Integer({ description: 'The task’s 序号 in the document; unique within a plan.' }),
   chapter: Type.Object(
@@ -57,6 +60,7 @@ const taskExample = {
   ],
   deadline: { kind: 'date', date: '2025-12-31', text: '2025年底前' },
   measureCount: 3,
+  retiredAt: null,
   source: {
     lines: [11],
     leadUnitsText: '市市场监管局、市民政局、市营商环境局按职责分别牵头',

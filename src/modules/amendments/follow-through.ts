@@ -1,0 +1,54 @@
+import { planAssignments } from '../assignments/build.js';
+import type { AssignmentRepository } from '../assignments/repository.js';
+import { duePeriods, owedPeriods } from '../assignments/schedule.js';
+
+/** Why and from when an amendment changes who owes what. */
+export interface Amendment {
+  revisionId: number;
+  reason: string;
+  /** The day the change counts from (Asia/Shanghai), and that day's first instant. */
+  effectiveOn: string;
+  effectiveAt: string;
+}
+
+/**
+ * Makes a measure's assignments and obligations follow its amended owners and schedule, from the effective day on:
+ * a unit that no longer owes it is withdrawn (its open obligations waived), a unit that now owes it is assigned
+ * (or reinstated) and asked for the periods from that day, and standing assignments stop being asked for periods the
+ * new schedule no longer has and are asked for the ones it adds. What was owed before that day stays as it was;
+ * completed obligations keep their reports. A retired measure is owed by no one.
+ */
+export function followMeasure(assignments: AssignmentRepository, planId: number, measureId: number, retired: boolean, change: Amendment): number[] {
+  const plan = assignments.planForAssignments(planId)!;
+  const measure = plan.measures.find((m) => m.id === measureId)!;
+  const owing = retired ? [] : planAssignments({ ...plan, measures: [measure] });
+  const periods = owedPeriods(duePeriods(measure.schedule, plan), change.effectiveOn);
+  const wanted = new Set(periods.map((p) => `${p.period}/${p.dueDate}`));
+  const note = `修订 #${change.revisionId}：${change.reason}`;
+  const touched = new Set<number>();
+
+  for (const planned of owing) {
+    const existing = assignments.find(measureId, planned.unitId);
+    if (!existing) {
+      assignments.insert({ ...planned, obligations: periods, assignedAt: change.effectiveAt, reason: note });
+      touched.add(planned.unitId);
+    } else if (existing.withdrawnAt !== null) {
+      assignments.update(existing.id, { withdrawnAt: null, withdrawnReason: null, reason: note });
+      assignments.addObligations(existing.id, periods);
+      touched.add(planned.unitId);
+    }
+  }
+  const owingUnits = new Set(owing.map((p) => p.unitId));
+  for (const standing of assignments.list(planId, '9999-12-31', { measureId }).filter((a) => a.withdrawnAt === null)) {
+    if (!owingUnits.has(standing.unitId)) {
+      assignments.update(standing.id, { withdrawnAt: change.effectiveAt, withdrawnReason: note });
+      touched.add(standing.unitId);
+      continue;
+    }
+    assignments.addObligations(standing.id, periods);
+    for (const o of assignments.obligationsOf(standing.id)) {
+      if (o.dueDate >= change.effectiveOn && !wanted.has(`${o.period}/${o.dueDate}`)) assignments.waiveObligation(o.id, change.effectiveAt, change.revisionId);
+    }
+  }
+  return [...touched];
+}

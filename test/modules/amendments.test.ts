@@ -1,0 +1,208 @@
+import t from 'tap';
+import { buildTestAppWithDatabase } from '../helpers/app.js';
+import { rows, writeFingerprint } from '../helpers/db.js';
+import { issueKey } from '../helpers/keys.js';
+
+/** Amending the plan through HTTP: If-Match and a reason, one revision each, who owes what follows, reads as of then. */
+const NOW = new Date('2024-06-01T02:00:00Z');
+const { app, databasePath } = await buildTestAppWithDatabase(t, { now: () => NOW });
+const admin = issueKey(databasePath, 'admin');
+const coordinator = issueKey(databasePath, 'coordinator');
+const reporter = issueKey(databasePath, 'reporter', '市民政局');
+
+interface Unit {
+  id: number;
+  name: string;
+}
+interface Measure {
+  id: number;
+  taskId: number;
+  text: string;
+  ownerUnits: Unit[];
+  retiredAt: string | null;
+}
+
+const get = (url: string, headers: Record<string, string> = {}) => app.inject({ url, headers });
+const send = (method: 'PATCH' | 'DELETE' | 'POST', url: string, payload: unknown, headers: Record<string, string>) =>
+  app.inject({ method, url, payload: payload as object, headers });
+
+/** The owners of a measure, and who owes it now (standing assignments). */
+const owing = (measureId: number) =>
+  rows<{ unit: string }>(
+    databasePath,
+    'SELECT u.name AS unit FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.measure_id = ? AND a.withdrawn_at IS NULL ORDER BY u.name',
+    measureId,
+  ).map((r) => r.unit);
+
+// Measure 3 (task 3, 双公示) is owed by every city department through 中省市直各有关单位.
+const measureId = 3;
+
+t.test('a change names the version it was made against and a reason, and only an editor makes it', async (t) => {
+  const read = await get(`/api/v1/measures/${measureId}`);
+  const etag = read.headers.etag as string;
+  t.match(etag, /^"measure-3\.\d+"$/, 'a measure carries its version');
+  const before = writeFingerprint(databasePath);
+  const change = { text: '改写后的措施', reason: '中期评估' };
+  t.equal((await send('PATCH', `/api/v1/measures/${measureId}`, change, admin.headers)).statusCode, 428, 'without If-Match');
+  t.equal((await send('PATCH', `/api/v1/measures/${measureId}`, change, { ...admin.headers, 'if-match': '"measure-3.99"' })).statusCode, 412, 'a stale version');
+  t.equal((await send('PATCH', `/api/v1/measures/${measureId}`, change, { ...reporter.headers, 'if-match': etag })).statusCode, 403, 'a reporter amends nothing');
+  t.equal((await send('PATCH', `/api/v1/measures/${measureId}`, { text: 'x' }, { ...admin.headers, 'if-match': etag })).statusCode, 400, 'no reason');
+  t.equal((await send('PATCH', `/api/v1/measures/${measureId}`, { reason: '空' }, { ...admin.headers, 'if-match': etag })).statusCode, 400, 'nothing to change');
+  const unknownOwner = await send('PATCH', `/api/v1/measures/${measureId}`, { owners: ['无此单位'], reason: 'x' }, { ...admin.headers, 'if-match': etag });
+  t.equal(unknownOwner.statusCode, 422);
+  t.match(unknownOwner.json(), { errors: [{ field: '/body/owners/0' }] });
+  t.equal(writeFingerprint(databasePath), before, 'refused changes change nothing');
+});
+
+t.test('new owners from the effective day: the old owers are withdrawn, the new one assigned; recorded; read as of before', async (t) => {
+  const read = await get(`/api/v1/measures/${measureId}`);
+  const old = read.json<Measure>();
+  const taskBefore = await get(`/api/v1/tasks/${old.taskId}`);
+  t.ok(owing(measureId).includes('市民政局'), '市民政局 owes it before');
+  const res = await send(
+    'PATCH',
+    `/api/v1/measures/${measureId}`,
+    { owners: ['市发改委'], reason: '机构改革后由市发改委牵头', effectiveOn: '2024-06-01' },
+    { ...coordinator.headers, 'if-match': read.headers.etag as string },
+  );
+  t.equal(res.statusCode, 200);
+  const result = res.json<{ outcome: string; revisionId: number; etag: string }>();
+  t.equal(result.outcome, 'updated');
+  t.not(result.etag, read.headers.etag, 'a new version');
+  t.equal(res.headers.etag, result.etag);
+
+  t.same(owing(measureId), ['市发改委'], 'only the new owner owes it now');
+  const withdrawn = rows<{ reason: string }>(
+    databasePath,
+    "SELECT a.withdrawn_reason AS reason FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.measure_id = ? AND u.name = '市民政局'",
+    measureId,
+  );
+  t.match(withdrawn[0]?.reason, new RegExp(`修订 #${result.revisionId}：机构改革后由市发改委牵头`), 'withdrawn with the revision as the reason');
+
+  // The catalogue serves the change at once; a copy from before the change is never confirmed.
+  const after = await get(`/api/v1/measures/${measureId}`, { 'if-none-match': read.headers.etag as string });
+  t.equal(after.statusCode, 200);
+  t.same(
+    after.json<Measure>().ownerUnits.map((u) => u.name),
+    ['市发改委'],
+  );
+  const task = await get(`/api/v1/tasks/${old.taskId}`, { 'if-none-match': taskBefore.headers.etag as string });
+  t.equal(task.statusCode, 200, 'the task that shows the measure is a new version too: no 304 for the copy from before');
+  t.same(
+    task
+      .json<{ measures: Measure[] }>()
+      .measures.find((m) => m.id === measureId)
+      ?.ownerUnits.map((u) => u.name),
+    ['市发改委'],
+    'the task shows it too',
+  );
+
+  // As the plan stood the day before: the old owners.
+  const then = await get(`/api/v1/measures/${measureId}?asOf=2024-05-31`);
+  t.same(
+    then.json<Measure>().ownerUnits.map((u) => u.name),
+    old.ownerUnits.map((u) => u.name),
+  );
+  const taskThen = await get(`/api/v1/tasks/${old.taskId}?asOf=2024-05-31`);
+  t.same(
+    taskThen
+      .json<{ measures: Measure[] }>()
+      .measures.find((m) => m.id === measureId)
+      ?.ownerUnits.map((u) => u.name),
+    old.ownerUnits.map((u) => u.name),
+  );
+
+  const revisions = await get(`/api/v1/plans/1/revisions?entity=measure`);
+  t.equal(revisions.statusCode, 200);
+  const listed = revisions.json<{
+    items: { id: number; action: string; reason: string; before: Measure & { ownerUnitIds: number[] }; after: { ownerUnitIds: number[] }; effectiveOn: string }[];
+  }>();
+  t.match(listed.items.at(-1), { id: result.revisionId, action: 'updated', reason: '机构改革后由市发改委牵头', effectiveOn: '2024-06-01' });
+  t.same(
+    listed.items.at(-1)?.before.ownerUnitIds,
+    old.ownerUnits.map((u) => u.id),
+  );
+  const byUnit = await get(`/api/v1/plans/1/revisions?unit=${encodeURIComponent('市发改委')}`);
+  t.ok(
+    byUnit.json<{ items: { id: number }[] }>().items.some((r) => r.id === result.revisionId),
+    'listed for the new owner',
+  );
+  const audited = rows<{ action: string }>(databasePath, "SELECT action FROM audit_events WHERE entity_type = 'measure' AND entity_id = ?", measureId);
+  t.same(
+    audited.map((a) => a.action),
+    ['measure.amend'],
+    'audited',
+  );
+
+  // The same change again changes nothing.
+  const again = await send('PATCH', `/api/v1/measures/${measureId}`, { owners: ['市发改委'], reason: '重复' }, { ...admin.headers, 'if-match': result.etag });
+  t.match(again.json(), { outcome: 'unchanged', revisionId: null, etag: result.etag });
+});
+
+t.test('retire and restore: out of the default lists, readable by id, back again', async (t) => {
+  const etag = (await get(`/api/v1/measures/${measureId}`)).headers.etag as string;
+  const retired = await send('DELETE', `/api/v1/measures/${measureId}`, { reason: '并入其他措施' }, { ...admin.headers, 'if-match': etag });
+  t.equal(retired.statusCode, 200);
+  const listed = await get(`/api/v1/measures?task=3&limit=500`);
+  t.notOk(
+    listed.json<{ items: Measure[] }>().items.some((m) => m.id === measureId),
+    'not in the list',
+  );
+  const byId = await get(`/api/v1/measures/${measureId}`);
+  t.equal(byId.statusCode, 200);
+  t.equal(byId.json<Measure>().retiredAt, NOW.toISOString());
+  t.same(owing(measureId), [], 'a retired measure is owed by no one');
+
+  const restored = await send('POST', `/api/v1/measures/${measureId}/restore`, { reason: '恢复' }, { ...admin.headers, 'if-match': retired.json<{ etag: string }>().etag });
+  t.equal(restored.statusCode, 200);
+  t.same(owing(measureId), ['市发改委'], 'its owner owes it again');
+  t.ok(
+    (await get(`/api/v1/measures?task=3&limit=500`)).json<{ items: Measure[] }>().items.some((m) => m.id === measureId),
+    'back in the list',
+  );
+});
+
+t.test('a measure added to a task is owed from its effective day', async (t) => {
+  const res = await send(
+    'POST',
+    '/api/v1/measures',
+    {
+      taskId: 3,
+      text: '新增：按季度通报“双公示”合规率（市发改委）',
+      owners: ['市发改委'],
+      schedule: [{ kind: 'quarterly', dueDate: null, fromYear: 2024, untilYear: 2025, text: '每季度' }],
+      reason: '市信用办会议决定',
+      effectiveOn: '2024-06-01',
+    },
+    admin.headers,
+  );
+  t.equal(res.statusCode, 201);
+  const { id } = res.json<{ id: number }>();
+  t.equal(res.headers.location, `/api/v1/measures/${id}`);
+  t.same(owing(id), ['市发改委']);
+  const periods = rows<{ period: string }>(
+    databasePath,
+    'SELECT o.period FROM obligations o JOIN assignments a ON a.id = o.assignment_id WHERE a.measure_id = ? ORDER BY o.due_date',
+    id,
+  );
+  t.same(
+    periods.map((p) => p.period),
+    ['2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4'],
+    'quarters from the effective day on',
+  );
+  t.equal((await get(`/api/v1/measures/${id}?asOf=2024-05-31`)).statusCode, 404, 'not in the plan as it stood before');
+});
+
+t.test('a task and a chapter are amended the same way', async (t) => {
+  const task = await get('/api/v1/tasks/3');
+  const renamed = await send('PATCH', '/api/v1/tasks/3', { title: '持续提升“双公示”质量', reason: '表述调整' }, { ...admin.headers, 'if-match': task.headers.etag as string });
+  t.equal(renamed.statusCode, 200);
+  t.equal((await get('/api/v1/tasks/3')).json<{ title: string }>().title, '持续提升“双公示”质量');
+  t.equal((await get('/api/v1/tasks/3?asOf=2024-05-31')).json<{ title: string }>().title, task.json<{ title: string }>().title);
+  const chapter = await send('PATCH', '/api/v1/chapters/1', { title: '主要任务指标（修订）', reason: '表述调整' }, { ...admin.headers, 'if-match': '*' });
+  t.equal(chapter.statusCode, 200, 'If-Match: * amends whatever version is current');
+  t.ok(
+    (await get('/api/v1/chapters')).json<{ items: { title: string }[] }>().items.some((c) => c.title === '主要任务指标（修订）'),
+    'the chapter list shows it',
+  );
+});
