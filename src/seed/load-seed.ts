@@ -4,10 +4,11 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { projectRoot } from '../db/client.js';
 import * as t from '../db/schema.js';
+import { insertPlanContent, insertSchedule, ownersNamed } from './insert-plan.js';
 import { assignPlan } from '../modules/assignments/build.js';
 import { createAssignmentRepository } from '../modules/assignments/repository.js';
 import { normaliseUnitName } from '../modules/units/unit-name.js';
-import type { SeedDeadline, SeedIndicator, SeedMeasure, SeedPlan, SeedUnit } from './types.js';
+import type { SeedIndicator, SeedPlan, SeedUnit } from './types.js';
 
 export interface SeedFiles {
   plan: SeedPlan;
@@ -57,119 +58,9 @@ function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
     }
 
     const unitIds = upsertUnits(tx as unknown as Db, seed.units);
-    const unitId = (name: string, where: string): number => {
-      const id = unitIds.get(normaliseUnitName(name));
-      if (id === undefined) throw new Error(`seed: unknown unit "${name}" in ${where}`);
-      return id;
-    };
-
     const plan = tx.insert(t.plans).values(seed.plan.plan).returning({ id: t.plans.id }).get();
-    const chapterIds = new Map<string, number>();
-    for (const chapter of seed.plan.chapters) {
-      const row = tx
-        .insert(t.chapters)
-        .values({ planId: plan.id, ...chapter })
-        .returning({ id: t.chapters.id })
-        .get();
-      chapterIds.set(chapter.title, row.id);
-    }
-
-    const taskIds = new Map<number, number>();
-    const measureIds = new Map<string, number>();
-    for (const task of seed.plan.tasks) {
-      const chapterId = chapterIds.get(task.chapter);
-      if (chapterId === undefined) throw new Error(`seed: task ${task.no} names unknown chapter "${task.chapter}"`);
-      const { id: taskId } = tx
-        .insert(t.tasks)
-        .values({
-          planId: plan.id,
-          chapterId,
-          no: task.no,
-          title: task.title,
-          leadUnitsText: task.leadUnitsText,
-          responsibleUnitsText: task.responsibleUnitsText,
-          leadsEachOwnPart: task.leadsEachOwnPart,
-          ...deadlineColumns(task.deadline),
-          sourceLines: JSON.stringify(task.sourceLines),
-        })
-        .returning({ id: t.tasks.id })
-        .get();
-      taskIds.set(task.no, taskId);
-      const roles = [
-        ['lead', task.leadUnits],
-        ['responsible', task.responsibleUnits],
-      ] as const;
-      for (const [role, names] of roles) {
-        names.forEach((name, position) => {
-          tx.insert(t.taskUnits)
-            .values({ taskId, unitId: unitId(name, `task ${task.no}`), role, position })
-            .run();
-        });
-      }
-
-      for (const measure of task.measures) {
-        const { id: measureId } = tx
-          .insert(t.measures)
-          .values({
-            taskId,
-            position: measure.position,
-            no: measure.no,
-            text: measure.text,
-            targetsText: measure.targetsText,
-            ...deadlineColumns(measure.deadline),
-            ownersNamed: ownersNamed(measure),
-            sourceLine: measure.sourceLine,
-          })
-          .returning({ id: t.measures.id })
-          .get();
-        measureIds.set(`${task.no}/${measure.position}`, measureId);
-        measure.ownerUnits.forEach((name, position) => {
-          tx.insert(t.measureOwners)
-            .values({ measureId, unitId: unitId(name, `task ${task.no} measure ${measure.position}`), position })
-            .run();
-        });
-        measure.milestones.forEach((milestone, index) => {
-          tx.insert(t.milestones)
-            .values({ measureId, position: index + 1, ...milestone })
-            .run();
-        });
-        insertSchedule(tx as unknown as Db, measureId, measure);
-      }
-    }
-
-    for (const indicator of seed.indicators) {
-      const taskId = taskIds.get(indicator.task);
-      if (taskId === undefined) throw new Error(`seed: indicator ${indicator.key} names unknown task ${indicator.task}`);
-      const measureId = indicator.measurePosition === null ? null : measureIds.get(`${indicator.task}/${indicator.measurePosition}`);
-      if (measureId === undefined) throw new Error(`seed: indicator ${indicator.key} names an unknown measure`);
-      const { targets, task: _task, measurePosition: _position, ...fields } = indicator;
-      const { id: indicatorId } = tx
-        .insert(t.indicators)
-        .values({ ...fields, planId: plan.id, taskId, measureId })
-        .returning({ id: t.indicators.id })
-        .get();
-      for (const target of targets)
-        tx.insert(t.indicatorTargets)
-          .values({ indicatorId, ...target })
-          .run();
-    }
+    insertPlanContent(tx as unknown as Db, plan.id, seed.plan, seed.indicators, unitIds);
     return { loaded: true, planId: plan.id };
-  });
-}
-
-/**
- * A measure names its owner in the parenthesis closing its cell (seeds/README.md); one that names none lists the
- * task's leads as owners, and is owed by the task's responsible units.
- */
-function ownersNamed(measure: SeedMeasure): boolean {
-  return /\)。?$/.test(measure.text.trim());
-}
-
-function insertSchedule(db: Db, measureId: number, measure: SeedMeasure): void {
-  measure.schedule.forEach((part, index) => {
-    db.insert(t.measureSchedules)
-      .values({ measureId, position: index + 1, ...part })
-      .run();
   });
 }
 
@@ -195,14 +86,6 @@ function addSchedules(db: Db, planId: number, seed: SeedPlan): void {
       insertSchedule(db, id, measure);
     }
   }
-}
-
-function deadlineColumns(deadline: SeedDeadline | null) {
-  return {
-    deadlineKind: deadline?.kind ?? null,
-    deadlineDate: deadline?.kind === 'date' ? deadline.date : null,
-    deadlineText: deadline?.text ?? null,
-  };
 }
 
 /** Units are shared by every plan: insert the ones not yet known, then aliases and memberships. */

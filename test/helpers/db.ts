@@ -8,12 +8,12 @@ const WRITE_TABLES = ['progress_reports', 'report_indicator_values', 'report_eve
 
 /**
  * Every row of the tables writes touch, read over a separate connection: equal fingerprints before and
- * after a request prove the request changed nothing.
+ * after a request prove the request changed nothing. `tables`: others than the report writes' (a plan import's).
  */
-export function writeFingerprint(databasePath: string): string {
+export function writeFingerprint(databasePath: string, tables: readonly string[] = WRITE_TABLES): string {
   const db = new Database(databasePath, { readonly: true });
   try {
-    return JSON.stringify(WRITE_TABLES.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()));
+    return JSON.stringify(tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()));
   } finally {
     db.close();
   }

@@ -33,9 +33,9 @@ export const AuditEventSchema = Type.Object(
     unitId: Type.Union([Type.Integer(), Type.Null()]),
     role: Type.Union([Type.String(), Type.Null()]),
     action: Type.String({
-      description: 'report.create, report.update, report.submit, report.approve, report.return, report.supersede, apikey.create, apikey.revoke.',
+      description: 'report.create, report.update, report.submit, report.approve, report.return, report.supersede, apikey.create, apikey.revoke, plan.import.',
     }),
-    entityType: Type.String({ description: 'report or api_key.' }),
+    entityType: Type.String({ description: 'report, api_key or plan.' }),
     entityId: Type.Union([Type.Integer(), Type.Null()]),
     before: Type.Unknown({ description: 'The entity before the write (null for a creation).' }),
     after: Type.Unknown({ description: 'The entity after the write.' }),
@@ -47,7 +47,7 @@ export const AuditEventSchema = Type.Object(
 const AuditQuery = Type.Object(
   {
     action: Type.Optional(textFilter(50, 'Exactly this action, e.g. `report.approve`.')),
-    entityType: Type.Optional(StringEnum(['report', 'api_key'])),
+    entityType: Type.Optional(StringEnum(['report', 'api_key', 'plan'])),
     entityId: Type.Optional(Type.Integer({ minimum: 1 })),
     keyId: Type.Optional(Type.Integer({ minimum: 1, description: 'Events by this API key.' })),
     unit: Type.Optional(unitFilter('Events by keys of this unit.')),

@@ -19,12 +19,16 @@ export interface SeedInputs {
   corrections: Corrections;
 }
 
+const json = (root: string, file: string): unknown => JSON.parse(readFileSync(join(root, file), 'utf8'));
+
+/** How the document's wording is read where the heuristics cannot tell (seeds/corrections.json). */
+export const readCorrections = (root: string): Corrections => json(root, 'seeds/corrections.json') as Corrections;
+
 export function loadSeedInputs(root: string): SeedInputs {
-  const json = (file: string): unknown => JSON.parse(readFileSync(join(root, file), 'utf8'));
   return {
     source: readFileSync(join(root, SOURCE_FILE), 'utf8'),
-    units: json('seeds/units.json') as Unit[],
-    corrections: json('seeds/corrections.json') as Corrections,
+    units: json(root, 'seeds/units.json') as Unit[],
+    corrections: readCorrections(root),
   };
 }
 
