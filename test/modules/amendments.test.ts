@@ -206,3 +206,48 @@ t.test('a task and a chapter are amended the same way', async (t) => {
     'the chapter list shows it',
   );
 });
+
+t.test('a target re-baselined from 2024 on leaves how 2023 is judged alone; the years it covers are judged against it', async (t) => {
+  type Series = { years: { year: number; target: { comparator: string; value: number } | null }[] };
+  const targetIn = (series: Series, year: number) => series.years.find((y) => y.year === year)?.target;
+  const before = (await get('/api/v1/indicators/3/series')).json<Series>();
+  t.same(targetIn(before, 2023), { comparator: '>', value: 98 });
+  const res = await send(
+    'PATCH',
+    '/api/v1/indicators/3',
+    {
+      targets: [
+        { year: 2023, comparator: '>=', value: 90 },
+        { year: 2025, comparator: '>=', value: 99 },
+      ],
+      reason: '中期评估后调整目标',
+      effectiveOn: '2024-01-01',
+    },
+    { ...admin.headers, 'if-match': '*' },
+  );
+  t.equal(res.statusCode, 200);
+  const after = (await get('/api/v1/indicators/3/series')).json<Series>();
+  t.same(targetIn(after, 2023), { comparator: '>', value: 98 }, '2023 is judged against the target in force in 2023');
+  t.same(targetIn(after, 2025), { comparator: '>=', value: 99 }, '2025 against the new one');
+  t.same(targetIn(after, 2022), { comparator: '>=', value: 95 }, 'a year the change does not touch keeps its target');
+  const listed = (await get('/api/v1/indicators?task=3')).json<{ items: { id: number; targets: { year: number; value: number }[] }[] }>();
+  t.same(
+    listed.items.find((i) => i.id === 3)?.targets.map((x) => [x.year, x.value]),
+    [
+      [2022, 95],
+      [2023, 90],
+      [2025, 99],
+    ],
+    'the plan now holds the new targets',
+  );
+});
+
+t.test('a retired milestone leaves the list of annual targets', async (t) => {
+  const list = async () => (await get('/api/v1/milestones?task=3&limit=500')).json<{ items: { id: number }[] }>().items.map((m) => m.id);
+  const [first] = await list();
+  const res = await send('DELETE', `/api/v1/milestones/${first}`, { reason: '目标已并入年度总目标' }, { ...admin.headers, 'if-match': '*' });
+  t.equal(res.statusCode, 200);
+  t.notOk((await list()).includes(first!), 'gone from the list');
+  const revision = await get(`/api/v1/plans/1/revisions?entity=milestone&entityId=${first}`);
+  t.match(revision.json(), { total: 1, items: [{ action: 'retired', reason: '目标已并入年度总目标' }] });
+});

@@ -16,7 +16,17 @@ const security = [{ bearerAuth: [] }];
 const EDITORS = ['admin', 'coordinator'] as const;
 const PATHS: Record<AmendableKind, string> = { chapter: 'chapters', task: 'tasks', measure: 'measures', milestone: 'milestones', indicator: 'indicators' };
 const responses = { 200: AmendmentResultSchema, ...problemResponses(400, 403, 404, 409, 412, 413, 415, 422, 428) };
-const IfMatchHeaders = { type: 'object', properties: { 'if-match': { type: 'string', description: 'The ETag of the version you read (required).' } } } as unknown as TSchema;
+const IfMatchHeaders = {
+  type: 'object',
+  properties: {
+    'if-match': {
+      type: 'string',
+      description:
+        'The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.',
+      examples: ['*'],
+    },
+  },
+} as unknown as TSchema;
 
 type Body = Record<string, unknown> & { reason: string; effectiveOn?: string };
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { indicators, indicatorTargets, tasks } from '../../db/schema.js';
 import { groupBy, inJsonIds, param, whenGiven } from '../../db/sql.js';
@@ -11,6 +11,8 @@ export interface IndicatorFilters {
 
 export function createIndicatorRepository(db: Db) {
   const filter = and(
+    // Retired indicators leave the list.
+    isNull(indicators.retiredAt),
     whenGiven('task', eq(indicators.taskId, param('task'))),
     whenGiven(
       'year',

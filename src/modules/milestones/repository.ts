@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { measures, milestones, tasks, MILESTONE_KINDS } from '../../db/schema.js';
 import { param, whenGiven } from '../../db/sql.js';
@@ -14,6 +14,9 @@ export interface MilestoneFilters {
 
 export function createMilestoneRepository(db: Db, measureRepository: MeasureRepository) {
   const filter = and(
+    // Retired milestones, and those of retired measures, leave the list.
+    isNull(milestones.retiredAt),
+    isNull(measures.retiredAt),
     whenGiven('year', eq(milestones.year, param('year'))),
     whenGiven('kind', eq(milestones.kind, param('kind'))),
     whenGiven('task', eq(measures.taskId, param('task'))),

@@ -50,7 +50,7 @@ const combineValues = (combine: IndicatorRow['combine'], values: number[]): numb
  * meets the criterion) of the owing units' own figures; each member's figure is judged against the target on its own
  * (each_member, and a mean). A county's value never stands for the city's.
  */
-export function createIndicatorJudge(repository: MonitoringRepository, targetsOf: (planId: number) => { indicator: IndicatorRow; targets: Target[] }[]) {
+export function createIndicatorJudge(repository: MonitoringRepository, targetsOf: (planId: number, year: number) => { indicator: IndicatorRow; targets: Target[] }[]) {
   /** The plan's indicators with a target in `year` judged as of `asOf` (only those `only` keeps, when given). */
   return function judgeYear(planId: number, year: number, asOf: Date, context: IndicatorContext, only?: (indicator: IndicatorRow) => boolean): JudgedIndicator[] {
     const iso = asOf.toISOString();
@@ -95,7 +95,7 @@ export function createIndicatorJudge(repository: MonitoringRepository, targetsOf
       return { unitId, actual: value?.value ?? null, reportId: value?.reportId ?? null, ...judgement };
     };
 
-    return targetsOf(planId).flatMap(({ indicator, targets }) => {
+    return targetsOf(planId, year).flatMap(({ indicator, targets }) => {
       if (only && !only(indicator)) return [];
       const index = targets.findIndex((x) => x.year === year);
       if (index === -1) return [];

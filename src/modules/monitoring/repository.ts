@@ -72,6 +72,9 @@ export function createMonitoringRepository(db: Db) {
     SELECT i.id, i.key, i.task_id AS taskId, t.no AS taskNo, i.measure_id AS measureId, i.name, i.comparator, i.value, i.unit,
            i.direction, i.target_year AS targetYear, i.scope, i.combine
     FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE i.plan_id = ? ORDER BY i.id`);
+  const indicatorAmendments = raw.prepare<[number], { indicatorId: number; effectiveOn: string; before: string | null }>(`
+    SELECT entity_id AS indicatorId, effective_on AS effectiveOn, before FROM plan_revisions
+    WHERE plan_id = ? AND entity = 'indicator' ORDER BY id`);
   const targetsOfPlan = raw.prepare<[number], { indicatorId: number; year: number; comparator: string; value: number }>(`
     SELECT it.indicator_id AS indicatorId, it.year, it.comparator, it.value FROM indicator_targets it
     JOIN indicators i ON i.id = it.indicator_id WHERE i.plan_id = ? ORDER BY it.indicator_id, it.year`);
@@ -140,6 +143,8 @@ export function createMonitoringRepository(db: Db) {
     owners: (planId: number) => ownersOfPlan.all(planId),
     indicators: (planId: number) => indicatorsOfPlan.all(planId),
     targets: (planId: number) => targetsOfPlan.all(planId),
+    /** Amendments of the plan's indicators, oldest first: the targets before each and the day it counts from. */
+    indicatorAmendments: (planId: number) => indicatorAmendments.all(planId),
 
     /** A unit's latest approved value of an indicator on one measure for a year, as of `asOf`. */
     latestValue: (indicatorId: number, measureId: number, unitId: number, year: number, asOf: string) =>

@@ -37,6 +37,17 @@ function oncePerPlan<T>(build: (planId: number) => T): ((planId: number) => T) &
   return Object.assign(get, { forget: (planId: number) => built.delete(planId) });
 }
 
+/** An indicator's yearly targets, with its headline target (value by the target year) where no yearly one covers that year. */
+function targetList(indicator: Pick<IndicatorRow, 'comparator' | 'value' | 'targetYear'>, rows: Target[]): Target[] {
+  const own: Target[] = rows.map(({ year, comparator, value }) => ({ year, comparator, value }));
+  if (indicator.targetYear !== null && !own.some((x) => x.year === indicator.targetYear)) {
+    own.push({ year: indicator.targetYear, comparator: indicator.comparator, value: indicator.value });
+  }
+  return own.sort((a, b) => a.year - b.year);
+}
+
+const pick = ({ comparator, value, targetYear }: Pick<IndicatorRow, 'comparator' | 'value' | 'targetYear'>) => ({ comparator, value, targetYear });
+
 const yearScope = (year: number) => ({ dueFrom: `${year}-01-01`, dueTo: `${year}-12-31` });
 
 /**
@@ -63,18 +74,35 @@ export function createMonitoringService(repository: MonitoringRepository, assign
     const owners = new Map<number, number[]>();
     for (const o of repository.owners(planId)) owners.set(o.measureId, [...(owners.get(o.measureId) ?? []), o.unitId]);
     const targets = repository.targets(planId);
-    const indicators = repository.indicators(planId).map((indicator) => {
-      const own: Target[] = targets.filter((r) => r.indicatorId === indicator.id).map(({ year, comparator, value }) => ({ year, comparator, value }));
-      if (indicator.targetYear !== null && !own.some((x) => x.year === indicator.targetYear)) {
-        own.push({ year: indicator.targetYear, comparator: indicator.comparator, value: indicator.value });
-      }
-      return { indicator, targets: own.sort((a, b) => a.year - b.year) };
-    });
-    return { measures, byId: new Map(measures.map((m) => [m.id, m])), leads, eachOwnPart, owners, indicators };
+    const indicators = repository.indicators(planId).map((indicator) => ({
+      indicator,
+      targets: targetList(
+        indicator,
+        targets.filter((r) => r.indicatorId === indicator.id),
+      ),
+    }));
+    return { measures, byId: new Map(measures.map((m) => [m.id, m])), leads, eachOwnPart, owners, indicators, amendments: repository.indicatorAmendments(planId) };
   });
 
+  /**
+   * The plan's indicators with the targets in force in `year`: an amendment that counts from a later day (a target
+   * re-baselined in 2025) does not change how an earlier year is judged. Each indicator's targets are those it had
+   * before its first amendment effective after the year's end.
+   */
+  function indicatorsInForce(planId: number, year: number) {
+    const { indicators, amendments } = catalogue(planId);
+    const later = amendments.filter((a) => a.effectiveOn > `${year}-12-31` && a.before !== null);
+    if (later.length === 0) return indicators;
+    return indicators.map((entry) => {
+      const first = later.find((a) => a.indicatorId === entry.indicator.id);
+      if (!first) return entry;
+      const then = JSON.parse(first.before!) as Pick<IndicatorRow, 'comparator' | 'value' | 'targetYear'> & { targets: Target[] };
+      return { indicator: { ...entry.indicator, ...pick(then) }, targets: targetList({ ...entry.indicator, ...pick(then) }, then.targets) };
+    });
+  }
+
   const leadsOf = (planId: number) => (taskId: number) => catalogue(planId).leads.get(taskId) ?? [];
-  const judgeIndicators = createIndicatorJudge(repository, (planId) => catalogue(planId).indicators);
+  const judgeIndicators = createIndicatorJudge(repository, indicatorsInForce);
   function indicatorContext(planId: number, asOf: Date): IndicatorContext {
     const cat = catalogue(planId);
     return {

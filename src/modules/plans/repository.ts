@@ -1,4 +1,4 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chapters, plans } from '../../db/schema.js';
 import { param, whenGiven } from '../../db/sql.js';
@@ -35,7 +35,8 @@ export function createPlanRepository(db: Db) {
   const byId = selectPlans()
     .where(eq(plans.id, param('id')))
     .prepare();
-  const chapterFilter = whenGiven('plan', eq(chapters.planId, param('plan')));
+  // Retired chapters leave the list.
+  const chapterFilter = and(isNull(chapters.retiredAt), whenGiven('plan', eq(chapters.planId, param('plan'))));
   const chapterPage = db
     .select({
       id: chapters.id,
