@@ -52,6 +52,9 @@ import { createSearchRepository } from './modules/search/repository.js';
 import { registerSearchRoutes } from './modules/search/routes.js';
 import { createTaskRepository } from './modules/tasks/repository.js';
 import { registerTaskRoutes } from './modules/tasks/routes.js';
+import { createUnitAdministration } from './modules/units/administration.js';
+import { createUnitChangeRepository } from './modules/units/change-repository.js';
+import { registerUnitChangeRoutes } from './modules/units/change-routes.js';
 import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
@@ -237,6 +240,12 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const monitoring = createMonitoringService(createMonitoringRepository(db), assignments, units, config.supervision ?? SUPERVISION_DEFAULTS);
   const catalogueLights = createLightsAt(monitoring.lights, now);
   const revisions = createRevisionRepository(db);
+  // A changed plan is read afresh: kept answers are dropped, what was built from its catalogue is built again.
+  const planChanged = (planId: number) => {
+    clearCatalogueCache();
+    monitoring.planChanged(planId);
+    assignments.planChanged(planId);
+  };
   const amendments = createAmendmentService({
     transaction: groupCommit.transaction,
     documents: createDocumentRepository(db),
@@ -245,11 +254,19 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     units,
     audit,
     now,
-    // An amended plan is read afresh: kept answers are dropped, what was built from its catalogue is built again.
-    onPlanChanged: (planId) => {
+    onPlanChanged: planChanged,
+  });
+  const unitAdministration = createUnitAdministration({
+    transaction: groupCommit.transaction,
+    units,
+    changes: createUnitChangeRepository(db),
+    revisions,
+    audit,
+    now,
+    // A rename changes names (kept answers); a merge also moves roles and owners in the plans that named the unit.
+    onUnitsChanged: (planIds) => {
       clearCatalogueCache();
-      monitoring.planChanged(planId);
-      assignments.planChanged(planId);
+      planIds.forEach(planChanged);
     },
   });
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
@@ -318,6 +335,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       await registerBulkImportRoutes(reporting, { imports: bulkImports, now });
       registerReportTemplateRoute(reporting, { templates: createReportTemplates({ units, assignments, monitoring, measures: createMeasureNumbers(db) }), now });
       registerAssignmentWrites(reporting, { service: assignments, units });
+      registerUnitChangeRoutes(reporting, unitAdministration);
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
       // Last: contract tests generated from the document run its operations in order, and amendments change the plan.

@@ -35,4 +35,8 @@ export const SEED_EXAMPLES = {
   submittedReport: 2,
   /** POST /api-keys's example; key 1 is the first admin key. */
   apiKey: 2,
+  /** 市银保监局, renamed by POST /units/{id}/rename's example (the 2023 reform: 国家金融监督管理总局绥化监管分局). */
+  renamedUnit: 45,
+  /** 黑龙江银保监局, merged into 市银保监局 by POST /units/{id}/merge's example: two spellings of one bureau. */
+  mergedUnit: 46,
 } as const;

@@ -87,11 +87,7 @@ const countStates = (judged: JudgedObligation[]) => {
 export function createAssignmentService(deps: AssignmentDeps) {
   const { transaction, assignments, obligations, units, audit, now, supervision, onAssignmentsChanged = () => {}, indicatorSignals = () => undefined } = deps;
 
-  const unitRefs = new Map<number, UnitRef>();
-  const unitRef = (id: number): UnitRef => {
-    if (!unitRefs.has(id)) unitRefs.set(id, units.resolve(String(id))!);
-    return unitRefs.get(id)!;
-  };
+  const unitRef = (id: number): UnitRef => units.ref(id)!;
 
   // A plan's measure texts change only with the plan: an amendment forgets them (planChanged).
   const textsByPlan = new Map<number, ReturnType<AssignmentRepository['measureTexts']>>();

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { measureOwners, taskUnits, unitAliases, unitMembers, units, UNIT_KINDS } from '../../db/schema.js';
@@ -13,15 +13,21 @@ export interface UnitRef {
   kind: UnitKind;
 }
 
+/** A unit with when it was retired (merged into another), null while it stands. */
+type StandingUnit = UnitRef & { retiredAt: string | null };
+
 export interface UnitFilters {
   kind?: UnitKind | undefined;
   q?: string | undefined;
 }
 
 const unitColumns = { id: units.id, name: units.name, kind: units.kind };
+const standingColumns = { ...unitColumns, retiredAt: units.retiredAt };
 
 export function createUnitRepository(db: Db) {
+  // Retired units (merged into another) leave the list; they stay readable by id.
   const filter = and(
+    isNull(units.retiredAt),
     whenGiven('kind', eq(units.kind, param('kind'))),
     whenGiven('q', or(containsParam(units.name, 'q'), sql`${units.id} IN (SELECT ${unitAliases.unitId} FROM ${unitAliases} WHERE ${containsParam(unitAliases.alias, 'q')})`)),
   );
@@ -34,15 +40,20 @@ export function createUnitRepository(db: Db) {
     .where(eq(units.id, param('id')))
     .prepare();
   const byName = db
-    .select(unitColumns)
+    .select(standingColumns)
     .from(units)
     .where(eq(units.name, param('name')))
     .prepare();
   const byAlias = db
-    .select(unitColumns)
+    .select(standingColumns)
     .from(unitAliases)
     .innerJoin(units, eq(units.id, unitAliases.unitId))
     .where(eq(unitAliases.alias, param('name')))
+    .prepare();
+  const standingById = db
+    .select(standingColumns)
+    .from(units)
+    .where(eq(units.id, param('id')))
     .prepare();
   const collectivesOf = db
     .select({ id: unitMembers.collectiveId })
@@ -71,6 +82,28 @@ export function createUnitRepository(db: Db) {
     .where(eq(measureOwners.unitId, param('id')))
     .prepare();
 
+  const refs = new Map<number, UnitRef | undefined>();
+  const withoutRetiredAt = (unit: StandingUnit | undefined): UnitRef | undefined => unit && { id: unit.id, name: unit.name, kind: unit.kind };
+
+  /**
+   * A name the unit answers to now: its own, unless it was merged into another unit — whose alias its name then is
+   * (merging makes it one), so the name finds the unit that carries its work.
+   */
+  function byCurrentName(name: string) {
+    const named = byName.get({ name });
+    return withoutRetiredAt(named?.retiredAt === null ? named : (byAlias.get({ name }) ?? named));
+  }
+
+  /**
+   * The unit a merged unit's work went to: the standing unit that holds its name as an alias (merging makes it one,
+   * and a later merge of that unit carries its aliases on). Undefined for a unit that stands.
+   */
+  function mergedInto(unit: StandingUnit): UnitRef | undefined {
+    if (unit.retiredAt === null) return undefined;
+    const holder = byAlias.get({ name: unit.name });
+    return holder?.retiredAt === null ? withoutRetiredAt(holder) : undefined;
+  }
+
   function aliasesOf(unitIds: number[]): Map<number, string[]> {
     const rows = unitIds.length === 0 ? [] : aliasesOfUnits.all({ unitIds: JSON.stringify(unitIds) });
     return new Map([...groupBy(rows, (r) => r.unitId)].map(([id, group]) => [id, group.map((r) => r.alias)]));
@@ -80,8 +113,18 @@ export function createUnitRepository(db: Db) {
     /** The one unit-name resolver: an id, a canonical name or any alias. */
     resolve(ref: string): UnitRef | undefined {
       if (/^\d+$/.test(ref)) return byId.get({ id: Number(ref) });
-      const name = normaliseUnitName(ref);
-      return byName.get({ name }) ?? byAlias.get({ name });
+      return byCurrentName(normaliseUnitName(ref));
+    },
+
+    /** A unit's id, name and kind, kept in memory (lists name the same units over and over) until `forgetNames`. */
+    ref(id: number): UnitRef | undefined {
+      if (!refs.has(id)) refs.set(id, byId.get({ id }));
+      return refs.get(id);
+    },
+
+    /** Units were renamed or merged: names kept by `ref` are stale. */
+    forgetNames(): void {
+      refs.clear();
     },
 
     /** The unit itself and every collective it is a member of: the units whose duties it shares. */
@@ -97,11 +140,13 @@ export function createUnitRepository(db: Db) {
     },
 
     get(id: number) {
-      const unit = byId.get({ id });
+      const unit = standingById.get({ id });
       if (!unit) return undefined;
       return {
-        ...unit,
+        ...withoutRetiredAt(unit)!,
         aliases: aliasesOf([id]).get(id) ?? [],
+        retiredAt: unit.retiredAt,
+        mergedInto: mergedInto(unit) ?? null,
         members: membersOf.all({ id }),
         memberOf: memberOf.all({ id }),
         counts: {

@@ -4,6 +4,7 @@ import { revalidatedResponses } from '../../http/caching.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
 import { notFound, THINGS } from '../../domain/errors.js';
+import { unitEtag } from './etag.js';
 import type { UnitRepository } from './repository.js';
 import { UnitDetailSchema, UnitListQuery, UnitPageSchema } from './schemas.js';
 
@@ -16,7 +17,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         operationId: 'listUnits',
         summary: 'List units',
         description:
-          'Every unit named in the plan: departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
+          'Every unit named in the plan that stands (a unit merged into another leaves the list): departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
         querystring: UnitListQuery,
         response: { ...revalidatedResponses(UnitPageSchema), ...problemResponses(400) },
       },
@@ -35,15 +36,15 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         operationId: 'getUnit',
         summary: 'Get a unit',
         description:
-          'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns.',
+          'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns. A unit merged into another stays readable here, retired, with `mergedInto`. Its `ETag` is what renaming or merging it names in `If-Match`.',
         params: IdParams,
         response: { ...revalidatedResponses(Type.Ref(UnitDetailSchema)), ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const unit = units.get(request.params.id);
       if (!unit) throw notFound(THINGS.unit, request.params.id);
-      return unit;
+      return reply.header('etag', unitEtag(unit)).send(unit);
     },
   );
 }
