@@ -160,11 +160,13 @@ t.test('a table with problems gets precise warnings, and the rest is imported', 
 
 t.test('a real import serves, reports and monitors like the seed', async (t) => {
   const table = await workbook(county.filter((row) => row[0] !== '一' && row[2] !== '另一个任务却用了同一个序号'));
+  const plansBefore = (await app.inject('/api/v1/plans')).json().total;
   const res = await importTable(table, XLSX, 'code=beilin-real&issuer=%E5%8C%97%E6%9E%97%E5%8C%BA&publishedOn=2023-03-01&startYear=2021&endYear=2025', coordinator.headers);
   t.equal(res.statusCode, 200, res.body);
   const { planId, counts } = res.json();
   t.ok(planId > 1);
   t.ok(counts.assignments > 0 && counts.obligations > 0);
+  t.equal((await app.inject('/api/v1/plans')).json().total, plansBefore + 1, 'the kept catalogue answers were dropped');
   const tasks = (await app.inject(`/api/v1/tasks?plan=${planId}`)).json();
   t.equal(tasks.total, 3, 'its tasks listed under ?plan= (task 3 without measures too)');
   const detail = (await app.inject(`/api/v1/tasks/${tasks.items[0].id}`)).json();
@@ -200,6 +202,8 @@ t.test('a real import serves, reports and monitors like the seed', async (t) => 
     t.match(replaced.json(), { planId: freshId, replaced: true }, 'replaced under the same id');
     t.equal((await app.inject(`/api/v1/tasks?plan=${freshId}`)).json().total, 3, 'its tasks once, not twice');
     t.equal((await app.inject(`/api/v1/plans/${freshId}`)).json().issuer, 'y');
+    const [revision] = rows<{ before: string }>(databasePath, "SELECT before FROM plan_revisions WHERE plan_id = ? AND action = 'imported' ORDER BY id DESC LIMIT 1", freshId);
+    t.match(JSON.parse(revision!.before), { issuer: 'x', counts: { tasks: 3 } }, 'the revision keeps the plan it replaced');
   });
 });
 

@@ -3,16 +3,8 @@ import { insertPlanContent } from '../../../seed/insert-plan.js';
 import type { SeedIndicator, SeedPlan } from '../../../seed/types.js';
 import { normaliseUnitName } from '../../units/unit-name.js';
 
-/** What a plan row says about the plan (its content is written by src/seed/insert-plan.ts). */
-export interface PlanRecord {
-  code: string;
-  title: string;
-  issuer: string;
-  publishedOn: string;
-  startYear: number;
-  endYear: number;
-  sourceFile: string;
-}
+/** What a plan row says about the plan, as the seed's (its content is written by src/seed/insert-plan.ts). */
+export type PlanRecord = SeedPlan['plan'];
 
 export interface KnownUnit {
   id: number;

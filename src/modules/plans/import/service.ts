@@ -62,6 +62,8 @@ export interface Curated {
 export interface PlanImportDeps {
   transaction: <T>(work: () => T) => T;
   imports: PlanImportRepository;
+  /** The plan as GET /plans/{id} shows it: what a replaced plan was, for its revision. */
+  describePlan: (planId: number) => unknown;
   /** Gives the new plan's measures to the units owing them (assignPlan); how many assignments it made. */
   assign: (planId: number) => number;
   revisions: RevisionRepository;
@@ -146,7 +148,7 @@ function duplicateMeasureNumbers(read: ReadTasks): ReadProblem[] {
  * and nobody has reported on it.
  */
 export function createPlanImportService(deps: PlanImportDeps) {
-  const { transaction, imports, assign, revisions, audit, curated, now, onPlanChanged } = deps;
+  const { transaction, imports, describePlan, assign, revisions, audit, curated, now, onPlanChanged } = deps;
 
   function read(request: ImportRequest) {
     const problems = collectProblems();
@@ -196,6 +198,7 @@ export function createPlanImportService(deps: PlanImportDeps) {
       try {
         written = transaction(() => {
           const replacing = planToReplace(plan.code, request.replace);
+          const before = replacing === undefined ? null : describePlan(replacing);
           const planId = replacing ?? imports.insert(plan);
           if (replacing !== undefined) imports.replace(replacing, plan);
           imports.writeContent(planId, tasks, indicators, known);
@@ -213,12 +216,12 @@ export function createPlanImportService(deps: PlanImportDeps) {
             effectiveOn: plan.publishedOn,
             keyId: principal.keyId,
             reason,
-            before: replacing === undefined ? null : { replaced: planId },
+            before,
             after: summary,
             requestId,
             unitIds: [],
           });
-          audit.record({ at: new Date(at), principal, action: 'plan.import', entityType: 'plan', entityId: planId, before: null, after: summary, requestId });
+          audit.record({ at: new Date(at), principal, action: 'plan.import', entityType: 'plan', entityId: planId, before, after: summary, requestId });
           return { planId, counts, replaced: replacing !== undefined };
         });
       } catch (error) {
