@@ -1,4 +1,4 @@
-import { and, count, eq, exists, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, count, eq, exists, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { measuresFts, tasksFts, textSearch, unitsFts, type FtsTableRef } from '../../db/fts.js';
@@ -68,6 +68,8 @@ function hitColumns(type: SearchType, columns: Record<'id' | 'title' | 'text' | 
  * rank, then type (task, measure, unit), then id, and the snippet is cut from the first searched text that matched.
  */
 export function createSearchRepository(db: Db) {
+  // A unit merged into another is found through that one, whose alias its name became.
+  const standing = isNull(units.retiredAt);
   // Query builders change as they are refined (orderBy, limit): each prepared statement gets a fresh one.
   const ftsHits = () =>
     unionAll(
@@ -116,7 +118,7 @@ export function createSearchRepository(db: Db) {
         )
         .from(unitsFts)
         .innerJoin(units, eq(units.id, unitsFts.rowid))
-        .where(and(wanted('unit'), ftsMatch(unitsFts))),
+        .where(and(wanted('unit'), ftsMatch(unitsFts), standing)),
     );
 
   // The aliases as units_fts holds them: sorted, one per line.
@@ -170,7 +172,7 @@ export function createSearchRepository(db: Db) {
           }),
         )
         .from(units)
-        .where(and(wanted('unit'), or(containsParam(units.name, 'like'), exists(aliasMatches)))),
+        .where(and(wanted('unit'), or(containsParam(units.name, 'like'), exists(aliasMatches)), standing)),
     );
 
   const order = sql`relevance DESC, type_order, id`;

@@ -221,6 +221,14 @@ t.test('a merge moves everything the unit carries and keeps its names as aliases
   const byOldName = json<{ total: number }>(await app.inject('/api/v1/tasks?unit=%E5%B8%82%E7%A7%91%E6%8A%80%E5%B1%80&role=lead'));
   const byTarget = json<{ total: number }>(await app.inject(`/api/v1/tasks?unit=${PROPERTY}&role=lead`));
   t.equal(byOldName.total, byTarget.total, 'its old name finds the target’s lead roles');
+  for (const q of ['市科技局', '科技']) {
+    const hits = json<{ items: { type: string; id: number }[] }>(await app.inject(`/api/v1/search?types=unit&q=${encodeURIComponent(q)}`));
+    t.same(
+      hits.items.map((hit) => hit.id),
+      [PROPERTY],
+      `searching "${q}" finds the target, not the merged unit`,
+    );
+  }
   const stale = await app.inject({ url: `/api/v1/units/${PROPERTY}`, headers: { 'if-none-match': propertyEtag } });
   t.equal(stale.statusCode, 200, 'the target’s copy from before the merge is not current');
 
