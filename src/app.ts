@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HTTP_TIMEOUT_DEFAULTS, SUPERVISION_DEFAULTS, type Config } from './config.js';
-import { drizzleOf, openConnection, openDatabase, type Db } from './db/client.js';
+import { drizzleOf, openConnection, openDatabase, projectRoot, type Db } from './db/client.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { createGroupCommit } from './db/group-commit.js';
 import { createLongWrites } from './db/long-write.js';
 import type { ApiInstance } from './http/app-types.js';
 import { addSharedSchemas } from './http/shared-schemas.js';
+import { assignPlan } from './modules/assignments/build.js';
 import { createAssignmentRepository } from './modules/assignments/repository.js';
 import { createObligationRepository } from './modules/assignments/obligation-repository.js';
 import { registerAssignmentReads, registerAssignmentWrites } from './modules/assignments/routes.js';
@@ -33,6 +34,10 @@ import { createMilestoneRepository } from './modules/milestones/repository.js';
 import { registerMilestoneRoutes } from './modules/milestones/routes.js';
 import { createPlanRepository } from './modules/plans/repository.js';
 import { registerPlanRoutes } from './modules/plans/routes.js';
+import { createPlanImportRepository } from './modules/plans/import/repository.js';
+import { registerPlanImportRoute } from './modules/plans/import/routes.js';
+import { PlanImportReportSchema } from './modules/plans/import/schemas.js';
+import { createPlanImportService } from './modules/plans/import/service.js';
 import { registerBulkImportRoutes } from './modules/reports/bulk-routes.js';
 import { createBulkImporter } from './modules/reports/bulk.js';
 import { createDocumentRepository } from './modules/amendments/documents.js';
@@ -69,7 +74,8 @@ import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerListLinks } from './plugins/list-links.js';
 import { ajvOptions, registerStrictUrlIntegers } from './plugins/validation.js';
-import { loadSeed } from './seed/load-seed.js';
+import { loadSeed, readSeedFiles } from './seed/load-seed.js';
+import { readCorrections } from './seed/read/build.js';
 import { IndicatorSchema } from './modules/indicators/schemas.js';
 import { DeadlineSchema, MeasureSchema, MilestoneSchema } from './modules/measures/schemas.js';
 import { MilestoneListItemSchema } from './modules/milestones/schemas.js';
@@ -108,6 +114,7 @@ const SHARED_SCHEMAS = [
   ApiKeySchema,
   AuditEventSchema,
   ImportSummarySchema,
+  PlanImportReportSchema,
   FollowUpSchema,
   LightSchema,
   ObligationSchema,
@@ -269,6 +276,18 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       planIds.forEach(planChanged);
     },
   });
+  // A table is read as the seed is: with its curated readings and indicators.
+  const planImports = createPlanImportService({
+    transaction: groupCommit.transaction,
+    imports: createPlanImportRepository(db),
+    describePlan: (planId) => createPlanRepository(db).get(planId),
+    assign: (planId) => assignPlan(createAssignmentRepository(db), planId),
+    revisions,
+    audit,
+    curated: { corrections: readCorrections(projectRoot), indicators: readSeedFiles().indicators },
+    now,
+    onPlanChanged: planChanged,
+  });
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
@@ -338,6 +357,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerUnitChangeRoutes(reporting, unitAdministration);
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
+      await registerPlanImportRoute(reporting, { imports: planImports });
       // Last: contract tests generated from the document run its operations in order, and amendments change the plan.
       registerAmendmentRoutes(reporting, { service: amendments, units });
     },
