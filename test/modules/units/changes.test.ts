@@ -121,6 +121,10 @@ t.test('renaming keeps the old name as an alias, as a revision, and the cache an
   t.match(revision, { id: result.revisionId, planId: null, action: 'renamed', reason: body.reason, keyId: keys.coordinator.id });
   t.match(JSON.parse(revision!.before), { name: before.name, aliases: before.aliases });
   t.match(JSON.parse(revision!.after), { name: newName, aliases: ['市银保监局'] });
+  const listed = json<{ items: { id: number; action: string; after: { name: string } }[] }>(
+    await app.inject({ url: `/api/v1/plans/1/revisions?entity=unit&unit=${BANKING}`, headers: keys.coordinator.headers }),
+  );
+  t.match(listed.items, [{ id: result.revisionId, action: 'renamed', after: { name: newName } }], 'every plan lists it among its revisions');
   const audit = rows<{ action: string }>(databasePath, `SELECT action FROM audit_events WHERE entity_type = 'unit' AND entity_id = ?`, BANKING);
   t.same(audit, [{ action: 'unit.rename' }], 'audited');
 });
