@@ -176,12 +176,21 @@ t.test('a merge moves everything the unit carries and keeps its names as aliases
   const { unit: science, etag } = await getUnit(SCIENCE);
   const { unit: property, etag: propertyEtag } = await getUnit(PROPERTY);
   const owned = await report(keys.science, 80, '2024', true);
+  // 市知识产权局 had been let off measure 1 (owed through the collective), which 市科技局 still owed.
+  const letOff = await app.inject({ method: 'POST', url: '/api/v1/assignments/28/withdraw', headers: keys.coordinator.headers, payload: { reason: '不涉及' } });
+  t.equal(letOff.statusCode, 200);
   const [open] = rows<{ id: number }>(databasePath, `SELECT id FROM progress_reports WHERE unit_id = ? AND state = 'draft'`, SCIENCE);
   const assignmentsBefore = rows<{ id: number; measureId: number }>(databasePath, 'SELECT id, measure_id AS measureId FROM assignments WHERE unit_id = ? ORDER BY id', SCIENCE);
   const reportsBefore = rows<{ id: number }>(databasePath, 'SELECT id FROM progress_reports WHERE unit_id = ? ORDER BY id', SCIENCE);
 
   const res = await post(`/api/v1/units/${SCIENCE}/merge`, keys.admin, { into: '市知识产权局', reason: '机构改革：市科技局与市知识产权局合并' }, etag);
-  const merge = json<{ outcome: string; unit: UnitDetail; into: UnitDetail; moved: { assignments: number[]; withdrawnAssignments: number[] }; revisionId: number }>(res);
+  const merge = json<{
+    outcome: string;
+    unit: UnitDetail;
+    into: UnitDetail;
+    moved: { assignments: number[]; withdrawnAssignments: number[]; reinstatedAssignments: number[] };
+    revisionId: number;
+  }>(res);
   t.equal(merge.outcome, 'updated');
   t.match(merge.unit, { id: SCIENCE, mergedInto: { id: PROPERTY, name: '市知识产权局' }, retiredAt: String });
   t.same(merge.into.aliases.sort(), [...property.aliases, '市科技局', ...science.aliases].sort(), 'its name and aliases are the target’s aliases');
@@ -190,6 +199,8 @@ t.test('a merge moves everything the unit carries and keeps its names as aliases
     assignmentsBefore.filter((a) => a.measureId !== 80).map((a) => a.id),
     'where both owe a measure, the target’s assignment stands',
   );
+  t.same(merge.moved.reinstatedAssignments, [28], 'the target owes again what only the merged unit still owed');
+  t.equal(json<{ withdrawn: null }>(await app.inject('/api/v1/assignments/28')).withdrawn, null);
   t.same(
     merge.moved.assignments,
     assignmentsBefore.filter((a) => a.measureId === 80).map((a) => a.id),
