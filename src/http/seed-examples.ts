@@ -16,6 +16,8 @@ export const SEED_EXAMPLES = {
   task: 3,
   /** Task 3's measure: 各有关部门明确专人负责“双公示”信息填报工作 (yearly, 2022–2023). */
   measure: 3,
+  /** Measure 3's 2023 milestone: 2023年年底前完成合规率超过98%;瞒报率为0. */
+  milestone: 7,
   /** “双公示”合规率 (task 3, 超过98% by 2023): the example report gives the unit's own figure. */
   indicator: 3,
   /** 市民政局: a city department a reporter key can be bound to. */

@@ -18,6 +18,7 @@ const ID_BY_COLLECTION: Record<string, number> = {
   chapters: EXAMPLE.chapter,
   tasks: EXAMPLE.task,
   measures: EXAMPLE.measure,
+  milestones: EXAMPLE.milestone,
   indicators: EXAMPLE.indicator,
   units: EXAMPLE.unit.id,
   assignments: EXAMPLE.assignment,

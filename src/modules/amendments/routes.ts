@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
@@ -15,7 +15,7 @@ const tags = ['administration'];
 const security = [{ bearerAuth: [] }];
 const EDITORS = ['admin', 'coordinator'] as const;
 const PATHS: Record<AmendableKind, string> = { chapter: 'chapters', task: 'tasks', measure: 'measures', milestone: 'milestones', indicator: 'indicators' };
-const responses = { 200: AmendmentResultSchema, ...problemResponses(400, 403, 404, 409, 412, 413, 415, 422, 428) };
+const responses = { 200: Type.Ref(AmendmentResultSchema), ...problemResponses(400, 403, 404, 409, 412, 413, 415, 422) };
 const IfMatchHeaders = {
   type: 'object',
   properties: {
@@ -26,6 +26,8 @@ const IfMatchHeaders = {
       examples: ['*'],
     },
   },
+  // Required, as on PATCH /reports/{id}: a change without it is a 400 naming the header.
+  required: ['if-match'],
 } as unknown as TSchema;
 
 type Body = Record<string, unknown> & { reason: string; effectiveOn?: string };
@@ -149,7 +151,7 @@ export function registerAmendmentRoutes(app: ApiInstance, { service, units }: { 
           'A new implementation measure at the end of its task, owed from `effectiveOn` by its owners (or, naming none, the task’s responsible units): its assignments and obligations are made at once. Recorded as a plan revision.',
         security,
         body: MeasureCreate,
-        response: { 201: AmendmentResultSchema, ...problemResponses(400, 403, 409, 413, 415, 422) },
+        response: { 201: Type.Ref(AmendmentResultSchema), ...problemResponses(400, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {

@@ -53,7 +53,10 @@ const TargetInput = Type.Object(
 
 export const ReasonBody = Type.Object(terms, { additionalProperties: false, examples: [{ reason: '经市信用办主任办公会研究同意' }] });
 
-export const ChapterChange = Type.Object({ title: Type.Optional(text('Title.', 500)), ...terms }, { additionalProperties: false, minProperties: 2 });
+export const ChapterChange = Type.Object(
+  { title: Type.Optional(text('Title.', 500)), ...terms },
+  { additionalProperties: false, minProperties: 2, examples: [{ title: '主要任务指标', reason: '表述调整' }] },
+);
 
 export const TaskChange = Type.Object(
   {
@@ -64,7 +67,7 @@ export const TaskChange = Type.Object(
     deadline: Type.Optional(DeadlineInput),
     ...terms,
   },
-  { additionalProperties: false, minProperties: 2, examples: [{ responsibleUnits: ['市发展改革委', '市市场监管局'], reason: '机构改革后职责调整' }] },
+  { additionalProperties: false, minProperties: 2, examples: [{ title: '持续提升“双公示”工作水平', reason: '中期评估后表述调整' }] },
 );
 
 const measureFields = {
@@ -87,7 +90,18 @@ export const MeasureChange = Type.Object(
 
 export const MeasureCreate = Type.Object(
   { taskId: idSchema('The task it belongs to.'), ...measureFields, text: text('The measure’s text.'), ...terms },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        taskId: 3,
+        text: '按季度通报“双公示”合规率（市发改委）',
+        owners: ['市发改委'],
+        schedule: [{ kind: 'quarterly', dueDate: null, fromYear: 2024, untilYear: 2025, text: '每季度' }],
+        reason: '市信用办会议决定',
+      },
+    ],
+  },
 );
 
 export const MilestoneChange = Type.Object(
@@ -98,7 +112,7 @@ export const MilestoneChange = Type.Object(
     dueDate: Type.Optional(Type.Union([date, Type.Null()])),
     ...terms,
   },
-  { additionalProperties: false, minProperties: 2 },
+  { additionalProperties: false, minProperties: 2, examples: [{ dueDate: '2025-12-31', reason: '经市领导批准延期', effectiveOn: '2025-01-01' }] },
 );
 
 export const IndicatorChange = Type.Object(
@@ -123,5 +137,10 @@ export const AmendmentResultSchema = Type.Object(
     revisionId: Type.Union([Type.Integer(), Type.Null()], { description: 'The plan revision recorded (null when nothing changed).' }),
     etag: Type.String({ description: 'The version now: send it as If-Match with the next change.' }),
   },
-  { $id: 'AmendmentResult', title: 'AmendmentResult', description: 'What an amendment did.' },
+  {
+    $id: 'AmendmentResult',
+    title: 'AmendmentResult',
+    description: 'What an amendment did.',
+    examples: [{ outcome: 'updated', id: 3, revisionId: 1, etag: '"measure-3.1"' }],
+  },
 );

@@ -42,12 +42,39 @@ const RevisionQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const RevisionPageSchema = Type.Object({
-  items: Type.Array(Type.Ref(RevisionSchema)),
-  total: Type.Integer({ minimum: 0 }),
-  limit: Type.Integer(),
-  nextCursor: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last.' }),
-});
+const RevisionPageSchema = Type.Object(
+  {
+    items: Type.Array(Type.Ref(RevisionSchema)),
+    total: Type.Integer({ minimum: 0 }),
+    limit: Type.Integer(),
+    nextCursor: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last.' }),
+  },
+  {
+    examples: [
+      {
+        items: [
+          {
+            id: 1,
+            entity: 'milestone',
+            entityId: 7,
+            action: 'updated',
+            at: '2025-03-02T01:30:00.000Z',
+            effectiveOn: '2025-01-01',
+            keyId: 1,
+            reason: '经市领导批准延期',
+            before: { dueDate: '2024-12-31' },
+            after: { dueDate: '2025-12-31' },
+            unitIds: [],
+            requestId: null,
+          },
+        ],
+        total: 1,
+        limit: 50,
+        nextCursor: null,
+      },
+    ],
+  },
+);
 
 export const REVISION_SCHEMAS = [RevisionSchema];
 
