@@ -1,6 +1,7 @@
 // POST /plans/import: a breakdown table (xlsx, CSV, text) loaded as a plan through the seed's reader.
 import t from 'tap';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { buildTestAppWithDatabase } from '../../helpers/app.js';
 import { rows, writeFingerprint } from '../../helpers/db.js';
 import { issueKey } from '../../helpers/keys.js';
@@ -205,6 +206,29 @@ t.test('a real import serves, reports and monitors like the seed', async (t) => 
     const [revision] = rows<{ before: string }>(databasePath, "SELECT before FROM plan_revisions WHERE plan_id = ? AND action = 'imported' ORDER BY id DESC LIMIT 1", freshId);
     t.match(JSON.parse(revision!.before), { issuer: 'x', counts: { tasks: 3 } }, 'the revision keeps the plan it replaced');
   });
+});
+
+t.test("the contract's examples, and CSV as Excel saves it on Chinese Windows (GBK)", async (t) => {
+  const contract = (await app.inject('/openapi.json')).json();
+  const operation = contract.paths['/api/v1/plans/import'].post;
+  // As tools send them: each parameter's example, the media type's example.
+  const parameters = operation.parameters as { name: string; example?: unknown }[];
+  const query = Object.fromEntries(parameters.filter((p) => p.example !== undefined).map((p) => [p.name, String(p.example)]));
+  for (const type of ['text/csv', 'text/plain']) {
+    const example = operation.requestBody.content[type].example as string;
+    const res = await importTable(example, `${type}; charset=utf-8`, `${new URLSearchParams(query)}&dryRun=true`);
+    t.equal(res.statusCode, 200, res.body);
+    t.match(res.json(), { plan: { code: query.code }, counts: { tasks: 1, measures: 1 }, warnings: [] }, `${type}: the example imports cleanly`);
+  }
+  const csv = county.map((row) => row.map((cell) => `"${String(cell).replace(/"/g, '""')}"`).join(',')).join('\r\n');
+  const gbk = await importTable(iconv.encode(csv, 'gbk'), 'text/csv', 'code=beilin-gbk&issuer=x&publishedOn=2024-03-01&startYear=2021&endYear=2025&dryRun=true');
+  t.equal(gbk.statusCode, 200, gbk.body);
+  t.match(gbk.json(), { plan: { title: '北林区社会信用体系建设任务分解表' }, counts: { tasks: 3, measures: 3 } }, 'decoded, read as the workbook is');
+  t.same(
+    gbk.json().warnings.map((w: { line: number }) => w.line),
+    [4, 6, 7, 8, 9, 9],
+    'warnings on CSV lines (one row a line here, as in the workbook)',
+  );
 });
 
 t.test('refusals', async (t) => {

@@ -24,13 +24,14 @@ const DESCRIPTION = [
 
 export async function registerPlanImportRoute(app: ApiInstance, deps: { imports: PlanImportService }): Promise<void> {
   await app.register(async (scope) => {
-    // The body is read into rows (or text) as it is parsed: text in whatever encoding the office saved it in, decoded
-    // strictly; a workbook within its bounds. The import then runs in one turn, in the group commit it answers after.
-    const decoded = (request: FastifyRequest, body: Buffer) => decodeText(body, charsetOf(request.headers['content-type'])).text;
+    // Text is decoded as it is parsed, in whatever encoding the office saved it in (strictly); a workbook is read into
+    // rows there too, within its bounds: the only reading that awaits. The import itself then reads and writes in one
+    // turn, in the group commit its answer waits for.
+    const decoded = async (request: FastifyRequest, body: Buffer) => decodeText(body, charsetOf(request.headers['content-type'])).text;
     const options = { parseAs: 'buffer', bodyLimit: PLAN_IMPORT_BODY_LIMIT } as const;
     scope.removeContentTypeParser('text/plain');
-    scope.addContentTypeParser('text/plain', options, async (request: FastifyRequest, body: Buffer): Promise<UploadedTable> => ({ format: 'text', text: decoded(request, body) }));
-    scope.addContentTypeParser('text/csv', options, async (request: FastifyRequest, body: Buffer) => csvTable(decoded(request, body)));
+    scope.addContentTypeParser('text/plain', options, decoded);
+    scope.addContentTypeParser('text/csv', options, decoded);
     scope.addContentTypeParser(XLSX_TYPE, options, async (_request: FastifyRequest, body: Buffer) => workbookTable(body));
     (scope as unknown as ApiInstance).post(
       '/plans/import',
@@ -44,14 +45,11 @@ export async function registerPlanImportRoute(app: ApiInstance, deps: { imports:
           description: DESCRIPTION,
           security: [{ bearerAuth: [] }],
           querystring: PlanImportQuery,
-          // The parsers have read each body into rows or text already: the schemas say what is sent, without `type`
-          // (a JSON Schema string the parsed body is not), as OpenAPI 3.1 writes bytes and text (`contentMediaType`).
           body: {
             content: {
-              [XLSX_TYPE]: { schema: Type.Unsafe<UploadedTable>({ contentMediaType: XLSX_TYPE, description: 'An .xlsx workbook; its first sheet is the table.' }) },
+              // CSV first: tools send the first media type's example.
               'text/csv': {
-                schema: Type.Unsafe<UploadedTable>({
-                  contentMediaType: 'text/csv',
+                schema: Type.String({
                   description: 'CSV with a header row (see the description for the columns).',
                   examples: [
                     '序号,规划章节,规划任务,牵头单位,责任单位,具体实施措施,各年度工作目标,完成时限\n1,政务诚信,公开作出政务诚信承诺,市营商环境局,中省市直各有关单位,向社会公开作出政务诚信承诺。(市民政局),2024年底前完成,2024年底前\n',
@@ -59,11 +57,15 @@ export async function registerPlanImportRoute(app: ApiInstance, deps: { imports:
                 }),
               },
               'text/plain': {
-                schema: Type.Unsafe<UploadedTable>({
-                  contentMediaType: 'text/plain',
+                schema: Type.String({
                   description: 'The text form of the published document (as seeds/source/plan-breakdown.txt).',
+                  examples: [
+                    '北林区社会信用体系建设任务分解表\n发布时间:2024-03-01 | 来源:北林区营商环境局\n\n序号 规划章节 规划任务 牵头单位 责任单位 具体实施措施和可用来检查的工作成果 各年度工作目标 完成时限\n1 政务诚信 公开作出政务诚信承诺 市营商环境局 各县(市、区)人民政府 向社会公开作出政务诚信承诺。(市民政局) 2024年底前完成 2024年底前\n',
+                  ],
                 }),
               },
+              // Bytes as OpenAPI 3.1 writes them (`contentMediaType`), without `type`: the parser has read the workbook's rows.
+              [XLSX_TYPE]: { schema: Type.Unsafe<UploadedTable>({ contentMediaType: XLSX_TYPE, description: 'An .xlsx workbook; its first sheet is the table.' }) },
             },
           },
           response: { 200: Type.Ref(PlanImportReportSchema), ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
@@ -71,8 +73,11 @@ export async function registerPlanImportRoute(app: ApiInstance, deps: { imports:
       },
       async (request) => {
         const { code, title, issuer, publishedOn, startYear, endYear, dryRun, replace, reason } = request.query;
+        const body = request.body as UploadedTable | string;
+        const csv = (request.headers['content-type'] ?? '').startsWith('text/csv');
+        const table: UploadedTable = typeof body !== 'string' ? body : csv ? csvTable(body) : { format: 'text', text: body };
         const report = deps.imports.importPlan({
-          table: request.body as UploadedTable,
+          table,
           plan: { code, title, issuer, publishedOn, startYear, endYear },
           dryRun,
           replace,

@@ -6,7 +6,7 @@ import { READ_PROBLEM_KINDS } from '../../../seed/read/problems.js';
 /** A breakdown table of a few hundred measures is well under a megabyte as xlsx or CSV; this leaves room for a county's. */
 export const PLAN_IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
-const year = (description: string) => Type.Integer({ minimum: 1900, maximum: 2100, description });
+const year = (description: string, example: number) => Type.Integer({ minimum: 1900, maximum: 2100, description, examples: [example] });
 
 export const PlanImportQuery = Type.Object(
   {
@@ -20,19 +20,26 @@ export const PlanImportQuery = Type.Object(
         minLength: 1,
         maxLength: 500,
         description: 'The plan’s title. Default: the first text above the table’s header row (a title row), or the document’s title line (text form).',
+        examples: ['北林区社会信用体系建设任务分解表'],
       }),
     ),
     issuer: Type.Optional(
-      freeText({ minLength: 1, maxLength: 200, description: 'Who published the table. Default: the text form’s `来源:`; required for xlsx and CSV.', examples: ['信用中心'] }),
+      freeText({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Who published the table. Default: the text form’s `来源:`; required for xlsx and CSV.',
+        examples: ['北林区营商环境局'],
+      }),
     ),
     publishedOn: Type.Optional(
       Type.String({
         format: 'date',
         description: 'When the table was published: its measures are assigned (交办) on that day. Default: the text form’s `发布时间:`; required for xlsx and CSV.',
+        examples: ['2024-03-01'],
       }),
     ),
-    startYear: year('First year of the plan period: recurring work naming no year starts then.'),
-    endYear: year('Last year of the plan period: open-ended work runs to it.'),
+    startYear: year('First year of the plan period: recurring work naming no year starts then.', 2021),
+    endYear: year('Last year of the plan period: open-ended work runs to it.', 2025),
     dryRun: Type.Boolean({ default: false, description: 'Read and check everything, count what would be created, write nothing.' }),
     replace: Type.Boolean({ default: false, description: 'Replace the plan with the same `code`, if nobody has reported on it (its id is kept).' }),
     reason: Type.Optional(freeText({ minLength: 1, maxLength: 2000, description: 'Why the table is loaded, for the plan’s revisions. Default: 导入分解表（xlsx / CSV / 文本）.' })),
