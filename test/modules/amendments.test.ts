@@ -253,3 +253,72 @@ t.test('a retired milestone leaves the list of annual targets', async (t) => {
   const revision = await get(`/api/v1/plans/1/revisions?entity=milestone&entityId=${first}`);
   t.match(revision.json(), { total: 1, items: [{ action: 'retired', reason: '目标已并入年度总目标' }] });
 });
+
+t.test('a chapter, a task, a milestone and an indicator are added under parents in the plan', async (t) => {
+  const chapter = await send('POST', '/api/v1/chapters', { planId: 1, title: '补充任务', reason: '中期评估新增' }, admin.headers);
+  t.equal(chapter.statusCode, 201);
+  const chapterId = chapter.json<{ id: number }>().id;
+  t.equal(chapter.headers.location, `/api/v1/chapters/${chapterId}`);
+  const task = await send(
+    'POST',
+    '/api/v1/tasks',
+    { chapterId, no: 76, title: '推进信用修复“一网通办”', leadUnits: ['市发改委'], responsibleUnits: ['市民政局'], reason: '中期评估新增任务' },
+    admin.headers,
+  );
+  t.equal(task.statusCode, 201);
+  const taskId = task.json<{ id: number }>().id;
+  const read = (await get(`/api/v1/tasks/${taskId}`)).json<{ no: number; chapter: { id: number }; leadUnits: Unit[]; responsibleUnits: Unit[] }>();
+  t.match(read, { no: 76, chapter: { id: chapterId } });
+  t.same(
+    read.leadUnits.map((u) => u.name),
+    ['市发改委'],
+  );
+  t.equal(
+    (await send('POST', '/api/v1/tasks', { chapterId, no: 76, title: '重复', leadUnits: ['市发改委'], reason: 'x' }, admin.headers)).statusCode,
+    409,
+    'a task number is unique',
+  );
+  t.equal(
+    (await send('POST', '/api/v1/tasks', { chapterId: 99999, no: 77, title: 'x', leadUnits: ['市发改委'], reason: 'x' }, admin.headers)).statusCode,
+    422,
+    'under a chapter that does not exist',
+  );
+
+  // A measure naming no owner is owed by its task's responsible units.
+  const measure = await send(
+    'POST',
+    '/api/v1/measures',
+    { taskId, text: '建立信用修复线上受理渠道', schedule: [{ kind: 'once', dueDate: '2024-12-31', fromYear: null, untilYear: null, text: '2024年底前' }], reason: '新增' },
+    admin.headers,
+  );
+  t.equal(measure.statusCode, 201);
+  const measureId = measure.json<{ id: number }>().id;
+  t.same(owing(measureId), ['市民政局']);
+
+  const milestone = await send('POST', '/api/v1/milestones', { measureId, kind: 'due', year: 2024, dueDate: '2024-12-31', text: '2024年底前上线', reason: '新增' }, admin.headers);
+  t.equal(milestone.statusCode, 201);
+  t.ok(
+    (await get(`/api/v1/milestones?task=${taskId}`)).json<{ items: { id: number }[] }>().items.some((m) => m.id === milestone.json<{ id: number }>().id),
+    'the milestone is listed',
+  );
+  const indicator = await send(
+    'POST',
+    '/api/v1/indicators',
+    { taskId, name: '信用修复线上办理率', comparator: '>=', value: 90, unit: '%', direction: 'increase', targetYear: 2025, reason: '新增指标' },
+    admin.headers,
+  );
+  t.equal(indicator.statusCode, 201);
+  const series = await get(`/api/v1/indicators/${indicator.json<{ id: number }>().id}/series`);
+  t.equal(series.statusCode, 200, 'a new indicator is judged like the others');
+
+  // Under a retired parent nothing new goes.
+  const etag = (await get(`/api/v1/tasks/${taskId}`)).headers.etag as string;
+  t.equal((await send('DELETE', `/api/v1/tasks/${taskId}`, { reason: '撤销' }, { ...admin.headers, 'if-match': etag })).statusCode, 200);
+  t.same(owing(measureId), [], 'a retired task’s measures are owed by no one');
+  t.equal((await send('POST', '/api/v1/measures', { taskId, text: 'x', reason: 'x' }, admin.headers)).statusCode, 409);
+  const created = await get(`/api/v1/plans/1/revisions?entity=task&entityId=${taskId}`);
+  t.same(
+    created.json<{ items: { action: string }[] }>().items.map((r) => r.action),
+    ['created', 'retired'],
+  );
+});

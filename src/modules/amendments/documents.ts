@@ -227,27 +227,84 @@ export function createDocumentRepository(db: Db) {
     },
   };
 
-  return {
-    read,
-    write,
-    planOf: (kind: AmendableKind, id: number) => planOf[kind].get(id)?.planId,
-    /** A new measure at the end of its task, written from its document; returns its id. */
-    insertMeasure(d: MeasureDocument, sourceLine: number): number {
-      const id = Number(
-        raw
-          .prepare('INSERT INTO measures (task_id, position, no, text, targets_text, source_line) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(d.taskId, d.position, d.no, d.text, d.targetsText, sourceLine).lastInsertRowid,
+  const nextPosition = {
+    chapter: q<{ p: number | null }>('SELECT max(position) AS p FROM chapters WHERE plan_id = ?'),
+    measure: q<{ p: number | null }>('SELECT max(position) AS p FROM measures WHERE task_id = ?'),
+    milestone: q<{ p: number | null }>('SELECT max(position) AS p FROM milestones WHERE measure_id = ?'),
+  };
+  const taskNo = q<{ id: number }>('SELECT id FROM tasks WHERE plan_id = ? AND no = ?');
+  const plan = q<{ id: number }>('SELECT id FROM plans WHERE id = ?');
+  const created = (sql: string, ...values: unknown[]) => Number(run(sql, ...values).lastInsertRowid);
+  // The columns a write does not set (source text, lines) start empty: an amendment has no source document line.
+  const insert: { [K in AmendableKind]: (d: Documents[K], extra: InsertExtra) => number } = {
+    chapter: (d) => created('INSERT INTO chapters (plan_id, position, title) VALUES (?, ?, ?)', d.planId, d.position, d.title),
+    task: (d) => {
+      const id = created(
+        `INSERT INTO tasks (plan_id, chapter_id, no, title, lead_units_text, responsible_units_text, leads_each_own_part, source_lines)
+         VALUES (?, ?, ?, ?, '', '', 0, '[]')`,
+        d.planId,
+        d.chapterId,
+        d.no,
+        d.title,
+      );
+      write.task(id, d);
+      return id;
+    },
+    measure: (d) => {
+      const id = created(
+        'INSERT INTO measures (task_id, position, no, text, targets_text, source_line) VALUES (?, ?, ?, ?, ?, 0)',
+        d.taskId,
+        d.position,
+        d.no,
+        d.text,
+        d.targetsText,
       );
       write.measure(id, d);
       return id;
     },
-    nextMeasurePosition: (taskId: number) => (raw.prepare<[number], { p: number | null }>('SELECT max(position) AS p FROM measures WHERE task_id = ?').get(taskId)?.p ?? 0) + 1,
+    milestone: (d) =>
+      created('INSERT INTO milestones (measure_id, position, kind, year, due_date, text) VALUES (?, ?, ?, ?, ?, ?)', d.measureId, d.position, d.kind, d.year, d.dueDate, d.text),
+    indicator: (d, extra) => {
+      const id = created(
+        `INSERT INTO indicators (plan_id, key, task_id, measure_id, name, source_text, comparator, value, unit, direction, target_year)
+         VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
+        extra.planId,
+        `amended-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+        d.taskId,
+        d.measureId,
+        d.name,
+        d.comparator,
+        d.value,
+        d.unit,
+        extra.direction ?? 'increase',
+        d.targetYear,
+      );
+      write.indicator(id, d);
+      return id;
+    },
+  };
+
+  return {
+    read,
+    write,
+    planOf: (kind: AmendableKind, id: number) => planOf[kind].get(id)?.planId,
+    /** Stores a new entity from its document (at the end of its parent); returns its id. */
+    insert,
+    nextPosition: (kind: 'chapter' | 'measure' | 'milestone', parentId: number) => (nextPosition[kind].get(parentId)?.p ?? 0) + 1,
+    taskNoTaken: (planId: number, no: number) => taskNo.get(planId, no) !== undefined,
+    planExists: (planId: number) => plan.get(planId) !== undefined,
     measuresOf: (taskId: number) =>
       raw
         .prepare<[number], { id: number }>('SELECT id FROM measures WHERE task_id = ? ORDER BY position')
         .all(taskId)
         .map((m) => m.id),
   };
+}
+
+/** What an insert needs beyond the document: the plan (an indicator's own column) and an indicator's direction. */
+export interface InsertExtra {
+  planId: number;
+  direction?: 'increase' | 'decrease' | undefined;
 }
 
 interface DeadlineColumns {

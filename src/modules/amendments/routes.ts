@@ -8,7 +8,20 @@ import { allow, callerOf } from '../../plugins/auth.js';
 import type { UnitRepository } from '../units/repository.js';
 import { unknownUnit } from '../units/said.js';
 import type { AmendableKind, Documents } from './documents.js';
-import { AmendmentResultSchema, ChapterChange, IndicatorChange, MeasureChange, MeasureCreate, MilestoneChange, ReasonBody, TaskChange } from './schemas.js';
+import {
+  AmendmentResultSchema,
+  ChapterChange,
+  ChapterCreate,
+  IndicatorChange,
+  IndicatorCreate,
+  MeasureChange,
+  MeasureCreate,
+  MilestoneChange,
+  MilestoneCreate,
+  ReasonBody,
+  TaskChange,
+  TaskCreate,
+} from './schemas.js';
 import type { AmendmentOutcome, AmendmentService, AmendmentTerms } from './service.js';
 
 const tags = ['administration'];
@@ -139,41 +152,87 @@ export function registerAmendmentRoutes(app: ApiInstance, { service, units }: { 
     );
   }
 
-  app.post(
-    '/measures',
-    {
-      onRequest: allow(EDITORS),
-      schema: {
-        tags,
-        operationId: 'createMeasure',
-        summary: 'Add a measure to a task',
-        description:
-          'A new implementation measure at the end of its task, owed from `effectiveOn` by its owners (or, naming none, the task’s responsible units): its assignments and obligations are made at once. Recorded as a plan revision.',
-        security,
-        body: MeasureCreate,
-        response: { 201: Type.Ref(AmendmentResultSchema), ...problemResponses(400, 403, 409, 413, 415, 422) },
-      },
-    },
-    async (request, reply) => {
-      const { taskId, reason, effectiveOn, ...rest } = request.body;
-      const fields = fieldsOf.measure({ ...rest, reason }) as Documents['measure'];
-      const result = service.createMeasure(
-        actorOf(request),
-        taskId,
-        {
-          no: fields.no ?? null,
-          text: rest.text,
-          targetsText: fields.targetsText ?? '',
-          deadline: fields.deadline ?? { kind: null, date: null, text: null },
-          ownerUnitIds: fields.ownerUnitIds ?? [],
-          schedule: fields.schedule ?? [],
+  const noDeadline = { kind: null, date: null, text: null };
+  /** The document of a new entity, from a create body (unit names become ids; what is left out starts empty). */
+  const newDocument: { [K in AmendableKind]: (body: Body) => Documents[K] } = {
+    chapter: (b) => ({ planId: b.planId as number, position: 0, title: b.title as string, retiredAt: null }),
+    task: (b) => ({
+      planId: 0,
+      chapterId: b.chapterId as number,
+      no: b.no as number,
+      title: b.title as string,
+      leadUnitIds: unitIds('/body/leadUnits', b.leadUnits) ?? [],
+      responsibleUnitIds: unitIds('/body/responsibleUnits', b.responsibleUnits) ?? [],
+      leadsEachOwnPart: (b.leadsEachOwnPart as boolean | undefined) ?? false,
+      deadline: (b.deadline as Documents['task']['deadline'] | undefined) ?? noDeadline,
+      retiredAt: null,
+    }),
+    measure: (b) => ({
+      taskId: b.taskId as number,
+      position: 0,
+      no: (b.no as number | null | undefined) ?? null,
+      text: b.text as string,
+      targetsText: (b.targetsText as string | undefined) ?? '',
+      deadline: (b.deadline as Documents['measure']['deadline'] | undefined) ?? noDeadline,
+      ownerUnitIds: unitIds('/body/owners', b.owners) ?? [],
+      schedule: (b.schedule as Documents['measure']['schedule'] | undefined) ?? [],
+      retiredAt: null,
+    }),
+    milestone: (b) => ({
+      measureId: b.measureId as number,
+      position: 0,
+      kind: b.kind as Documents['milestone']['kind'],
+      year: (b.year as number | null | undefined) ?? null,
+      dueDate: (b.dueDate as string | null | undefined) ?? null,
+      text: b.text as string,
+      retiredAt: null,
+    }),
+    indicator: (b) => ({
+      taskId: b.taskId as number,
+      measureId: (b.measureId as number | null | undefined) ?? null,
+      name: b.name as string,
+      comparator: b.comparator as Documents['indicator']['comparator'],
+      value: b.value as number,
+      unit: b.unit as string,
+      targetYear: (b.targetYear as number | null | undefined) ?? null,
+      targets: ((b.targets as Documents['indicator']['targets'] | undefined) ?? []).map((t) => ({
+        ...t,
+        sourceText: t.sourceText ?? `${t.comparator}${t.value}${b.unit as string}`,
+      })),
+      retiredAt: null,
+    }),
+  };
+  const creates: Record<AmendableKind, TSchema> = { chapter: ChapterCreate, task: TaskCreate, measure: MeasureCreate, milestone: MilestoneCreate, indicator: IndicatorCreate };
+
+  for (const kind of Object.keys(PATHS) as AmendableKind[]) {
+    app.post(
+      `/${PATHS[kind]}`,
+      {
+        onRequest: allow(EDITORS),
+        schema: {
+          tags,
+          operationId: `create${capital(kind)}`,
+          summary: `Add a ${kind} to the plan`,
+          description: `A new ${kind} at the end of its parent, recorded as a plan revision (\`created\`) with a reason.${kind === 'measure' ? ' It is owed from `effectiveOn` by its owners (or, naming none, its task’s responsible units): its assignments and obligations are made at once.' : ''} A parent that does not exist is a 422, a retired one a 409.`,
+          security,
+          body: creates[kind],
+          response: { 201: Type.Ref(AmendmentResultSchema), ...problemResponses(400, 403, 409, 413, 415, 422) },
         },
-        { reason, effectiveOn },
-      );
-      reply.code(201).header('location', `/api/v1/measures/${result.id}`);
-      return answer(reply, result.id, result);
-    },
-  );
+      },
+      async (request, reply) => {
+        const body = request.body as Body;
+        const result = service.create(
+          actorOf(request),
+          kind,
+          newDocument[kind](body),
+          { reason: body.reason, effectiveOn: body.effectiveOn },
+          body.direction as 'increase' | 'decrease' | undefined,
+        );
+        reply.code(201).header('location', `/api/v1/${PATHS[kind]}/${result.id}`);
+        return answer(reply, result.id, result);
+      },
+    );
+  }
 }
 
 const capital = (word: string) => word[0]!.toUpperCase() + word.slice(1);

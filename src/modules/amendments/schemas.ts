@@ -144,3 +144,53 @@ export const AmendmentResultSchema = Type.Object(
     examples: [{ outcome: 'updated', id: 3, revisionId: 1, etag: '"measure-3.1"' }],
   },
 );
+
+export const ChapterCreate = Type.Object(
+  { planId: idSchema('The plan it belongs to.'), title: text('Title.', 500), ...terms },
+  { additionalProperties: false, examples: [{ planId: 1, title: '补充任务', reason: '中期评估新增' }] },
+);
+
+export const TaskCreate = Type.Object(
+  {
+    chapterId: idSchema('The chapter it belongs to.'),
+    no: Type.Integer({ minimum: 1, maximum: 9999, description: 'Its 序号: unique within the plan.' }),
+    title: text('Title.', 2000),
+    leadUnits: units('The lead units (牵头单位), in order.'),
+    responsibleUnits: Type.Optional(units('The responsible units (责任单位), in order.')),
+    leadsEachOwnPart: Type.Optional(Type.Boolean()),
+    deadline: Type.Optional(DeadlineInput),
+    ...terms,
+  },
+  { additionalProperties: false, examples: [{ chapterId: 1, no: 76, title: '推进信用修复“一网通办”', leadUnits: ['市发改委'], reason: '中期评估新增任务' }] },
+);
+
+export const MilestoneCreate = Type.Object(
+  {
+    measureId: idSchema('The measure it belongs to.'),
+    kind: StringEnum(MILESTONE_KINDS),
+    year: Type.Optional(Type.Union([year, Type.Null()])),
+    dueDate: Type.Optional(Type.Union([date, Type.Null()])),
+    text: text('The milestone as written.', 2000),
+    ...terms,
+  },
+  { additionalProperties: false, examples: [{ measureId: 3, kind: 'due', year: 2025, dueDate: '2025-12-31', text: '2025年底前合规率保持100%', reason: '中期评估新增目标' }] },
+);
+
+export const IndicatorCreate = Type.Object(
+  {
+    taskId: idSchema('The task that states it.'),
+    measureId: Type.Optional(Type.Union([idSchema('The measure it belongs to, if one.'), Type.Null()])),
+    name: text('Name.', 500),
+    comparator: StringEnum(COMPARATORS),
+    value: Type.Number(),
+    unit: text('Its unit (%, 家, 万户 …).', 50),
+    direction: StringEnum(['increase', 'decrease'] as const),
+    targetYear: Type.Optional(Type.Union([year, Type.Null()])),
+    targets: Type.Optional(Type.Array(TargetInput, { maxItems: 20 })),
+    ...terms,
+  },
+  {
+    additionalProperties: false,
+    examples: [{ taskId: 3, name: '“双公示”上报及时率', comparator: '>=', value: 95, unit: '%', direction: 'increase', targetYear: 2025, reason: '中期评估新增指标' }],
+  },
+);

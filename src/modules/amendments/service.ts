@@ -85,12 +85,14 @@ export function createAmendmentService(deps: AmendmentDeps) {
     return { revisionId: 0, reason: terms.reason, effectiveOn, effectiveAt: new Date(`${effectiveOn}T00:00:00+08:00`).toISOString() };
   }
 
+  const AUDIT_VERBS = { created: 'create', updated: 'amend', retired: 'retire', restored: 'restore' } as const;
+
   function record<K extends AmendableKind>(
     actor: Actor,
     kind: K,
     id: number,
-    action: 'updated' | 'retired' | 'restored',
-    before: Documents[K],
+    action: keyof typeof AUDIT_VERBS,
+    before: Documents[K] | null,
     after: Documents[K],
     terms: Amendment,
   ) {
@@ -108,12 +110,12 @@ export function createAmendmentService(deps: AmendmentDeps) {
       before,
       after,
       requestId: actor.requestId,
-      unitIds: [...unitsNamed(before), ...unitsNamed(after)],
+      unitIds: [...unitsNamed(before ?? undefined), ...unitsNamed(after)],
     });
     audit.record({
       at: now(),
       principal: actor.principal,
-      action: `${kind}.${action === 'updated' ? 'amend' : action.slice(0, -1)}`,
+      action: `${kind}.${AUDIT_VERBS[action]}`,
       entityType: kind,
       entityId: id,
       before,
@@ -123,7 +125,7 @@ export function createAmendmentService(deps: AmendmentDeps) {
     const change = { ...terms, revisionId };
     // Who owes a measure follows its owners, schedule and standing; a task's responsible units owe its measures that name no owner.
     const moved = (...fields: string[]) =>
-      fields.some((f) => !isDeepStrictEqual((before as unknown as Record<string, unknown>)[f], (after as unknown as Record<string, unknown>)[f]));
+      fields.some((f) => !isDeepStrictEqual((before as unknown as Record<string, unknown> | null)?.[f], (after as unknown as Record<string, unknown>)[f]));
     if (kind === 'measure' && moved('ownerUnitIds', 'schedule', 'retiredAt')) followMeasure(assignments, planId, id, (after as Documents['measure']).retiredAt !== null, change);
     if (kind === 'task' && moved('responsibleUnitIds', 'retiredAt')) {
       const task = after as Documents['task'];
@@ -134,6 +136,24 @@ export function createAmendmentService(deps: AmendmentDeps) {
     }
     deps.onPlanChanged(planId);
     return revisionId;
+  }
+
+  /** A new entity's parent must be in the plan and standing; the entity goes at its end. Returns the plan and the placed document. */
+  function placeUnder<K extends AmendableKind>(kind: K, document: Documents[K]): { planId: number; document: Documents[K] } {
+    const parent = PARENTS[kind];
+    const parentId = (document as unknown as Record<string, number>)[parent.field]!;
+    const planId = parent.kind === 'plan' ? (documents.planExists(parentId) ? parentId : undefined) : documents.planOf(parent.kind, parentId);
+    const what = parent.kind === 'plan' ? THINGS.plan : THINGS[parent.kind];
+    if (planId === undefined) throw unprocessable(`/body/${parent.field}`, said(`没有编号为 ${parentId} 的${what.zh}`, `names no ${what.en}: ${parentId}`));
+    if (parent.kind !== 'plan' && documents.read[parent.kind](parentId)!.retiredAt !== null) {
+      throw conflict(said(`${what.zh} ${parentId} 已停用，不能再增加内容。`, `${what.en} ${parentId} is retired; nothing new goes under it.`));
+    }
+    if (kind === 'task' && documents.taskNoTaken(planId, (document as Documents['task']).no)) {
+      const { no } = document as Documents['task'];
+      throw conflict(said(`规划中已有序号为 ${no} 的任务。`, `The plan already has a task numbered ${no}.`));
+    }
+    const position = kind === 'chapter' || kind === 'measure' || kind === 'milestone' ? { position: documents.nextPosition(kind, parentId) } : {};
+    return { planId, document: { ...document, ...position, ...(kind === 'task' ? { planId } : {}) } };
   }
 
   function change<K extends AmendableKind>(
@@ -178,50 +198,36 @@ export function createAmendmentService(deps: AmendmentDeps) {
       return change(actor, kind, id, terms, (current) => ({ ...current, retiredAt: null }), 'restored');
     },
 
-    /** Adds a measure to a task, owed from its effective day by its owners (or the task's responsible units). */
-    createMeasure(actor: Actor, taskId: number, fields: Omit<Documents['measure'], 'taskId' | 'position' | 'retiredAt'>, terms: Omit<AmendmentTerms, 'ifMatch'>) {
-      checkUnits('/body/ownerUnitIds', fields.ownerUnitIds);
+    /**
+     * Adds a chapter, task, measure, milestone or indicator to the plan, at the end of a parent that is in it; a
+     * measure is owed from its effective day by its owners (or its task's responsible units).
+     */
+    create<K extends AmendableKind>(actor: Actor, kind: K, document: Documents[K], terms: Omit<AmendmentTerms, 'ifMatch'>, direction?: 'increase' | 'decrease') {
+      const named = document as Partial<Documents['task'] & Documents['measure']>;
+      checkUnits('/body/leadUnits', named.leadUnitIds);
+      checkUnits('/body/responsibleUnits', named.responsibleUnitIds);
+      checkUnits('/body/owners', named.ownerUnitIds);
       const amendment = checkTerms({ ...terms, ifMatch: undefined });
       return transaction(() => {
-        const task = documents.read.task(taskId);
-        if (!task) throw unprocessable('/body/taskId', said(`没有编号为 ${taskId} 的任务`, `names no task: ${taskId}`));
-        if (task.retiredAt !== null) throw conflict(said(`任务 ${taskId} 已停用，不能再增加措施。`, `Task ${taskId} is retired; it takes no new measures.`));
-        const document: Documents['measure'] = { ...fields, taskId, position: documents.nextMeasurePosition(taskId), retiredAt: null };
-        const id = documents.insertMeasure(document, 0);
-        const created = documents.read.measure(id)!;
-        const revisionId = revisions.record({
-          planId: task.planId,
-          entity: 'measure',
-          entityId: id,
-          action: 'created',
-          at: now().toISOString(),
-          effectiveOn: amendment.effectiveOn,
-          keyId: actor.principal.keyId,
-          reason: terms.reason,
-          before: null,
-          after: created,
-          requestId: actor.requestId,
-          unitIds: unitsNamed(created),
-        });
-        audit.record({
-          at: now(),
-          principal: actor.principal,
-          action: 'measure.create',
-          entityType: 'measure',
-          entityId: id,
-          before: null,
-          after: created,
-          requestId: actor.requestId,
-        });
-        followMeasure(assignments, task.planId, id, false, { ...amendment, revisionId });
-        deps.onPlanChanged(task.planId);
-        return { outcome: 'created' as AmendmentOutcome, id, etag: etagOf('measure', id), revisionId };
+        const placed = placeUnder(kind, document);
+        const id = documents.insert[kind](placed.document, { planId: placed.planId, direction });
+        const revisionId = record(actor, kind, id, 'created', null, documents.read[kind](id) as Documents[K], amendment);
+        return { outcome: 'created' as AmendmentOutcome, id, etag: etagOf(kind, id), revisionId };
       });
     },
   };
 }
 
 export type AmendmentService = ReturnType<typeof createAmendmentService>;
+
+/** Where each kind goes: the field naming its parent, and the parent's kind. */
+const PARENTS = {
+  chapter: { field: 'planId', kind: 'plan' },
+  task: { field: 'chapterId', kind: 'chapter' },
+  measure: { field: 'taskId', kind: 'task' },
+  milestone: { field: 'measureId', kind: 'measure' },
+  indicator: { field: 'taskId', kind: 'task' },
+} as const satisfies Record<AmendableKind, { field: string; kind: AmendableKind | 'plan' }>;
 
 /** Targets given for some years replace those years' targets; the other years keep theirs (a re-baseline, not a rewrite). */
 function withTargetsByYear<D extends Documents[AmendableKind]>(next: D, current: D): D {
