@@ -1,6 +1,6 @@
 import { said } from '../../domain/said.js';
 import { isText } from '../../http/text.js';
-import { columnName, headerColumns, type TableColumn } from './columns.js';
+import { columnName, headerColumns, REQUIRED_COLUMNS, type TableColumn } from './columns.js';
 import { duplicateTask, measureCell, NO_CHAPTER, type RawPlan, type RawTask } from './parse.js';
 import { UnreadableTable, type Problems } from './problems.js';
 
@@ -51,7 +51,7 @@ export function readRows(rows: TableRow[], problems: Problems): RawPlan {
   const header = rows[headerAt];
   const columns = header && headerColumns(header.cells);
   if (!header || !columns) {
-    const names = ['no', 'task', 'lead', 'responsible', 'measure'].map((c) => columnName(c as TableColumn)).join('、');
+    const names = REQUIRED_COLUMNS.map(columnName).join('、');
     throw new UnreadableTable(said(`找不到表头行：需要 ${names} 这些列`, `no header row found: the table needs the columns ${names}`));
   }
   const title = rows
