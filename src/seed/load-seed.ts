@@ -50,16 +50,17 @@ export function loadSeed(db: Db, seed: SeedFiles = readSeedFiles()): SeedOutcome
 }
 
 function loadPlan(db: Db, seed: SeedFiles): Omit<SeedOutcome, 'assigned'> {
+  // The content is written with prepared statements on `db`'s connection: inside this transaction all the same.
   return db.transaction((tx) => {
     const existing = tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.code, seed.plan.plan.code)).get();
     if (existing) {
-      addSchedules(tx as unknown as Db, existing.id, seed.plan);
+      addSchedules(db, existing.id, seed.plan);
       return { loaded: false, planId: existing.id };
     }
 
     const unitIds = upsertUnits(tx as unknown as Db, seed.units);
     const plan = tx.insert(t.plans).values(seed.plan.plan).returning({ id: t.plans.id }).get();
-    insertPlanContent(tx as unknown as Db, plan.id, seed.plan, seed.indicators, unitIds);
+    insertPlanContent(db, plan.id, seed.plan, seed.indicators, unitIds);
     return { loaded: true, planId: plan.id };
   });
 }
