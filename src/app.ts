@@ -44,6 +44,7 @@ import { createDocumentRepository } from './modules/amendments/documents.js';
 import { registerAmendmentRoutes } from './modules/amendments/routes.js';
 import { createAmendmentService } from './modules/amendments/service.js';
 import { createPlanHistory } from './modules/amendments/history.js';
+import { registerRecordReads } from './modules/amendments/record-reads.js';
 import { createRevisionRepository } from './modules/revisions/repository.js';
 import { REVISION_SCHEMAS, registerRevisionRoutes } from './modules/revisions/routes.js';
 import { AmendmentResultSchema } from './modules/amendments/schemas.js';
@@ -315,11 +316,14 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       }
       // After the authorisation hook: a cached answer is only given to a caller who may read it.
       clearCatalogueCache = registerCatalogueCache(catalogue, config.catalogueCache).clear;
-      registerPlanRoutes(catalogue, createPlanRepository(db));
+      const planRepository = createPlanRepository(db);
+      registerPlanRoutes(catalogue, planRepository);
       registerTaskRoutes(catalogue, { tasks, measures, indicators, units: unitResolver, lights: catalogueLights, amended });
       registerMeasureRoutes(catalogue, measures, unitResolver, catalogueLights, amended);
-      registerMilestoneRoutes(catalogue, createMilestoneRepository(db, measures), unitResolver);
+      const milestoneRepository = createMilestoneRepository(db, measures);
+      registerMilestoneRoutes(catalogue, milestoneRepository, unitResolver);
       registerIndicatorRoutes(catalogue, indicators);
+      registerRecordReads(catalogue, { read: { chapter: planRepository.chapter, milestone: milestoneRepository.get, indicator: indicators.get }, etagOf: amended.etagOf });
       registerUnitRoutes(catalogue, units);
       registerSearchRoutes(catalogue, createSearchRepository(db));
     },

@@ -250,6 +250,13 @@ t.test('a retired milestone leaves the list of annual targets', async (t) => {
   const res = await send('DELETE', `/api/v1/milestones/${first}`, { reason: '目标已并入年度总目标' }, { ...admin.headers, 'if-match': '*' });
   t.equal(res.statusCode, 200);
   t.notOk((await list()).includes(first!), 'gone from the list');
+  const byId = await get(`/api/v1/milestones/${first}`);
+  t.equal(byId.statusCode, 200, 'readable by id');
+  t.equal(byId.json<{ retiredAt: string }>().retiredAt, NOW.toISOString());
+  t.match(byId.headers.etag, /^"milestone-\d+\.\d+"$/);
+  t.equal((await get('/api/v1/milestones/999999')).statusCode, 404);
+  t.match((await get('/api/v1/chapters/1')).json(), { id: 1, retiredAt: null });
+  t.match((await get('/api/v1/indicators/3')).json(), { id: 3, name: '“双公示”合规率' });
   const revision = await get(`/api/v1/plans/1/revisions?entity=milestone&entityId=${first}`);
   t.match(revision.json(), { total: 1, items: [{ action: 'retired', reason: '目标已并入年度总目标' }] });
 });

@@ -35,6 +35,7 @@ export function createIndicatorRepository(db: Db) {
         unit: indicators.unit,
         direction: indicators.direction,
         targetYear: indicators.targetYear,
+        retiredAt: indicators.retiredAt,
       })
       .from(indicators)
       .innerJoin(tasks, eq(tasks.id, indicators.taskId));
@@ -57,6 +58,9 @@ export function createIndicatorRepository(db: Db) {
     .orderBy(asc(indicatorTargets.indicatorId), asc(indicatorTargets.year))
     .prepare();
   type IndicatorRow = ReturnType<(typeof ofTask)['all']>[number];
+  const byId = selectIndicators()
+    .where(eq(indicators.id, param('id')))
+    .prepare();
 
   function withTargets(rows: IndicatorRow[]) {
     const targets = groupBy(rows.length === 0 ? [] : targetsOf.all({ indicatorIds: JSON.stringify(rows.map((r) => r.id)) }), (t) => t.indicatorId);
@@ -67,6 +71,12 @@ export function createIndicatorRepository(db: Db) {
   }
 
   return {
+    /** One indicator, retired or not, with its targets. */
+    get(id: number) {
+      const row = byId.get({ id });
+      return row && withTargets([row])[0];
+    },
+
     list(filters: IndicatorFilters, page: Page) {
       const params = { task: filters.task ?? null, year: filters.year ?? null };
       return { items: withTargets(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };

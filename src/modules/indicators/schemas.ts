@@ -3,6 +3,7 @@ import { COMPARATORS, DIRECTIONS } from '../../db/schema.js';
 import { yearFilter } from '../../http/filters.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { StringEnum } from '../../http/enum.js';
+import { retiredAtField } from '../../http/retired.js';
 
 const comparator = StringEnum(COMPARATORS, {
   description: 'How an actual value is compared with the target value: actual `comparator` value.',
@@ -22,6 +23,7 @@ const indicatorExample = {
   unit: '%',
   direction: 'increase',
   targetYear: 2025,
+  retiredAt: null,
   targets: [
     { year: 2022, comparator: '>=', value: 50, sourceText: '2022年底前承诺不低于50%' },
     { year: 2023, comparator: '>=', value: 60, sourceText: '2023年底前不低于60%' },
@@ -33,6 +35,7 @@ export const IndicatorSchema = Type.Object(
     id: Type.Integer({ minimum: 1 }),
     planId: Type.Integer({ minimum: 1 }),
     key: Type.String({ description: 'Stable identifier within the plan.' }),
+    retiredAt: retiredAtField,
     taskId: Type.Integer({ minimum: 1 }),
     taskNo: Type.Integer({ description: 'The task’s 序号.' }),
     measureId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {

@@ -6,6 +6,7 @@ import { LightSchema } from '../assignments/schemas.js';
 import { listQuery, pageOf } from '../../http/pagination.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { StringEnum } from '../../http/enum.js';
+import { retiredAtField } from '../../http/retired.js';
 
 export const DeadlineSchema = Type.Union(
   [
@@ -79,9 +80,7 @@ export const MeasureSchema = Type.Object(
     milestones: Type.Array(Type.Ref(MilestoneSchema)),
     deadline: Type.Ref(DeadlineSchema),
     sourceLine: Type.Integer({ minimum: 1, description: 'Line of the source document where the measure starts.' }),
-    retiredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-      description: 'When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id.',
-    }),
+    retiredAt: retiredAtField,
     light: Type.Optional(Type.Ref(LightSchema, { description: 'With `light` or `asOf` in the query: the worst light of the measure’s obligations at that instant.' })),
   },
   {

@@ -22,22 +22,25 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
     whenGiven('task', eq(measures.taskId, param('task'))),
     whenGiven('assignedUnitIds', assignedToUnits('assignedUnitIds')),
   );
-  const listPage = db
-    .select({
-      id: milestones.id,
-      position: milestones.position,
-      kind: milestones.kind,
-      year: milestones.year,
-      dueDate: milestones.dueDate,
-      text: milestones.text,
-      measureId: milestones.measureId,
-      measureNo: measures.no,
-      taskId: measures.taskId,
-      taskNo: tasks.no,
-    })
-    .from(milestones)
-    .innerJoin(measures, eq(measures.id, milestones.measureId))
-    .innerJoin(tasks, eq(tasks.id, measures.taskId))
+  const selectMilestones = () =>
+    db
+      .select({
+        id: milestones.id,
+        position: milestones.position,
+        kind: milestones.kind,
+        year: milestones.year,
+        dueDate: milestones.dueDate,
+        text: milestones.text,
+        measureId: milestones.measureId,
+        measureNo: measures.no,
+        taskId: measures.taskId,
+        taskNo: tasks.no,
+        retiredAt: milestones.retiredAt,
+      })
+      .from(milestones)
+      .innerJoin(measures, eq(measures.id, milestones.measureId))
+      .innerJoin(tasks, eq(tasks.id, measures.taskId));
+  const listPage = selectMilestones()
     .where(filter)
     .orderBy(asc(measures.taskId), asc(measures.position), asc(milestones.position))
     .limit(param('limit'))
@@ -45,7 +48,21 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
     .prepare();
   const listTotal = db.select({ n: count() }).from(milestones).innerJoin(measures, eq(measures.id, milestones.measureId)).where(filter).prepare();
 
+  const byId = selectMilestones()
+    .where(eq(milestones.id, param('id')))
+    .prepare();
+  const withOwners = <R extends { measureId: number }>(rows: R[]) => {
+    const owners = measureRepository.ownersOf([...new Set(rows.map((r) => r.measureId))]);
+    return rows.map((r) => ({ ...r, ownerUnits: owners.get(r.measureId) ?? [] }));
+  };
+
   return {
+    /** One milestone, retired or not. */
+    get(id: number) {
+      const row = byId.get({ id });
+      return row && withOwners([row])[0];
+    },
+
     list(filters: MilestoneFilters, page: Page) {
       const params = {
         year: filters.year ?? null,
@@ -53,9 +70,7 @@ export function createMilestoneRepository(db: Db, measureRepository: MeasureRepo
         task: filters.task ?? null,
         assignedUnitIds: filters.assignedUnitIds ? JSON.stringify(filters.assignedUnitIds) : null,
       };
-      const rows = listPage.all({ ...params, ...page });
-      const owners = measureRepository.ownersOf([...new Set(rows.map((r) => r.measureId))]);
-      return { items: rows.map((r) => ({ ...r, ownerUnits: owners.get(r.measureId) ?? [] })), total: listTotal.get(params)!.n };
+      return { items: withOwners(listPage.all({ ...params, ...page })), total: listTotal.get(params)!.n };
     },
   };
 }

@@ -5,11 +5,13 @@ import { listQuery, pageOf } from '../../http/pagination.js';
 import { milestoneFields } from '../measures/schemas.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { StringEnum } from '../../http/enum.js';
+import { retiredAtField } from '../../http/retired.js';
 
 export const MilestoneListItemSchema = Type.Object(
   {
     ...milestoneFields,
     measureId: Type.Integer({ minimum: 1 }),
+    retiredAt: retiredAtField,
     measureNo: Type.Union([Type.Integer(), Type.Null()]),
     taskId: Type.Integer({ minimum: 1 }),
     taskNo: Type.Integer(),
@@ -42,6 +44,7 @@ export const MilestonePageSchema = pageOf(Type.Ref(MilestoneListItemSchema), {
     measureNo: null,
     taskId: 1,
     taskNo: 1,
+    retiredAt: null,
     ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
   },
 });

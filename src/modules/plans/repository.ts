@@ -37,20 +37,21 @@ export function createPlanRepository(db: Db) {
     .prepare();
   // Retired chapters leave the list.
   const chapterFilter = and(isNull(chapters.retiredAt), whenGiven('plan', eq(chapters.planId, param('plan'))));
-  const chapterPage = db
-    .select({
-      id: chapters.id,
-      planId: chapters.planId,
-      position: chapters.position,
-      title: chapters.title,
-      taskCount: sql<number>`(SELECT count(*) FROM tasks t WHERE t.chapter_id = chapters.id)`,
-    })
-    .from(chapters)
-    .where(chapterFilter)
-    .orderBy(asc(chapters.planId), asc(chapters.position))
-    .limit(param('limit'))
-    .offset(param('offset'))
+  const selectChapters = () =>
+    db
+      .select({
+        id: chapters.id,
+        planId: chapters.planId,
+        position: chapters.position,
+        title: chapters.title,
+        taskCount: sql<number>`(SELECT count(*) FROM tasks t WHERE t.chapter_id = chapters.id AND t.retired_at IS NULL)`,
+        retiredAt: chapters.retiredAt,
+      })
+      .from(chapters);
+  const chapterById = selectChapters()
+    .where(eq(chapters.id, param('id')))
     .prepare();
+  const chapterPage = selectChapters().where(chapterFilter).orderBy(asc(chapters.planId), asc(chapters.position)).limit(param('limit')).offset(param('offset')).prepare();
   const chapterTotal = db.select({ n: count() }).from(chapters).where(chapterFilter).prepare();
 
   return {
@@ -62,6 +63,9 @@ export function createPlanRepository(db: Db) {
       const row = byId.get({ id });
       return row ? shape(row) : undefined;
     },
+
+    /** One chapter, retired or not. */
+    chapter: (id: number) => chapterById.get({ id }),
 
     chapters(filters: { plan?: number | undefined }, page: Page) {
       const params = { plan: filters.plan ?? null };

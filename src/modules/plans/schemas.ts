@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { listQuery, pageOf } from '../../http/pagination.js';
+import { retiredAtField } from '../../http/retired.js';
 
 const planExample = {
   id: 1,
@@ -40,11 +41,12 @@ export const PlanPageSchema = pageOf(Type.Ref(PlanSchema), {
   itemExample: planExample,
 });
 
-const chapterExample = { id: 1, planId: 1, position: 1, title: '主要任务指标', taskCount: 11 };
+const chapterExample = { id: 1, planId: 1, position: 1, title: '主要任务指标', taskCount: 11, retiredAt: null };
 export const ChapterSchema = Type.Object(
   {
     id: Type.Integer({ minimum: 1 }),
     planId: Type.Integer({ minimum: 1 }),
+    retiredAt: retiredAtField,
     position: Type.Integer({ minimum: 1, description: 'Order of the chapter in the document.' }),
     title: Type.String({ description: 'The 规划章节 heading.' }),
     taskCount: Type.Integer({ minimum: 0 }),

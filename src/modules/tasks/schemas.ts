@@ -7,12 +7,11 @@ import { IndicatorSchema } from '../indicators/schemas.js';
 import { DeadlineSchema, MeasureSchema } from '../measures/schemas.js';
 import { UnitRefSchema } from '../units/schemas.js';
 import { StringEnum } from '../../http/enum.js';
+import { retiredAtField } from '../../http/retired.js';
 
 const taskFields = {
   id: Type.Integer({ minimum: 1 }),
-  retiredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-    description: 'When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id.',
-  }),
+  retiredAt: retiredAtField,
   planId: Type.Integer({ minimum: 1 }),
   no: Type.Integer({ description: 'The task’s 序号 in the document; unique within a plan.' }),
   chapter: Type.Object(
