@@ -28,7 +28,7 @@ const HEADERS = [
   '最新报告',
   '指标达成',
 ];
-const FOLLOW_UP_HEADERS = ['类型', '事项', '序号', '责任单位', '起始日期', '逾期天数', '链接'];
+const FOLLOW_UP_HEADERS = ['类型', '事项', '序号', '责任单位', '起始日期', '持续天数', '链接'];
 const MEASURES = seed.plan.tasks.reduce((n, task) => n + task.measures.length, 0);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

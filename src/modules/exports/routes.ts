@@ -140,7 +140,7 @@ export function registerExportRoutes(app: ApiInstance, { service, unitResolver, 
           operationId: format === 'xlsx' ? 'exportFollowUpsXlsx' : 'exportFollowUpsCsv',
           summary: `What to chase (督办) as ${format === 'xlsx' ? 'an Excel workbook' : 'CSV'}`,
           description: [
-            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.',
+            'The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 持续天数 (days since it became a follow-up, as of `asOf`: a 临近到期 item is not yet overdue), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.',
             'Filter by `unit` (id, name or alias; a collective gives its members’ items); an unknown unit is a 400.',
             format === 'xlsx' ? `${FORMAT_NOTES.xlsx} 类型 cells are coloured: red overdue or not met, amber at risk, returned, unsigned or due soon.` : FORMAT_NOTES.csv,
           ].join('\n\n'),

@@ -98,7 +98,7 @@ export const FOLLOW_UP_COLUMNS: Column[] = [
   { header: '序号', width: 5 },
   { header: '责任单位', width: 24, wrap: true },
   { header: '起始日期', width: 11 },
-  { header: '逾期天数', width: 9 },
+  { header: '持续天数', width: 9 },
   { header: '链接', width: 50, wrap: true, link: true },
 ];
 
