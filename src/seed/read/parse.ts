@@ -173,6 +173,18 @@ export function parse(source: string, corrections: Pick<Corrections, 'continuati
   return { title, issuer, publishedOn, tasks };
 }
 
+/**
+ * Whether line corrections fit a text: every continuation line starts with its words, every shared deadline cell ends
+ * the line it is printed on. They name lines of one copy of one document (the seed's); a text they all fit is that copy.
+ */
+export function lineCorrectionsFit(source: string, corrections: Pick<Corrections, 'continuationLines' | 'deadlineCells'>): boolean {
+  const lines = source.split('\n');
+  return (
+    corrections.continuationLines.every((c) => (lines[c.line - 1] ?? '').startsWith(c.startsWith)) &&
+    corrections.deadlineCells.every((c) => splitCells(lines[c.fromLine - 1] ?? '').at(-1) === c.text)
+  );
+}
+
 /** A merged 完成时限 cell is printed on one row only: give it to the row on `line` too (corrections.json). */
 function shareMergedDeadlines(lines: string[], tasks: RawTask[], corrections: Pick<Corrections, 'deadlineCells'>): void {
   for (const c of corrections.deadlineCells) {

@@ -106,14 +106,19 @@ t.test('a dry run writes nothing and counts what a real import creates', async (
   t.match(dry.json(), { dryRun: true, planId: null, replaced: false, counts: { tasks: 75, assignments: 1447 } });
 });
 
-t.test('text form: the seed document reads with the same parser', async (t) => {
+t.test('text form: the seed document imports as the seed; another copy is read without its line corrections', async (t) => {
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(new URL('../../../seeds/source/plan-breakdown.txt', import.meta.url), 'utf8');
-  const res = await importTable(text, 'text/plain; charset=utf-8', 'code=text-form&startYear=2021&endYear=2025&dryRun=true');
+  const res = await importTable(text, 'text/plain; charset=utf-8', 'code=text-form&startYear=2021&endYear=2025');
   t.equal(res.statusCode, 200, res.body);
   const report = res.json();
   t.match(report.plan, { title: /^绥化市关于贯彻落实/, issuer: '信用中心', publishedOn: '2023-10-08' }, 'title, issuer and date from the page header');
-  t.match(report.counts, { tasks: 75 });
+  t.same(report.warnings, []);
+  t.same(planDocument(report.planId), seedPlan, 'the seed, read by the same code');
+
+  // One line more at the top: the corrections' line numbers no longer fit, so none is applied and the reader says so.
+  const shifted = await importTable(`\n${text}`, 'text/plain', 'code=text-shifted&startYear=2021&endYear=2025&dryRun=true');
+  t.match(shifted.json(), { counts: { tasks: 75, measures: 149 }, warnings: [{ line: 95, kind: 'duplicate_number' }] });
 });
 
 // A county's own table: a title row, page-break header rows, an unknown unit, a garbled row, a duplicate number, an

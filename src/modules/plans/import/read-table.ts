@@ -2,7 +2,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { invalidField } from '../../../domain/errors.js';
 import { said } from '../../../domain/said.js';
 import { cellText, loadWorkbook, type WorkbookBounds } from '../../../http/workbook.js';
-import { parse as parseText, type RawPlan } from '../../../seed/read/parse.js';
+import { lineCorrectionsFit, parse as parseText, type RawPlan } from '../../../seed/read/parse.js';
+import type { Corrections } from '../../../seed/read/types.js';
 import type { Problems } from '../../../seed/read/problems.js';
 import { readRows, type TableRow } from '../../../seed/read/rows.js';
 
@@ -15,6 +16,8 @@ export type UploadedTable = { format: 'xlsx' | 'csv'; rows: TableRow[] } | { for
 
 /** Rows a breakdown table may have: the largest plans run to a few hundred measures; ten times that is room enough. */
 export const MAX_TABLE_ROWS = 5000;
+
+export type LineCorrections = Pick<Corrections, 'continuationLines' | 'deadlineCells'>;
 
 // A breakdown table has a dozen columns (the export's twelve, a county's own few more).
 const BOUNDS: WorkbookBounds = {
@@ -53,8 +56,9 @@ export function csvTable(text: string): UploadedTable {
 }
 
 /** The table's tasks and measures as printed, and the plan's title etc. where the upload names them. */
-export function readTable(table: UploadedTable, problems: Problems): RawPlan {
+export function readTable(table: UploadedTable, problems: Problems, lineCorrections: LineCorrections): RawPlan {
+  if (table.format !== 'text') return readRows(table.rows, problems);
   // Line corrections (corrections.json) name lines of the seed's own copy: another text is read as it stands.
-  if (table.format === 'text') return parseText(table.text.replace(/\r\n?/g, '\n'), { continuationLines: [], deadlineCells: [] }, problems);
-  return readRows(table.rows, problems);
+  const text = table.text.replace(/\r\n?/g, '\n');
+  return parseText(text, lineCorrectionsFit(text, lineCorrections) ? lineCorrections : { continuationLines: [], deadlineCells: [] }, problems);
 }

@@ -55,7 +55,7 @@ export interface ImportReport {
 
 /** What the service reads the table with besides the database: the curated readings and indicators of seeds/. */
 export interface Curated {
-  corrections: Pick<Corrections, 'unitCells' | 'clauses'>;
+  corrections: Corrections;
   indicators: SeedIndicator[];
 }
 
@@ -154,7 +154,7 @@ export function createPlanImportService(deps: PlanImportDeps) {
     const problems = collectProblems();
     let raw;
     try {
-      raw = readTable(request.table, problems);
+      raw = readTable(request.table, problems, curated.corrections);
     } catch (error) {
       if (error instanceof UnreadableTable) throw unprocessable('/body', error.reason);
       throw error;
