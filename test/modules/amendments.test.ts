@@ -329,3 +329,36 @@ t.test('a chapter, a task, a milestone and an indicator are added under parents 
     ['created', 'retired'],
   );
 });
+
+t.test('a schedule shortened from the effective day: later periods are waived by the revision, earlier ones kept', async (t) => {
+  // Measure 6 (市营商环境局) is continuous work 2022–2025: one obligation a year from the plan's publication (2023) on.
+  const obligations = () =>
+    rows<{ period: string; waivedBy: number | null }>(
+      databasePath,
+      'SELECT o.period, o.waived_by_revision_id AS waivedBy FROM obligations o JOIN assignments a ON a.id = o.assignment_id WHERE a.measure_id = 6 ORDER BY o.due_date',
+    );
+  t.same(
+    obligations().map((o) => o.period),
+    ['2023', '2024', '2025'],
+  );
+  const res = await send(
+    'PATCH',
+    '/api/v1/measures/6',
+    { schedule: [{ kind: 'continuous', dueDate: null, fromYear: 2022, untilYear: 2024, text: '2022—2024年持续推进' }], reason: '提前完成', effectiveOn: '2024-06-01' },
+    { ...admin.headers, 'if-match': '*' },
+  );
+  t.equal(res.statusCode, 200);
+  const { revisionId } = res.json<{ revisionId: number }>();
+  t.same(obligations(), [
+    { period: '2023', waivedBy: null },
+    { period: '2024', waivedBy: null },
+    { period: '2025', waivedBy: revisionId },
+  ]);
+  const owed = await get('/api/v1/obligations?unit=' + encodeURIComponent('市营商环境局') + '&year=2025&limit=500', admin.headers);
+  const mine = owed.json<{ items: { measure: { id: number }; state: string }[] }>().items.filter((o) => o.measure.id === 6);
+  t.same(
+    mine.map((o) => o.state),
+    ['waived'],
+    'the 2025 obligation is waived',
+  );
+});
