@@ -71,6 +71,7 @@ import { clientErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH } from './http/limits.js';
 import { connectionLimits, registerRequestLimits, routerErrors } from './plugins/limits.js';
 import { registerKeyRateLimit, registerSecurity } from './plugins/security.js';
+import { createAppMetrics, registerMetricsRoute, registerRequestMetrics } from './plugins/metrics.js';
 import { registerShutdownRefusal } from './plugins/shutdown.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerListLinks } from './plugins/list-links.js';
@@ -124,7 +125,7 @@ const SHARED_SCHEMAS = [
 ];
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
-  Partial<Pick<Config, 'requireAuthForReads' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision' | 'publicBaseUrl'>> & {
+  Partial<Pick<Config, 'requireAuthForReads' | 'metricsRequireKey' | 'corsOrigins' | 'rateLimit' | 'databaseBusyTimeoutMs' | 'httpTimeouts' | 'supervision' | 'publicBaseUrl'>> & {
     /** The clock the rules read (key expiry, timestamps); tests pass a fixed one. */
     now?: () => Date;
     /** Sees the SQLite connection once it is open; the storage fault tests cap its size with it (max_page_count). */
@@ -160,7 +161,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   config.onDatabaseOpen?.(db.$client);
   const seed = loadSeed(db);
-  const groupCommit = createGroupCommit(db.$client);
+  const metrics = createAppMetrics(config.databasePath);
+  const groupCommit = createGroupCommit(db.$client, { onCommit: metrics.groupCommitted });
   // Checkpoints run on a worker thread; a connection checkpoints itself only if the worker falls far behind.
   const fileBacked = config.databasePath !== ':memory:';
   if (fileBacked) db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
@@ -292,6 +294,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
+  // First: requests refused by any later hook are timed and counted too.
+  await registerRequestMetrics(app, metrics);
   registerErrorHandling(app);
   registerDurableResponses(app, groupCommit, bulkImports);
   registerShutdownRefusal(app, timeouts.shutdownDrainMs);
@@ -307,6 +311,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   await registerSwagger(app);
 
   registerHealthRoutes(app, db);
+  registerMetricsRoute(app, metrics, { requireKey: config.metricsRequireKey ?? false });
   // The plan catalogue changes only by amendment: its answers are kept in memory, and an amendment drops them.
   await app.register(
     async (scope) => {

@@ -8,6 +8,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** When true, reading the plan also needs an API key (any role). */
   requireAuthForReads: boolean;
+  /** When true, `GET /metrics` needs an API key (any role); else it is public like `/health`. */
+  metricsRequireKey: boolean;
   /** Origins allowed to call the API from a browser (CORS); empty means no cross-origin access. */
   corsOrigins: string[];
   /** Requests per minute allowed from one client address, and for one API key; 0 switches that limit off. */
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath,
     logLevel: parseLogLevel(env.LOG_LEVEL ?? 'info'),
     requireAuthForReads: parseBoolean('REQUIRE_AUTH_FOR_READS', env.REQUIRE_AUTH_FOR_READS ?? 'false'),
+    metricsRequireKey: parseBoolean('METRICS_REQUIRE_KEY', env.METRICS_REQUIRE_KEY ?? 'false'),
     corsOrigins: parseOrigins(env.CORS_ORIGINS ?? ''),
     rateLimit: {
       perAddress: parseCount('RATE_LIMIT_PER_ADDRESS', env.RATE_LIMIT_PER_ADDRESS ?? '6000', 'switches the limit off'),

@@ -17,6 +17,13 @@ interface Group {
   done: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Writes (outermost `transaction` calls) that succeeded in this group. */
+  writes: number;
+}
+
+export interface GroupCommitOptions {
+  /** Told how many writes each group committed, once its COMMIT succeeded (metrics); what it throws is ignored. */
+  onCommit?: (writes: number) => void;
 }
 
 function newGroup(): Group {
@@ -28,7 +35,7 @@ function newGroup(): Group {
   });
   // A group nobody waits on (its writes all failed) must not crash the process when it rejects.
   done.catch(() => {});
-  return { state: 'idle', done, resolve, reject };
+  return { state: 'idle', done, resolve, reject, writes: 0 };
 }
 
 /**
@@ -38,8 +45,9 @@ function newGroup(): Group {
  * back only itself — unless SQLite rolls back the whole transaction (disk full, I/O error), which fails the
  * whole group. Nothing may be acknowledged before `settled()` resolves.
  */
-export function createGroupCommit(sqlite: Database.Database): GroupCommit {
+export function createGroupCommit(sqlite: Database.Database, options: GroupCommitOptions = {}): GroupCommit {
   let current: Group | undefined;
+  let depth = 0; // nested transaction calls are savepoints of the same write
   // Inside the group's BEGIN, better-sqlite3 runs this as a SAVEPOINT (and nested calls as nested savepoints).
   const savepoint = sqlite.transaction((work: () => unknown) => work());
 
@@ -55,6 +63,12 @@ export function createGroupCommit(sqlite: Database.Database): GroupCommit {
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       group.reject(error);
+      return;
+    }
+    try {
+      options.onCommit?.(group.writes);
+    } catch {
+      // An observer never changes what was committed.
     }
   }
 
@@ -74,8 +88,11 @@ export function createGroupCommit(sqlite: Database.Database): GroupCommit {
         sqlite.exec('BEGIN IMMEDIATE'); // SQLITE_BUSY here leaves the group idle for the next write to retry
         group.state = 'begun';
       }
+      depth++;
       try {
-        return savepoint(work) as T;
+        const result = savepoint(work) as T;
+        if (depth === 1) group.writes++;
+        return result;
       } catch (error) {
         if (!sqlite.inTransaction) {
           // SQLite rolled back the whole transaction: the group's earlier writes are gone too.
@@ -84,6 +101,8 @@ export function createGroupCommit(sqlite: Database.Database): GroupCommit {
           group.reject(error);
         }
         throw error;
+      } finally {
+        depth--;
       }
     },
     settled: () => join().done,

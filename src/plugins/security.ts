@@ -25,9 +25,9 @@ function tooManyRequests(_request: FastifyRequest, context: { after: string; max
   );
 }
 
-/** Health checks come from load balancers and orchestrators, which must never be throttled into "down". */
+/** Health checks and metric scrapes come from load balancers and monitoring, which must never be throttled into "down". */
 // By route, not by URL: `/health?probe=1` and `/health/` are the same check.
-const isHealthCheck = (request: FastifyRequest) => request.routeOptions.url === '/health';
+const isHealthCheck = (request: FastifyRequest) => request.routeOptions.url === '/health' || request.routeOptions.url === '/metrics';
 
 /**
  * Security headers on every response, CORS for the configured origins only, and the per-address rate limit

@@ -97,8 +97,8 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // A newcomer's first request: where the documentation, the contract, the health check and the API are.
-  const start = { docs: '/docs', openapi: '/openapi.json', health: '/health', api: '/api/v1' };
+  // A newcomer's first request: where the documentation, the contract, the health check, the metrics and the API are.
+  const start = { docs: '/docs', openapi: '/openapi.json', health: '/health', metrics: '/metrics', api: '/api/v1' };
   app.get(
     '/',
     {
@@ -106,9 +106,12 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         tags: ['operations'],
         operationId: 'getStart',
         summary: 'Where to start',
-        description: 'Links to the interactive documentation (Swagger UI), the OpenAPI contract, the health check and the API’s base path.',
+        description: 'Links to the interactive documentation (Swagger UI), the OpenAPI contract, the health check, the Prometheus metrics and the API’s base path.',
         response: {
-          200: Type.Object({ docs: Type.String(), openapi: Type.String(), health: Type.String(), api: Type.String() }, { description: 'Where things are.', examples: [start] }),
+          200: Type.Object(
+            { docs: Type.String(), openapi: Type.String(), health: Type.String(), metrics: Type.String(), api: Type.String() },
+            { description: 'Where things are.', examples: [start] },
+          ),
           ...problemResponses(),
         },
       },

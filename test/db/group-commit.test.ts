@@ -114,3 +114,26 @@ t.test('flush() commits the open group at once (shutdown)', async (t) => {
   t.same(stored(), ['flushed']);
   await group.settled();
 });
+
+t.test('onCommit is told how many writes each committed group held (nested writes count once, failed ones not at all)', async (t) => {
+  const { writer, stored } = databases(t);
+  const sizes: number[] = [];
+  const group = createGroupCommit(writer, { onCommit: (writes) => sizes.push(writes) });
+  const insert = writer.prepare('INSERT INTO notes (text) VALUES (?)');
+  group.transaction(() => insert.run('one'));
+  group.transaction(() => group.transaction(() => insert.run('two, nested')));
+  t.throws(() => group.transaction(() => insert.run('one')), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
+  await group.settled();
+  t.same(sizes, [2]);
+
+  const throwing = createGroupCommit(writer, {
+    onCommit: () => {
+      throw new Error('observer failed');
+    },
+  });
+  throwing.transaction(() => insert.run('three'));
+  await throwing.settled();
+  t.same(stored(), ['one', 'two, nested', 'three'], 'an observer that throws changes nothing');
+  await group.settled();
+  t.same(sizes, [2], 'a turn without writes commits nothing and is not counted');
+});

@@ -71,7 +71,7 @@ t.test('the running server serves the same contract and the Swagger UI', async (
   t.equal(ui.statusCode, 200);
   t.match(ui.headers['content-type'], /text\/html/);
   const start = await app.inject('/');
-  t.same(start.json(), { docs: '/docs', openapi: '/openapi.json', health: '/health', api: '/api/v1' }, 'GET / says where to start');
+  t.same(start.json(), { docs: '/docs', openapi: '/openapi.json', health: '/health', metrics: '/metrics', api: '/api/v1' }, 'GET / says where to start');
   for (const link of Object.values(start.json() as Record<string, string>).filter((l) => l !== '/api/v1')) {
     t.equal((await app.inject(link)).statusCode < 400, true, `${link} is there`);
   }

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import fastifyMetricsModule from 'fastify-metrics';
+import client from 'prom-client';
+import { problemResponses } from '../http/problem.js';
+import { allow, ANY_ROLE } from './auth.js';
+
+/** Request latency buckets, in seconds: most answers take milliseconds, exports and bulk imports seconds. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Writes per group commit: one under light load, hundreds when a burst of reports shares one fsync. */
+const GROUP_COMMIT_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+// A CommonJS module whose plugin is its `default` export: Node's ESM loader hands over the whole module.
+const fastifyMetrics = fastifyMetricsModule.default;
+
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4';
+
+let processRegistry: client.Registry | undefined;
+
+/**
+ * Process metrics (CPU, memory, event loop lag, GC) describe the process, not an app: collected once per process
+ * (prom-client's collectors start timers and observers that are never stopped), shared by every app it builds.
+ */
+function processMetrics(): client.Registry {
+  if (!processRegistry) {
+    processRegistry = new client.Registry();
+    client.collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0; // no WAL file (yet, or after a clean close)
+  }
+}
+
+export interface AppMetrics {
+  /** The app's own metrics; the process metrics are added when scraped. */
+  registry: client.Registry;
+  /** Observes one group commit's size: give it to createGroupCommit as `onCommit`. */
+  groupCommitted: (writes: number) => void;
+}
+
+/** The app's metrics, made before the database's group commit so that it can observe it. */
+export function createAppMetrics(databasePath: string): AppMetrics {
+  const registry = new client.Registry();
+  const groupCommits = new client.Histogram({
+    name: 'plan_tracker_group_commit_writes',
+    help: 'Writes committed together by one group commit (one fsync’d COMMIT).',
+    buckets: GROUP_COMMIT_BUCKETS,
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'plan_tracker_database_size_bytes',
+    help: 'Size of the SQLite database file and of its write-ahead log, read when scraped.',
+    labelNames: ['file'],
+    registers: [registry],
+    collect() {
+      if (databasePath === ':memory:') return;
+      this.set({ file: 'database' }, fileSize(databasePath));
+      this.set({ file: 'wal' }, fileSize(`${databasePath}-wal`));
+    },
+  });
+  return { registry, groupCommitted: (writes) => groupCommits.observe(writes) };
+}
+
+/**
+ * Times every request by route pattern (`/api/v1/reports/:id`, never the raw URL, so the labels stay bounded;
+ * requests no route matched are `__unknown__`), method and status (fastify-metrics). Register it first, so that
+ * requests refused by a later hook (rate limit, bad key) are counted too.
+ */
+export async function registerRequestMetrics(app: FastifyInstance, metrics: AppMetrics): Promise<void> {
+  await app.register(fastifyMetrics, {
+    promClient: client,
+    endpoint: null, // our own route, documented in the contract (registerMetricsRoute)
+    defaultMetrics: { enabled: false }, // per process (processMetrics)
+    routeMetrics: {
+      enabled: { histogram: true, summary: false },
+      registeredRoutesOnly: false,
+      overrides: {
+        histogram: { buckets: LATENCY_BUCKETS, registers: [metrics.registry], help: 'Time to answer a request, in seconds, by method, route pattern and status.' },
+        summary: { registers: [] },
+      },
+    },
+  });
+}
+
+const EXAMPLE = [
+  '# HELP http_request_duration_seconds Time to answer a request, in seconds, by method, route pattern and status.',
+  '# TYPE http_request_duration_seconds histogram',
+  'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/tasks/:id",status_code="200"} 3',
+  'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/v1/tasks/:id",status_code="200"} 3',
+  'http_request_duration_seconds_sum{method="GET",route="/api/v1/tasks/:id",status_code="200"} 0.0071',
+  'http_request_duration_seconds_count{method="GET",route="/api/v1/tasks/:id",status_code="200"} 3',
+  '# HELP plan_tracker_database_size_bytes Size of the SQLite database file and of its write-ahead log, read when scraped.',
+  '# TYPE plan_tracker_database_size_bytes gauge',
+  'plan_tracker_database_size_bytes{file="database"} 9105408',
+  'plan_tracker_database_size_bytes{file="wal"} 4152',
+  '',
+].join('\n');
+
+/** `GET /metrics`, outside `/api/v1` like `/health`: public, or for any API key when `requireKey`. */
+export function registerMetricsRoute(app: FastifyInstance, metrics: AppMetrics, options: { requireKey: boolean }): void {
+  const scraped = client.Registry.merge([processMetrics(), metrics.registry]);
+  app.get(
+    '/metrics',
+    {
+      ...(options.requireKey ? { onRequest: allow(ANY_ROLE) } : {}),
+      schema: {
+        tags: ['operations'],
+        operationId: 'getMetrics',
+        summary: 'Metrics for Prometheus',
+        description: [
+          'Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`;',
+          '`plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); the process metrics of prom-client (`process_*`, `nodejs_*`).',
+          'Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.',
+        ].join(' '),
+        response: {
+          200: {
+            description: 'The metrics, one sample a line.',
+            content: { [METRICS_CONTENT_TYPE]: { schema: Type.String({ description: 'Prometheus text format 0.0.4.', examples: [EXAMPLE] }) } },
+          },
+          ...problemResponses(),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const text = await scraped.metrics();
+      return reply.type(scraped.contentType).send(text);
+    },
+  );
+}
