@@ -64,6 +64,7 @@ import { registerUnitChangeRoutes } from './modules/units/change-routes.js';
 import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
+import { registerUnitUpkeepRoutes } from './modules/units/upkeep-routes.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
 import { registerCatalogueCache, type CatalogueCacheBounds } from './plugins/catalogue-cache.js';
 import { registerDurableResponses } from './plugins/durability.js';
@@ -271,9 +272,10 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     units,
     changes: createUnitChangeRepository(db),
     revisions,
+    assignments: createAssignmentRepository(db),
     audit,
     now,
-    // A rename changes names (kept answers); a merge also moves roles and owners in the plans that named the unit.
+    // A rename changes names (kept answers); a merge, or a collective's new members, also move who owes what in the plans named.
     onUnitsChanged: (planIds) => {
       clearCatalogueCache();
       planIds.forEach(planChanged);
@@ -364,6 +366,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerReportTemplateRoute(reporting, { templates: createReportTemplates({ units, assignments, monitoring, measures: createMeasureNumbers(db) }), now });
       registerAssignmentWrites(reporting, { service: assignments, units });
       registerUnitChangeRoutes(reporting, unitAdministration);
+      registerUnitUpkeepRoutes(reporting, unitAdministration);
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
       await registerPlanImportRoute(reporting, { imports: planImports });

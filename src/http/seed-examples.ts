@@ -41,4 +41,6 @@ export const SEED_EXAMPLES = {
   renamedUnit: 45,
   /** 黑龙江银保监局, merged into 市银保监局 by POST /units/{id}/merge's example: two spellings of one bureau. */
   mergedUnit: 46,
+  /** 市数据局, the first unit after the seed's sixty: made by POST /units's example, then changed, retired and restored. */
+  createdUnit: 61,
 } as const;

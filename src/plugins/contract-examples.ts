@@ -29,13 +29,17 @@ const ID_BY_COLLECTION: Record<string, number> = {
 /**
  * Parameters whose example is not their collection's: returning needs a report still under review (the example
  * report is approved by then), a change names the ETag of the version read, and renaming and merging units leave the
- * example unit alone (`*`: whatever version there is, since a unit's ETag is a hash of what GET shows).
+ * example unit alone (`*`: whatever version there is, since a unit's ETag is a hash of what GET shows), and the unit
+ * POST /units's example creates is the one changed, retired and restored (a seeded unit carries work: not retired).
  */
 const BY_OPERATION: Record<string, Record<string, unknown>> = {
   'post /api/v1/reports/{id}/return': { id: EXAMPLE.submittedReport },
   'patch /api/v1/reports/{id}': { 'if-match': EXAMPLE.reportEtag },
   'post /api/v1/units/{id}/rename': { id: EXAMPLE.renamedUnit, 'if-match': '*' },
   'post /api/v1/units/{id}/merge': { id: EXAMPLE.mergedUnit, 'if-match': '*' },
+  'patch /api/v1/units/{id}': { id: EXAMPLE.createdUnit, 'if-match': '*' },
+  'delete /api/v1/units/{id}': { id: EXAMPLE.createdUnit, 'if-match': '*' },
+  'post /api/v1/units/{id}/restore': { id: EXAMPLE.createdUnit, 'if-match': '*' },
 };
 
 function collectionExample(path: string, name: string): number | undefined {

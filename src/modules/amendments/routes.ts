@@ -3,10 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
-import { unprocessable } from '../../domain/errors.js';
 import { allow, callerOf } from '../../plugins/auth.js';
 import type { UnitRepository } from '../units/repository.js';
-import { unknownUnit } from '../units/said.js';
+import { resolveStanding } from '../units/standing.js';
 import type { AmendableKind, Documents } from './documents.js';
 import {
   AmendmentResultSchema,
@@ -58,15 +57,8 @@ function answer(reply: FastifyReply, id: number, result: { outcome: AmendmentOut
  * and indicators, and add measures. Every change names the version it was made against (If-Match) and a reason.
  */
 export function registerAmendmentRoutes(app: ApiInstance, { service, units }: { service: AmendmentService; units: UnitRepository }): void {
-  /** Unit references (ids, names, aliases) as ids; an unknown one is a 422 naming its place. */
-  const unitIds = (field: string, refs: unknown) =>
-    refs === undefined
-      ? undefined
-      : (refs as string[]).map((ref, i) => {
-          const unit = units.resolve(ref);
-          if (!unit) throw unprocessable(`${field}/${i}`, unknownUnit(ref));
-          return unit.id;
-        });
+  /** Unit references (ids, names, aliases) as ids; an unknown or retired one is a 422 naming its place. */
+  const unitIds = (field: string, refs: unknown) => (refs === undefined ? undefined : (refs as string[]).map((ref, i) => resolveStanding(units, ref, `${field}/${i}`).id));
 
   /** The body's fields as the kind's document fields (unit names become ids). */
   const fieldsOf: { [K in AmendableKind]: (body: Body) => Partial<Documents[K]> } = {

@@ -8,6 +8,7 @@ import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { RevisionRepository } from '../revisions/repository.js';
 import type { UnitRepository } from '../units/repository.js';
+import { checkStanding } from '../units/standing.js';
 import type { AmendableKind, DocumentRepository, Documents } from './documents.js';
 import { followMeasure, type Amendment } from './follow-through.js';
 
@@ -77,6 +78,7 @@ export function createAmendmentService(deps: AmendmentDeps) {
     for (const unitId of unitIds ?? []) {
       const unit = units.resolve(String(unitId));
       if (!unit) throw unprocessable(field, said(`没有编号为 ${unitId} 的单位`, `names no unit ${unitId}`));
+      checkStanding(units, unit, field);
     }
   }
 

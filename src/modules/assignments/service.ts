@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../http/calendar.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
+import { checkStanding } from '../units/standing.js';
 import {
   countLights,
   daysUntilDue,
@@ -369,6 +370,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
           said(`“${input.unit.name}”是统称，请逐个增加其成员单位`, `names a collective, ${input.unit.name}: add its member units, each for itself`),
         );
       }
+      checkStanding(units, input.unit, '/body/unit');
       return transaction(() => {
         const existing = assignments.find(input.measureId, input.unit.id);
         if (existing && existing.withdrawnAt === null) return { outcome: 'unchanged' as WriteOutcome, assignment: viewNow(existing) };

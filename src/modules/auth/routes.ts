@@ -11,6 +11,7 @@ import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema, CurrentKeySchema, 
 import { Type } from '@sinclair/typebox';
 import { said } from '../../domain/said.js';
 import { unknownUnit } from '../units/said.js';
+import { checkStanding } from '../units/standing.js';
 
 interface ApiKeyRouteDeps {
   keys: ApiKeyRepository;
@@ -48,6 +49,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { keys, units, audit, now
       if (role !== 'reporter' && unit)
         throw unprocessable('/body/unit', said(`只有填报密钥绑定单位，${ROLE_WORDS[role].zh}密钥不绑定`, `only a reporter key is bound to a unit, not a ${role} key`));
       if (unit?.kind === 'collective') throw unprocessable('/body/unit', collectiveKeyRefusal(unit.name));
+      if (unit) checkStanding(units, unit, '/body/unit');
       const at = now();
       if (expiresAt !== undefined && new Date(expiresAt) <= at) throw unprocessable('/body/expiresAt', said('应晚于当前时间', 'is not in the future'));
       const created = transaction(() => {

@@ -2,6 +2,7 @@ import { conflict, forbidden, preconditionRequired, stale, unprocessable } from 
 import { said, type Said } from '../../domain/said.js';
 import { ROLE_WORDS } from '../auth/principal.js';
 import { unknownUnit } from '../units/said.js';
+import { checkStanding } from '../units/standing.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import type { IndicatorValue, MeasureContext, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
@@ -41,7 +42,7 @@ export function createReportRules({ reports, units }: { reports: ReportRepositor
           `names a collective, ${unit.name}: its member units report, each for its own share; name one of them`,
         ),
       );
-    return unit;
+    return checkStanding(units, unit, field);
   }
 
   function checkIndicatorValues(values: IndicatorValue[], context: MeasureContext, field: string) {

@@ -1,94 +1,23 @@
-import { conflict, notFound, preconditionRequired, stale, THINGS, unprocessable } from '../../domain/errors.js';
-import { shanghaiDate } from '../../http/calendar.js';
-import { strongMatch } from '../../http/etag.js';
-import type { AuditRepository } from '../audit/repository.js';
-import type { Principal } from '../auth/principal.js';
-import type { RevisionRepository } from '../revisions/repository.js';
-import type { MergeMoves, UnitChangeRepository } from './change-repository.js';
-import { unitEtag } from './etag.js';
-import type { UnitRepository } from './repository.js';
-import {
-  alreadyMerged,
-  collectiveNotMerged,
-  emptyName,
-  ifMatchNeeded,
-  intoCollective,
-  intoItself,
-  intoRetired,
-  nameTaken,
-  openReportsClash,
-  unitChanged,
-  unknownUnit,
-} from './said.js';
+import { conflict, preconditionRequired, unprocessable } from '../../domain/errors.js';
+import { createChangeKit, type Actor, type UnitAdministrationDeps, type UnitChangeOutcome, type UnitDetail } from './change-kit.js';
+import type { MergeMoves } from './change-repository.js';
+import { collectiveNotMerged, emptyName, ifMatchNeeded, intoCollective, intoItself, intoRetired, nameTaken, openReportsClash, unknownUnit } from './said.js';
 import { normaliseUnitName } from './unit-name.js';
+import { createUnitUpkeep } from './upkeep.js';
 
-export interface Actor {
-  principal: Principal;
-  requestId: string | null;
-}
-
-export type UnitChangeOutcome = 'updated' | 'unchanged';
-
-interface UnitAdministrationDeps {
-  transaction: <T>(work: () => T) => T;
-  units: UnitRepository;
-  changes: UnitChangeRepository;
-  revisions: RevisionRepository;
-  audit: AuditRepository;
-  now: () => Date;
-  /** Told after a rename or merge, with the plans whose catalogue or assignments named a merged unit. */
-  onUnitsChanged: (planIds: number[]) => void;
-}
-
-type UnitDetail = NonNullable<ReturnType<UnitRepository['get']>>;
-
-/** A unit as its revisions record it: what a rename or merge changes. */
-const documentOf = (unit: UnitDetail) => ({ name: unit.name, kind: unit.kind, aliases: unit.aliases, retiredAt: unit.retiredAt, mergedInto: unit.mergedInto?.id ?? null });
+export type { Actor, UnitAdministrationDeps, UnitChangeOutcome } from './change-kit.js';
 
 /**
  * Renames units and merges one into another, as plan revisions (units belong to no plan) recorded with an audit
  * event in the transaction that makes the change, against the version the caller read (If-Match).
  */
 export function createUnitAdministration(deps: UnitAdministrationDeps) {
-  const { transaction, units, changes, revisions, audit, now } = deps;
-
-  function load(id: number): UnitDetail {
-    const unit = units.get(id);
-    if (!unit) throw notFound(THINGS.unit, id);
-    return unit;
-  }
-
-  function checkIfMatch(unit: UnitDetail, ifMatch: string) {
-    const current = unitEtag(unit);
-    if (!strongMatch(ifMatch, current)) throw stale(unitChanged(unit.name, current));
-  }
-
-  function checkStanding(unit: UnitDetail) {
-    if (unit.retiredAt !== null) throw conflict(alreadyMerged(unit.name, unit.mergedInto?.name));
-  }
-
-  function record(actor: Actor, action: 'renamed' | 'merged', unit: UnitDetail, after: UnitDetail, reason: string, unitIds: number[]) {
-    return revisions.record({
-      planId: null,
-      entity: 'unit',
-      entityId: unit.id,
-      action,
-      at: now().toISOString(),
-      effectiveOn: shanghaiDate(now()),
-      keyId: actor.principal.keyId,
-      reason,
-      before: documentOf(unit),
-      after: documentOf(after),
-      requestId: actor.requestId,
-      unitIds,
-    });
-  }
-
-  /** What every change ends with: names kept in memory and cached answers are stale. */
-  function changed(planIds: number[]) {
-    units.forgetNames();
-    deps.onUnitsChanged(planIds);
-  }
+  const { transaction, units, changes, audit, now } = deps;
+  const kit = createChangeKit(deps);
+  const { load, checkStanding, changed } = kit;
+  const checkIfMatch = kit.checkIfMatch;
+  const record = (actor: Actor, action: 'renamed' | 'merged', unit: UnitDetail, after: UnitDetail, reason: string, unitIds: number[]) =>
+    kit.record(actor, action, unit, after, reason, unitIds);
 
   return {
     /**
@@ -159,6 +88,8 @@ export function createUnitAdministration(deps: UnitAdministrationDeps) {
         return { outcome: 'updated' as UnitChangeOutcome, unit: merged, into: absorbing, moved, revisionId };
       });
     },
+
+    ...createUnitUpkeep(deps, kit),
   };
 }
 

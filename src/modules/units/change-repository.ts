@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { OpenWork } from './said.js';
 
 /** Two open reports (draft, submitted or returned) for one measure and period: merging their units would make one unit report twice. */
 export interface OpenReportClash {
@@ -89,6 +90,32 @@ export function createUnitChangeRepository(db: Db) {
   const moveAliases = q<{ from: number; into: number }>('UPDATE unit_aliases SET unit_id = :into WHERE unit_id = :from');
   const retire = q<{ id: number; at: string }>('UPDATE units SET retired_at = :at WHERE id = :id');
 
+  const insertUnit = q<{ name: string; kind: string }>('INSERT INTO units (name, kind) VALUES (:name, :kind)');
+  const setKind = q<{ id: number; kind: string }>('UPDATE units SET kind = :kind WHERE id = :id');
+  const dropAliases = q<[number]>('DELETE FROM unit_aliases WHERE unit_id = ?');
+  const dropMembers = q<[number]>('DELETE FROM unit_members WHERE collective_id = ?');
+  const addMember = q<[number, number]>('INSERT INTO unit_members (collective_id, member_id) VALUES (?, ?)');
+  const setRetired = q<{ id: number; at: string | null }>('UPDATE units SET retired_at = :at WHERE id = :id');
+  // A retired unit's name that is this unit's alias: a unit merged into it (merging makes its name an alias).
+  const mergedNames = q<{ id: number }, { name: string }>(`
+    SELECT u.name FROM unit_aliases a JOIN units u ON u.name = a.alias WHERE a.unit_id = :id AND u.id <> :id AND u.retired_at IS NOT NULL ORDER BY u.name`);
+  const idsOf = (sql: string) => {
+    const statement = q<{ id: number }, { id: number }>(sql);
+    return (id: number) => statement.all({ id }).map((r) => r.id);
+  };
+  const leadTasks = idsOf(`SELECT task_id AS id FROM task_units WHERE unit_id = :id AND role = 'lead' ORDER BY task_id`);
+  const responsibleTasks = idsOf(`SELECT task_id AS id FROM task_units WHERE unit_id = :id AND role = 'responsible' ORDER BY task_id`);
+  const ownedMeasures = idsOf('SELECT measure_id AS id FROM measure_owners WHERE unit_id = :id ORDER BY measure_id');
+  const standingAssignments = idsOf('SELECT id FROM assignments WHERE unit_id = :id AND withdrawn_at IS NULL ORDER BY id');
+  const collectivesOf = q<{ id: number }, { name: string }>('SELECT u.name FROM unit_members m JOIN units u ON u.id = m.collective_id WHERE m.member_id = :id ORDER BY u.id');
+  // The measures a collective's members owe through it: those it owns, and those naming no owner of tasks it is responsible for.
+  const owedThrough = q<{ id: number }, { planId: number; measureId: number; retired: number }>(`
+    SELECT t.plan_id AS planId, m.id AS measureId, (m.retired_at IS NOT NULL OR t.retired_at IS NOT NULL) AS retired
+    FROM measures m JOIN tasks t ON t.id = m.task_id
+    WHERE (m.owners_named = 1 AND m.id IN (SELECT measure_id FROM measure_owners WHERE unit_id = :id))
+       OR (m.owners_named = 0 AND t.id IN (SELECT task_id FROM task_units WHERE unit_id = :id AND role = 'responsible'))
+    ORDER BY t.plan_id, m.id`);
+
   return {
     /** The other unit that has `name` as its name or an alias, if any. */
     holderOf(name: string, unitId: number): { id: number; name: string } | undefined {
@@ -103,6 +130,46 @@ export function createUnitChangeRepository(db: Db) {
     },
 
     openReportClashes: (from: number, into: number): OpenReportClash[] => clashes.all({ from, into }),
+
+    /** A new unit with its aliases and (a collective's) members; returns its id. */
+    create(unit: { name: string; kind: string; aliases: string[]; memberIds: number[] }): number {
+      const id = Number(insertUnit.run({ name: unit.name, kind: unit.kind }).lastInsertRowid);
+      for (const alias of unit.aliases) addAlias.run(alias, id);
+      for (const memberId of unit.memberIds) addMember.run(id, memberId);
+      return id;
+    },
+
+    setKind: (unitId: number, kind: string): void => void setKind.run({ id: unitId, kind }),
+
+    /** The unit's aliases are these from now on (its name stays). */
+    replaceAliases(unitId: number, aliases: string[]): void {
+      dropAliases.run(unitId);
+      for (const alias of aliases) addAlias.run(alias, unitId);
+    },
+
+    /** The collective stands for these units from now on. */
+    replaceMembers(collectiveId: number, memberIds: number[]): void {
+      dropMembers.run(collectiveId);
+      for (const memberId of memberIds) addMember.run(collectiveId, memberId);
+    },
+
+    /** Retires the unit at `at`, or (null) puts it back. */
+    setRetired: (unitId: number, at: string | null): void => void setRetired.run({ id: unitId, at }),
+
+    /** The names of the units merged into this one (its aliases that must stay). */
+    mergedNames: (unitId: number): string[] => mergedNames.all({ id: unitId }).map((r) => r.name),
+
+    /** What the unit still carries: roles, owned measures, standing assignments, collective memberships. */
+    openWork: (unitId: number): OpenWork => ({
+      leadTasks: leadTasks(unitId),
+      responsibleTasks: responsibleTasks(unitId),
+      ownedMeasures: ownedMeasures(unitId),
+      assignments: standingAssignments(unitId),
+      collectives: collectivesOf.all({ id: unitId }).map((r) => r.name),
+    }),
+
+    /** The measures a collective's members owe through it, with their plans (and whether they are retired). */
+    measuresOwedThrough: (collectiveId: number) => owedThrough.all({ id: collectiveId }).map((r) => ({ ...r, retired: r.retired === 1 })),
 
     /** The plans whose catalogue or assignments name the unit. */
     plansOf: (unitId: number): number[] => plansTouched.all({ from: unitId }).map((r) => r.planId),

@@ -11,7 +11,7 @@ import { MergeUnitBody, RenameUnitBody, UnitMergeSchema, UnitRenameSchema } from
 const tags = ['units'];
 const security = [{ bearerAuth: [] }];
 // Required, but checked by the service rather than the schema: without it the answer is a 428, not a 400.
-const IfMatchHeaders = Type.Object({
+export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
     Type.String({
       maxLength: 200,
@@ -19,9 +19,9 @@ const IfMatchHeaders = Type.Object({
     }),
   ),
 });
-const PLAN_AMENDERS = ['admin', 'coordinator'] as const;
+export const PLAN_AMENDERS = ['admin', 'coordinator'] as const;
 
-function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: FastifyRequest): Actor {
   return { principal: callerOf(request), requestId: request.id };
 }
 

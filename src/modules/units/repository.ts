@@ -127,6 +127,13 @@ export function createUnitRepository(db: Db) {
       refs.clear();
     },
 
+    /** When a unit was retired and, if it was merged, the unit its work went to; undefined while it stands. */
+    retirement(id: number): { retiredAt: string; mergedInto: UnitRef | null } | undefined {
+      const unit = standingById.get({ id });
+      if (unit?.retiredAt == null) return undefined;
+      return { retiredAt: unit.retiredAt, mergedInto: mergedInto(unit) ?? null };
+    },
+
     /** The unit itself and every collective it is a member of: the units whose duties it shares. */
     withCollectives(unitId: number): number[] {
       return [unitId, ...collectivesOf.all({ id: unitId }).map((c) => c.id)];

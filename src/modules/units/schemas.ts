@@ -183,3 +183,62 @@ export const UnitMergeSchema = Type.Object(
     ],
   },
 );
+
+const aliasList = (description: string) => Type.Array(freeText({ minLength: 1, maxLength: 100 }), { maxItems: 50, description });
+const memberList = Type.Array(unitFilter('A member unit.'), {
+  minItems: 1,
+  maxItems: 500,
+  description: 'For a collective only: the units it stands for (ids, names or aliases), each standing and none a collective.',
+});
+
+export const NewUnitBody = Type.Object(
+  {
+    name: freeText({ minLength: 1, maxLength: 100, description: 'The canonical name: no other unit may have it as its name or alias.' }),
+    kind: unitKind,
+    aliases: Type.Optional(aliasList('Other spellings; every lookup by name accepts them. None may be another unit’s name or alias.')),
+    members: Type.Optional(memberList),
+    reason: reasonText,
+  },
+  {
+    additionalProperties: false,
+    examples: [{ name: '市数据局', kind: 'city_department', aliases: ['绥化市数据局'], reason: '机构改革：新组建市数据局' }],
+  },
+);
+
+export const UnitChangeBody = Type.Object(
+  {
+    kind: Type.Optional(unitKind),
+    aliases: Type.Optional(aliasList('Replaces the alias list (the canonical name stays; rename with POST /units/{id}/rename). Names of units merged into this one stay.')),
+    members: Type.Optional(memberList),
+    reason: reasonText,
+  },
+  { additionalProperties: false, minProperties: 2, examples: [{ aliases: ['绥化市数据局', '市数据管理局'], reason: '补充常用简称' }] },
+);
+
+export const UnitReasonBody = Type.Object({ reason: reasonText }, { additionalProperties: false, examples: [{ reason: '机构改革：职责已划转，单位撤销' }] });
+
+/** 市数据局 as the contract's create, change, retire and restore examples leave it (the first unit after the seed's 60). */
+const createdExample = (aliases: string[]) => ({
+  id: 61,
+  name: '市数据局',
+  kind: 'city_department',
+  aliases,
+  retiredAt: null,
+  mergedInto: null,
+  members: [],
+  memberOf: [],
+  counts: { leadTasks: 0, responsibleTasks: 0, ownedMeasures: 0 },
+});
+
+const unitWrite = (example: object) =>
+  Type.Object(
+    {
+      outcome: StringEnum(['created', 'updated', 'unchanged'] as const, { description: 'unchanged: the unit already stood so (a retry is safe).' }),
+      unit: Type.Ref(UnitDetailSchema),
+      revisionId,
+    },
+    { description: 'What the change did, and the unit as it now stands (its new ETag in the `ETag` header).', examples: [example] },
+  );
+
+export const UnitCreatedSchema = unitWrite({ outcome: 'created', unit: createdExample(['绥化市数据局']), revisionId: 3 });
+export const UnitWriteSchema = unitWrite({ outcome: 'updated', unit: createdExample(['市数据管理局', '绥化市数据局']), revisionId: 4 });
