@@ -164,7 +164,7 @@ export async function postQuarterReports(api: PlanTrackerClient, csv: string): P
   return summary;
 }
 
-const OUTCOME_WORDS: Record<Outcome, string> = { created: '新建 created', updated: '更新 updated', unchanged: '未变 unchanged', refused: '退回 refused' };
+const OUTCOME_WORDS: Record<Outcome, string> = { created: '新建 created', updated: '更新 updated', unchanged: '未变 unchanged', refused: '未受理 refused' };
 
 function print(summary: Summary): void {
   for (const row of summary.rows) {
