@@ -117,7 +117,11 @@ export interface paths {
          */
         get: operations["listChapters"];
         put?: never;
-        post?: never;
+        /**
+         * Add a chapter to the plan
+         * @description A new chapter at the end of its parent, recorded as a plan revision (`created`) with a reason. A parent that does not exist is a 422, a retired one a 409.
+         */
+        post: operations["createChapter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -137,7 +141,11 @@ export interface paths {
          */
         get: operations["listTasks"];
         put?: never;
-        post?: never;
+        /**
+         * Add a task to the plan
+         * @description A new task at the end of its parent, recorded as a plan revision (`created`) with a reason. A parent that does not exist is a 422, a retired one a 409.
+         */
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -186,8 +194,8 @@ export interface paths {
         get: operations["listMeasures"];
         put?: never;
         /**
-         * Add a measure to a task
-         * @description A new implementation measure at the end of its task, owed from `effectiveOn` by its owners (or, naming none, the task’s responsible units): its assignments and obligations are made at once. Recorded as a plan revision.
+         * Add a measure to the plan
+         * @description A new measure at the end of its parent, recorded as a plan revision (`created`) with a reason. It is owed from `effectiveOn` by its owners (or, naming none, its task’s responsible units): its assignments and obligations are made at once. A parent that does not exist is a 422, a retired one a 409.
          */
         post: operations["createMeasure"];
         delete?: never;
@@ -237,7 +245,11 @@ export interface paths {
          */
         get: operations["listMilestones"];
         put?: never;
-        post?: never;
+        /**
+         * Add a milestone to the plan
+         * @description A new milestone at the end of its parent, recorded as a plan revision (`created`) with a reason. A parent that does not exist is a 422, a retired one a 409.
+         */
+        post: operations["createMilestone"];
         delete?: never;
         options?: never;
         head?: never;
@@ -257,11 +269,99 @@ export interface paths {
          */
         get: operations["listIndicators"];
         put?: never;
-        post?: never;
+        /**
+         * Add a indicator to the plan
+         * @description A new indicator at the end of its parent, recorded as a plan revision (`created`) with a reason. A parent that does not exist is a 422, a retired one a 409.
+         */
+        post: operations["createIndicator"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chapters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a chapter
+         * @description One chapter by id, also when retired (`retiredAt`), with its version as `ETag`: what an amendment’s `If-Match` names.
+         */
+        get: operations["getChapter"];
+        put?: never;
+        post?: never;
+        /**
+         * Retire a chapter
+         * @description Takes the chapter out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
+         */
+        delete: operations["retireChapter"];
+        options?: never;
+        head?: never;
+        /**
+         * Amend a chapter
+         * @description Changes the given fields, with `If-Match` (the ETag of the chapter as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Sending what is already there is `unchanged`.
+         */
+        patch: operations["amendChapter"];
+        trace?: never;
+    };
+    "/api/v1/milestones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a milestone
+         * @description One milestone by id, also when retired (`retiredAt`), with its version as `ETag`: what an amendment’s `If-Match` names.
+         */
+        get: operations["getMilestone"];
+        put?: never;
+        post?: never;
+        /**
+         * Retire a milestone
+         * @description Takes the milestone out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
+         */
+        delete: operations["retireMilestone"];
+        options?: never;
+        head?: never;
+        /**
+         * Amend a milestone
+         * @description Changes the given fields, with `If-Match` (the ETag of the milestone as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Sending what is already there is `unchanged`.
+         */
+        patch: operations["amendMilestone"];
+        trace?: never;
+    };
+    "/api/v1/indicators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a indicator
+         * @description One indicator by id, also when retired (`retiredAt`), with its version as `ETag`: what an amendment’s `If-Match` names.
+         */
+        get: operations["getIndicator"];
+        put?: never;
+        post?: never;
+        /**
+         * Retire a indicator
+         * @description Takes the indicator out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
+         */
+        delete: operations["retireIndicator"];
+        options?: never;
+        head?: never;
+        /**
+         * Amend a indicator
+         * @description Changes the given fields, with `If-Match` (the ETag of the indicator as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Each target given replaces its year’s target from `effectiveOn` on; a year ending before that day is still judged against the target in force then. Sending what is already there is `unchanged`.
+         */
+        patch: operations["amendIndicator"];
         trace?: never;
     };
     "/api/v1/units": {
@@ -277,7 +377,11 @@ export interface paths {
          */
         get: operations["listUnits"];
         put?: never;
-        post?: never;
+        /**
+         * Create a unit
+         * @description A unit the plan did not name yet (a bureau set up by a reform, or a collective of some units, naming its `members`), with a reason, as a plan revision (`created`). A name or alias that another unit already answers to — a retired unit keeps its names — is a 409 naming that unit. Admin or coordinator.
+         */
+        post: operations["createUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -298,10 +402,18 @@ export interface paths {
         get: operations["getUnit"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Retire a unit
+         * @description Takes a unit that carries nothing any more out of use (nothing is deleted): it leaves `GET /units` and search, stays readable by id with `retiredAt`, keeps its reports and history, and takes on no new keys, reports, assignments, roles or measures (422). A unit that still leads or is responsible for a task, owns a measure, owes a standing assignment or belongs to a collective is a 409 naming that work: hand it over first, or merge the unit into the one taking its work. Retiring again is `unchanged`. Admin or coordinator; `If-Match` and a reason required.
+         */
+        delete: operations["retireUnit"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a unit
+         * @description Changes the unit’s `kind` (not into or out of a collective), its `aliases` (the list replaces the old one; the canonical name stays — rename changes it — and names of units merged into it stay) or a collective’s `members`, with a reason, as a plan revision. New members owe the collective’s measures from today and former ones are withdrawn (their open obligations waived), as when an amendment changes a measure’s owners. An alias another unit answers to is a 409; what already stands so is `unchanged`. A retired unit is restored before it is changed (409). Admin or coordinator; `If-Match` required.
+         */
+        patch: operations["changeUnit"];
         trace?: never;
     };
     "/api/v1/search": {
@@ -357,7 +469,7 @@ export interface paths {
         };
         /**
          * What to chase (督办) as an Excel workbook
-         * @description The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.
+         * @description The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 持续天数 (days since it became a follow-up, as of `asOf`: a 临近到期 item is not yet overdue), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.
          *
          *     Filter by `unit` (id, name or alias; a collective gives its members’ items); an unknown unit is a 400.
          *
@@ -405,7 +517,7 @@ export interface paths {
         };
         /**
          * What to chase (督办) as CSV
-         * @description The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 逾期天数 (days outstanding as of `asOf`), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.
+         * @description The rows of `GET /follow-ups` (every one, worst first) with Chinese headers: 类型 (逾期未完成, 退回未重报, 指标未达标, 逾期未签收, 临近到期, 指标有风险), 事项, 序号 (task), 责任单位, 起始日期 (since), 持续天数 (days since it became a follow-up, as of `asOf`: a 临近到期 item is not yet overdue), 链接 (the absolute URL of the assignment, report or indicator series: `PUBLIC_BASE_URL` followed by the API path, else the scheme and host the request came to; a clickable link in the workbook). Without `PUBLIC_BASE_URL`, a `Host` header that is not a host name with an optional port is a 400.
          *
          *     Filter by `unit` (id, name or alias; a collective gives its members’ items); an unknown unit is a 400.
          *
@@ -932,6 +1044,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a retired unit
+         * @description Puts a retired unit back in use, with a reason, as a plan revision. A merged unit cannot be restored (409): its work, name and aliases went to the unit it was merged into. Restoring a unit that stands is `unchanged`. Admin or coordinator; `If-Match` required.
+         */
+        post: operations["restoreUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -1042,30 +1174,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/chapters/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Retire a chapter
-         * @description Takes the chapter out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
-         */
-        delete: operations["retireChapter"];
-        options?: never;
-        head?: never;
-        /**
-         * Amend a chapter
-         * @description Changes the given fields, with `If-Match` (the ETag of the chapter as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Sending what is already there is `unchanged`.
-         */
-        patch: operations["amendChapter"];
-        trace?: never;
-    };
     "/api/v1/chapters/{id}/restore": {
         parameters: {
             query?: never;
@@ -1126,30 +1234,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/milestones/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Retire a milestone
-         * @description Takes the milestone out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
-         */
-        delete: operations["retireMilestone"];
-        options?: never;
-        head?: never;
-        /**
-         * Amend a milestone
-         * @description Changes the given fields, with `If-Match` (the ETag of the milestone as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Sending what is already there is `unchanged`.
-         */
-        patch: operations["amendMilestone"];
-        trace?: never;
-    };
     "/api/v1/milestones/{id}/restore": {
         parameters: {
             query?: never;
@@ -1168,30 +1252,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/indicators/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Retire a indicator
-         * @description Takes the indicator out of the plan (nothing is deleted): it leaves default lists, stays readable by id with `retiredAt`, and keeps its reports and history. With `If-Match` and a reason. Retiring again is `unchanged`.
-         */
-        delete: operations["retireIndicator"];
-        options?: never;
-        head?: never;
-        /**
-         * Amend a indicator
-         * @description Changes the given fields, with `If-Match` (the ETag of the indicator as read; 428 without, 412 when stale) and a reason, as one plan revision (`GET /plans/{id}/revisions`). Each target given replaces its year’s target from `effectiveOn` on; a year ending before that day is still judged against the target in force then. Sending what is already there is `unchanged`.
-         */
-        patch: operations["amendIndicator"];
         trace?: never;
     };
     "/api/v1/indicators/{id}/restore": {
@@ -1356,12 +1416,15 @@ export interface components {
          *       "planId": 1,
          *       "position": 1,
          *       "title": "主要任务指标",
-         *       "taskCount": 11
+         *       "taskCount": 11,
+         *       "retiredAt": null
          *     }
          */
         Chapter: {
             id: number;
             planId: number;
+            /** @description When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id. */
+            retiredAt: string | null;
             /** @description Order of the chapter in the document. */
             position: number;
             /** @description The 规划章节 heading. */
@@ -1517,6 +1580,8 @@ export interface components {
             /** @description The part of the 各年度工作目标 cell that states this target. */
             text: string;
             measureId: number;
+            /** @description When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id. */
+            retiredAt: string | null;
             measureNo: number | null;
             taskId: number;
             taskNo: number;
@@ -1600,6 +1665,7 @@ export interface components {
          *       "unit": "%",
          *       "direction": "increase",
          *       "targetYear": 2025,
+         *       "retiredAt": null,
          *       "targets": [
          *         {
          *           "year": 2022,
@@ -1621,6 +1687,8 @@ export interface components {
             planId: number;
             /** @description Stable identifier within the plan. */
             key: string;
+            /** @description When an amendment took it out of the plan (null: in the plan). Retired items leave default lists and stay readable by id. */
+            retiredAt: string | null;
             taskId: number;
             /** @description The task’s 序号. */
             taskNo: number;
@@ -3478,7 +3546,8 @@ export interface operations {
                      *           "planId": 1,
                      *           "position": 1,
                      *           "title": "主要任务指标",
-                     *           "taskCount": 11
+                     *           "taskCount": 11,
+                     *           "retiredAt": null
                      *         }
                      *       ],
                      *       "total": 1,
@@ -3561,6 +3630,247 @@ export interface operations {
                      *       "status": 414,
                      *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
                      *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createChapter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "planId": 1,
+                 *       "title": "补充任务",
+                 *       "reason": "中期评估新增"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The plan it belongs to. */
+                    planId: number;
+                    /**
+                     * Format: text
+                     * @description Title.
+                     */
+                    title: string;
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3785,6 +4095,263 @@ export interface operations {
                      *       "status": 414,
                      *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
                      *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "chapterId": 1,
+                 *       "no": 76,
+                 *       "title": "推进信用修复“一网通办”",
+                 *       "leadUnits": [
+                 *         "市发改委"
+                 *       ],
+                 *       "reason": "中期评估新增任务"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The chapter it belongs to. */
+                    chapterId: number;
+                    /** @description Its 序号: unique within the plan. */
+                    no: number;
+                    /**
+                     * Format: text
+                     * @description Title.
+                     */
+                    title: string;
+                    /** @description The lead units (牵头单位), in order. */
+                    leadUnits: string[];
+                    /** @description The responsible units (责任单位), in order. */
+                    responsibleUnits?: string[];
+                    leadsEachOwnPart?: boolean;
+                    deadline?: {
+                        kind: ("date" | "ongoing" | "annual") | null;
+                        date: string | null;
+                        text: string | null;
+                    };
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5845,6 +6412,7 @@ export interface operations {
                      *           "measureNo": null,
                      *           "taskId": 1,
                      *           "taskNo": 1,
+                     *           "retiredAt": null,
                      *           "ownerUnits": [
                      *             {
                      *               "id": 1,
@@ -5977,6 +6545,254 @@ export interface operations {
             };
         };
     };
+    createMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "measureId": 3,
+                 *       "kind": "due",
+                 *       "year": 2025,
+                 *       "dueDate": "2025-12-31",
+                 *       "text": "2025年底前合规率保持100%",
+                 *       "reason": "中期评估新增目标"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The measure it belongs to. */
+                    measureId: number;
+                    /** @enum {string} */
+                    kind: "due" | "ongoing" | "annual";
+                    year?: number | null;
+                    dueDate?: string | null;
+                    /**
+                     * Format: text
+                     * @description The milestone as written.
+                     */
+                    text: string;
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listIndicators: {
         parameters: {
             query?: {
@@ -6025,6 +6841,7 @@ export interface operations {
                      *           "unit": "%",
                      *           "direction": "increase",
                      *           "targetYear": 2025,
+                     *           "retiredAt": null,
                      *           "targets": [
                      *             {
                      *               "year": 2022,
@@ -6121,6 +6938,2462 @@ export interface operations {
                      *       "status": 414,
                      *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
                      *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "taskId": 3,
+                 *       "name": "“双公示”上报及时率",
+                 *       "comparator": ">=",
+                 *       "value": 95,
+                 *       "unit": "%",
+                 *       "direction": "increase",
+                 *       "targetYear": 2025,
+                 *       "reason": "中期评估新增指标"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The task that states it. */
+                    taskId: number;
+                    measureId?: number | null;
+                    /**
+                     * Format: text
+                     * @description Name.
+                     */
+                    name: string;
+                    /** @enum {string} */
+                    comparator: ">=" | ">" | "<=" | "<" | "=";
+                    value: number;
+                    /**
+                     * Format: text
+                     * @description Its unit (%, 家, 万户 …).
+                     */
+                    unit: string;
+                    /** @enum {string} */
+                    direction: "increase" | "decrease";
+                    targetYear?: number | null;
+                    targets?: {
+                        year: number;
+                        /** @enum {string} */
+                        comparator: ">=" | ">" | "<=" | "<" | "=";
+                        value: number;
+                        /**
+                         * Format: text
+                         * @description The target as written.
+                         */
+                        sourceText?: string;
+                    }[];
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChapter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A chapter (规划章节) of a plan. */
+            200: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chapter"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` names the current `ETag` (or is `*`). No body; the copy the client holds is still the answer. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retireChapter: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "经市信用办主任办公会研究同意"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendChapter: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "主要任务指标",
+                 *       "reason": "表述调整"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Title.
+                     */
+                    title?: string;
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 7
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A milestone with the measure and task it belongs to. */
+            200: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneListItem"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` names the current `ETag` (or is `*`). No body; the copy the client holds is still the answer. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retireMilestone: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 7
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "经市信用办主任办公会研究同意"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendMilestone: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 7
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dueDate": "2025-12-31",
+                 *       "reason": "经市领导批准延期",
+                 *       "effectiveOn": "2025-01-01"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description The milestone as written.
+                     */
+                    text?: string;
+                    /** @enum {string} */
+                    kind?: "due" | "ongoing" | "annual";
+                    year?: number | null;
+                    dueDate?: string | null;
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 3
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A quantitative target (指标) stated in a task or its annual targets. */
+            200: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicator"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` names the current `ETag` (or is `*`). No body; the copy the client holds is still the answer. */
+            304: {
+                headers: {
+                    /** @description Strong validator of this exact body (a hash of it). Send it back in `If-None-Match` to get a bodiless 304 while it still holds. */
+                    etag?: string;
+                    /** @description `no-cache`: the answer may be stored, but must be revalidated (`If-None-Match`) before each reuse. */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retireIndicator: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 3
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "经市信用办主任办公会研究同意"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendIndicator: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
+                 * @example *
+                 */
+                "if-match": string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 3
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "targets": [
+                 *         {
+                 *           "year": 2025,
+                 *           "comparator": ">=",
+                 *           "value": 90
+                 *         }
+                 *       ],
+                 *       "reason": "中期评估后调整目标",
+                 *       "effectiveOn": "2025-01-01"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Name.
+                     */
+                    name?: string;
+                    /** @description Targets by year: each replaces the target of its year (a re-baseline), others stay. */
+                    targets?: {
+                        year: number;
+                        /** @enum {string} */
+                        comparator: ">=" | ">" | "<=" | "<" | "=";
+                        value: number;
+                        /**
+                         * Format: text
+                         * @description The target as written.
+                         */
+                        sourceText?: string;
+                    }[];
+                    /**
+                     * Format: text
+                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
+                     */
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
+                     */
+                    effectiveOn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What an amendment did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentResult"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6327,6 +9600,288 @@ export interface operations {
             };
         };
     };
+    createUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "市数据局",
+                 *       "kind": "city_department",
+                 *       "aliases": [
+                 *         "绥化市数据局"
+                 *       ],
+                 *       "reason": "机构改革：新组建市数据局"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description The canonical name: no other unit may have it as its name or alias.
+                     */
+                    name: string;
+                    /**
+                     * @description city_department: a city department or organ (市民政局, 市委宣传部, 市法院 …); stationed_unit: a central or provincial unit in the city (绥化海关, 市税务局 …); county_government: one of the ten county-level governments; development_zone: 市经开区; collective: a name that stands for a set of member units (各县(市、区)人民政府, 中省市直各有关单位).
+                     * @enum {string}
+                     */
+                    kind: "city_department" | "stationed_unit" | "county_government" | "development_zone" | "collective";
+                    /** @description Other spellings; every lookup by name accepts them. None may be another unit’s name or alias. */
+                    aliases?: string[];
+                    /** @description For a collective only: the units it stands for (ids, names or aliases), each standing and none a collective. */
+                    members?: string[];
+                    /**
+                     * Format: text
+                     * @description Why (the decision or document behind it): kept with the revision.
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the change did, and the unit as it now stands (its new ETag in the `ETag` header). */
+            201: {
+                headers: {
+                    /** @description The unit’s ETag now, for the next change. */
+                    etag?: string;
+                    /** @description The new unit: /api/v1/units/{id}. */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "outcome": "created",
+                     *       "unit": {
+                     *         "id": 61,
+                     *         "name": "市数据局",
+                     *         "kind": "city_department",
+                     *         "aliases": [
+                     *           "绥化市数据局"
+                     *         ],
+                     *         "retiredAt": null,
+                     *         "mergedInto": null,
+                     *         "members": [],
+                     *         "memberOf": [],
+                     *         "counts": {
+                     *           "leadTasks": 0,
+                     *           "responsibleTasks": 0,
+                     *           "ownedMeasures": 0
+                     *         }
+                     *       },
+                     *       "revisionId": 3
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description unchanged: the unit already stood so (a retry is safe).
+                         * @enum {string}
+                         */
+                        outcome: "created" | "updated" | "unchanged";
+                        unit: components["schemas"]["UnitDetail"];
+                        /** @description The plan revision that records the change; null when unchanged. */
+                        revisionId: number | null;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getUnit: {
         parameters: {
             query?: never;
@@ -6439,6 +9994,675 @@ export interface operations {
                      *       "status": 414,
                      *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
                      *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retireUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Required: the `ETag` of `GET /units/{id}` as you read it (or `*`); a stale one is refused with 412, none with 428.
+                 * @example *
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 61
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "机构改革：职责已划转，单位撤销"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Why (the decision or document behind it): kept with the revision.
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the change did, and the unit as it now stands (its new ETag in the `ETag` header). */
+            200: {
+                headers: {
+                    /** @description The unit’s ETag now, for the next change. */
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "outcome": "updated",
+                     *       "unit": {
+                     *         "id": 61,
+                     *         "name": "市数据局",
+                     *         "kind": "city_department",
+                     *         "aliases": [
+                     *           "市数据管理局",
+                     *           "绥化市数据局"
+                     *         ],
+                     *         "retiredAt": null,
+                     *         "mergedInto": null,
+                     *         "members": [],
+                     *         "memberOf": [],
+                     *         "counts": {
+                     *           "leadTasks": 0,
+                     *           "responsibleTasks": 0,
+                     *           "ownedMeasures": 0
+                     *         }
+                     *       },
+                     *       "revisionId": 4
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description unchanged: the unit already stood so (a retry is safe).
+                         * @enum {string}
+                         */
+                        outcome: "created" | "updated" | "unchanged";
+                        unit: components["schemas"]["UnitDetail"];
+                        /** @description The plan revision that records the change; null when unchanged. */
+                        revisionId: number | null;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request must be conditional: send `If-Match` with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "需要 If-Match",
+                     *       "status": 428,
+                     *       "detail": "请在 If-Match 中带上所读取版本的 ETag。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Required: the `ETag` of `GET /units/{id}` as you read it (or `*`); a stale one is refused with 412, none with 428.
+                 * @example *
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 61
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "aliases": [
+                 *         "绥化市数据局",
+                 *         "市数据管理局"
+                 *       ],
+                 *       "reason": "补充常用简称"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description city_department: a city department or organ (市民政局, 市委宣传部, 市法院 …); stationed_unit: a central or provincial unit in the city (绥化海关, 市税务局 …); county_government: one of the ten county-level governments; development_zone: 市经开区; collective: a name that stands for a set of member units (各县(市、区)人民政府, 中省市直各有关单位).
+                     * @enum {string}
+                     */
+                    kind?: "city_department" | "stationed_unit" | "county_government" | "development_zone" | "collective";
+                    /** @description Replaces the alias list (the canonical name stays; rename with POST /units/{id}/rename). Names of units merged into this one stay. */
+                    aliases?: string[];
+                    /** @description For a collective only: the units it stands for (ids, names or aliases), each standing and none a collective. */
+                    members?: string[];
+                    /**
+                     * Format: text
+                     * @description Why (the decision or document behind it): kept with the revision.
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the change did, and the unit as it now stands (its new ETag in the `ETag` header). */
+            200: {
+                headers: {
+                    /** @description The unit’s ETag now, for the next change. */
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "outcome": "updated",
+                     *       "unit": {
+                     *         "id": 61,
+                     *         "name": "市数据局",
+                     *         "kind": "city_department",
+                     *         "aliases": [
+                     *           "市数据管理局",
+                     *           "绥化市数据局"
+                     *         ],
+                     *         "retiredAt": null,
+                     *         "mergedInto": null,
+                     *         "members": [],
+                     *         "memberOf": [],
+                     *         "counts": {
+                     *           "leadTasks": 0,
+                     *           "responsibleTasks": 0,
+                     *           "ownedMeasures": 0
+                     *         }
+                     *       },
+                     *       "revisionId": 4
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description unchanged: the unit already stood so (a retry is safe).
+                         * @enum {string}
+                         */
+                        outcome: "created" | "updated" | "unchanged";
+                        unit: components["schemas"]["UnitDetail"];
+                        /** @description The plan revision that records the change; null when unchanged. */
+                        revisionId: number | null;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request must be conditional: send `If-Match` with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "需要 If-Match",
+                     *       "status": 428,
+                     *       "detail": "请在 If-Match 中带上所读取版本的 ETag。",
+                     *       "instance": "/api/v1/reports/12"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13858,6 +18082,334 @@ export interface operations {
             };
         };
     };
+    restoreUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Required: the `ETag` of `GET /units/{id}` as you read it (or `*`); a stale one is refused with 412, none with 428.
+                 * @example *
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 61
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "机构改革：职责已划转，单位撤销"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Why (the decision or document behind it): kept with the revision.
+                     */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the change did, and the unit as it now stands (its new ETag in the `ETag` header). */
+            200: {
+                headers: {
+                    /** @description The unit’s ETag now, for the next change. */
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "outcome": "updated",
+                     *       "unit": {
+                     *         "id": 61,
+                     *         "name": "市数据局",
+                     *         "kind": "city_department",
+                     *         "aliases": [
+                     *           "市数据管理局",
+                     *           "绥化市数据局"
+                     *         ],
+                     *         "retiredAt": null,
+                     *         "mergedInto": null,
+                     *         "members": [],
+                     *         "memberOf": [],
+                     *         "counts": {
+                     *           "leadTasks": 0,
+                     *           "responsibleTasks": 0,
+                     *           "ownedMeasures": 0
+                     *         }
+                     *       },
+                     *       "revisionId": 4
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description unchanged: the unit already stood so (a retry is safe).
+                         * @enum {string}
+                         */
+                        outcome: "created" | "updated" | "unchanged";
+                        unit: components["schemas"]["UnitDetail"];
+                        /** @description The plan revision that records the change; null when unchanged. */
+                        revisionId: number | null;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/stale",
+                     *       "title": "资源已被修改",
+                     *       "status": 412,
+                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request must be conditional: send `If-Match` with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "需要 If-Match",
+                     *       "status": 428,
+                     *       "detail": "请在 If-Match 中带上所读取版本的 ETag。",
+                     *       "instance": "/api/v1/reports/12"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listApiKeys: {
         parameters: {
             query?: never;
@@ -14982,572 +19534,6 @@ export interface operations {
             };
         };
     };
-    retireChapter: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 1
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "经市信用办主任办公会研究同意"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    amendChapter: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 1
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "title": "主要任务指标",
-                 *       "reason": "表述调整"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description Title.
-                     */
-                    title?: string;
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     restoreChapter: {
         parameters: {
             query?: never;
@@ -16388,577 +20374,6 @@ export interface operations {
             };
         };
     };
-    retireMilestone: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 7
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "经市信用办主任办公会研究同意"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    amendMilestone: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 7
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "dueDate": "2025-12-31",
-                 *       "reason": "经市领导批准延期",
-                 *       "effectiveOn": "2025-01-01"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description The milestone as written.
-                     */
-                    text?: string;
-                    /** @enum {string} */
-                    kind?: "due" | "ongoing" | "annual";
-                    year?: number | null;
-                    dueDate?: string | null;
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     restoreMilestone: {
         parameters: {
             query?: never;
@@ -16986,591 +20401,6 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    retireIndicator: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 3
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "经市信用办主任办公会研究同意"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
-                     */
-                    reason: string;
-                    /**
-                     * Format: date
-                     * @description The day the change counts from: obligations due before it stay as they were. Default: today (Asia/Shanghai).
-                     */
-                    effectiveOn?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What an amendment did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AmendmentResult"];
-                };
-            };
-            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/validation",
-                     *       "title": "请求有误",
-                     *       "status": 400,
-                     *       "detail": "querystring/limit：不得大于 500",
-                     *       "instance": "/api/v1/tasks?limit=1000",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/querystring/limit",
-                     *           "message": "不得大于 500"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unauthorized",
-                     *       "title": "未认证",
-                     *       "status": 401,
-                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials do not allow this operation. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/forbidden",
-                     *       "title": "无权操作",
-                     *       "status": 403,
-                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not-found",
-                     *       "title": "未找到",
-                     *       "status": 404,
-                     *       "detail": "任务 999999 不存在",
-                     *       "instance": "/api/v1/tasks/999999"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state of the resource. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "与当前状态冲突",
-                     *       "status": 409,
-                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource changed since it was read: `If-Match` does not name its current ETag. Read it again and retry. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/stale",
-                     *       "title": "资源已被修改",
-                     *       "status": 412,
-                     *       "detail": "报告 12 已更新为 \"12.3\"，请重新读取后再试。",
-                     *       "instance": "/api/v1/reports/12"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/http-413",
-                     *       "title": "请求内容过大",
-                     *       "status": 413,
-                     *       "detail": "请求体超过了允许的大小。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/uri-too-long",
-                     *       "title": "网址过长",
-                     *       "status": 414,
-                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
-                     *       "instance": "/api/v1/tasks?q=…"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unsupported-charset",
-                     *       "title": "不支持的内容类型",
-                     *       "status": 415,
-                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
-                     *       "instance": "/api/v1/reports/bulk"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request is well-formed but cannot be processed. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/unprocessable",
-                     *       "title": "无法处理的请求",
-                     *       "status": 422,
-                     *       "detail": "body/measureId：没有编号为 9999 的措施",
-                     *       "instance": "/api/v1/reports",
-                     *       "errors": [
-                     *         {
-                     *           "field": "/body/measureId",
-                     *           "message": "没有编号为 9999 的措施"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/rate-limited",
-                     *       "title": "请求过于频繁",
-                     *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
-                     *       "instance": "/api/v1/tasks"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/database-busy",
-                     *       "title": "服务暂不可用",
-                     *       "status": 503,
-                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
-                     *       "instance": "/api/v1/reports"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    amendIndicator: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description The ETag of the version you read (required): `GET /tasks/{id}` and `GET /measures/{id}` send it, and every amendment answers the new one. `*` amends whatever version is current.
-                 * @example *
-                 */
-                "if-match": string;
-            };
-            path: {
-                /**
-                 * @description Numeric id.
-                 * @example 3
-                 */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "targets": [
-                 *         {
-                 *           "year": 2025,
-                 *           "comparator": ">=",
-                 *           "value": 90
-                 *         }
-                 *       ],
-                 *       "reason": "中期评估后调整目标",
-                 *       "effectiveOn": "2025-01-01"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * Format: text
-                     * @description Name.
-                     */
-                    name?: string;
-                    /** @description Targets by year: each replaces the target of its year (a re-baseline), others stay. */
-                    targets?: {
-                        year: number;
-                        /** @enum {string} */
-                        comparator: ">=" | ">" | "<=" | "<" | "=";
-                        value: number;
-                        /**
-                         * Format: text
-                         * @description The target as written.
-                         */
-                        sourceText?: string;
-                    }[];
                     /**
                      * Format: text
                      * @description Why the plan changes (the leadership’s approval, the mid-term review, an institutional reform …).
