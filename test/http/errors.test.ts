@@ -66,12 +66,15 @@ t.test('unknown resources and routes', async (t) => {
   await expectProblem(t, '/api/v2/tasks', 404);
 });
 
-t.test('methods and bodies the read API does not take', async (t) => {
+t.test('methods the API does not take, and amendments without a key', async (t) => {
+  const put = await app.inject({ method: 'PUT', url: '/api/v1/tasks/1', payload: { title: 'x' } });
+  t.equal(put.statusCode, 404);
+  t.match(put.headers['content-type'], /^application\/problem\+json/);
+  // Adding and retiring tasks are amendments: they need an admin's or coordinator's key.
   const post = await app.inject({ method: 'POST', url: '/api/v1/tasks', payload: { title: 'x' } });
-  t.equal(post.statusCode, 404);
-  t.match(post.headers['content-type'], /^application\/problem\+json/);
+  t.equal(post.statusCode, 401);
   const del = await app.inject({ method: 'DELETE', url: '/api/v1/tasks/1' });
-  t.equal(del.statusCode, 404);
+  t.equal(del.statusCode, 401);
   t.equal((await app.inject('/api/v1/tasks?limit=1')).json().total, 75, 'nothing changed');
 });
 
