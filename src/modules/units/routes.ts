@@ -17,7 +17,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         operationId: 'listUnits',
         summary: 'List units',
         description:
-          'Every unit named in the plan that stands (a unit merged into another leaves the list): departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
+          'Every unit that stands (a retired unit, or one merged into another, leaves the list): departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).',
         querystring: UnitListQuery,
         response: { ...revalidatedResponses(UnitPageSchema), ...problemResponses(400) },
       },
@@ -36,7 +36,7 @@ export function registerUnitRoutes(app: ApiInstance, units: UnitRepository): voi
         operationId: 'getUnit',
         summary: 'Get a unit',
         description:
-          'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns. A unit merged into another stays readable here, retired, with `mergedInto`. Its `ETag` is what renaming or merging it names in `If-Match`.',
+          'A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns. A retired unit stays readable here with `retiredAt` (and `mergedInto` when it was merged into another). Its `ETag` is what changing, retiring, restoring, renaming or merging it names in `If-Match`.',
         params: IdParams,
         response: { ...revalidatedResponses(Type.Ref(UnitDetailSchema)), ...problemResponses(400, 404) },
       },

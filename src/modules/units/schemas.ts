@@ -40,7 +40,7 @@ export const UnitDetailSchema = Type.Object(
     kind: unitKind,
     aliases: Type.Array(Type.String()),
     retiredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-      description: 'When the unit was merged into another (and left the lists); null while it stands. It stays readable here.',
+      description: 'When the unit was retired or merged into another (and left the lists); null while it stands. It stays readable here.',
     }),
     mergedInto: Type.Union([Type.Ref(UnitRefSchema), Type.Null()], {
       description: 'For a merged unit: the unit that carries its work, names and aliases now. Null while it stands.',
