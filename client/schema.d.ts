@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * List units
-         * @description Every unit named in the plan that stands (a unit merged into another leaves the list): departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).
+         * @description Every unit that stands (a retired unit, or one merged into another, leaves the list): departments, stationed units, county governments, the development zone and collectives. Filter by `kind`, or by `q` (a substring of the name or of any alias, e.g. `营商`).
          */
         get: operations["listUnits"];
         put?: never;
@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * Get a unit
-         * @description A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns. A unit merged into another stays readable here, retired, with `mergedInto`. Its `ETag` is what renaming or merging it names in `If-Match`.
+         * @description A unit with its aliases, the members of a collective (or the collectives it belongs to) and how many tasks it leads, is responsible for, and measures it owns. A retired unit stays readable here with `retiredAt` (and `mergedInto` when it was merged into another). Its `ETag` is what changing, retiring, restoring, renaming or merging it names in `If-Match`.
          */
         get: operations["getUnit"];
         put?: never;
@@ -1499,7 +1499,7 @@ export interface components {
              */
             kind: "city_department" | "stationed_unit" | "county_government" | "development_zone" | "collective";
             aliases: string[];
-            /** @description When the unit was merged into another (and left the lists); null while it stands. It stays readable here. */
+            /** @description When the unit was retired or merged into another (and left the lists); null while it stands. It stays readable here. */
             retiredAt: string | null;
             /** @description For a merged unit: the unit that carries its work, names and aliases now. Null while it stands. */
             mergedInto: components["schemas"]["UnitRef"] | null;
