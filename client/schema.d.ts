@@ -1563,6 +1563,26 @@ export interface components {
         /**
          * MilestoneListItem
          * @description A milestone with the measure and task it belongs to.
+         * @example {
+         *       "id": 1,
+         *       "position": 1,
+         *       "kind": "due",
+         *       "year": 2022,
+         *       "dueDate": "2022-12-31",
+         *       "text": "2022年底前承诺不低于50%",
+         *       "measureId": 1,
+         *       "measureNo": null,
+         *       "taskId": 1,
+         *       "taskNo": 1,
+         *       "retiredAt": null,
+         *       "ownerUnits": [
+         *         {
+         *           "id": 1,
+         *           "name": "市营商环境局",
+         *           "kind": "city_department"
+         *         }
+         *       ]
+         *     }
          */
         MilestoneListItem: {
             id: number;

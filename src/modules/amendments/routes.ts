@@ -100,48 +100,35 @@ export function registerAmendmentRoutes(app: ApiInstance, { service, units }: { 
         return answer(reply, id, service.amend(actorOf(request), kind, id, fieldsOf[kind](body) as Partial<Documents[typeof kind]>, termsOf(request, body)));
       },
     );
-    app.delete(
-      path,
+    // Retiring and restoring take the same terms and answer the same way.
+    const standings = [
       {
-        ...common,
-        schema: {
-          tags,
-          operationId: `retire${capital(kind)}`,
-          summary: `Retire a ${kind}`,
-          description: `Takes the ${kind} out of the plan (nothing is deleted): it leaves default lists, stays readable by id with \`retiredAt\`, and keeps its reports and history. With \`If-Match\` and a reason. Retiring again is \`unchanged\`.`,
-          security,
-          params: IdParams,
-          headers: IfMatchHeaders,
-          body: ReasonBody,
-          response: responses,
-        },
+        method: 'DELETE' as const,
+        url: path,
+        verb: 'retire' as const,
+        summary: `Retire a ${kind}`,
+        description: `Takes the ${kind} out of the plan (nothing is deleted): it leaves default lists, stays readable by id with \`retiredAt\`, and keeps its reports and history. With \`If-Match\` and a reason. Retiring again is \`unchanged\`.`,
       },
-      async (request, reply) => {
-        const id = (request.params as { id: number }).id;
-        return answer(reply, id, service.retire(actorOf(request), kind, id, termsOf(request, request.body as Body)));
-      },
-    );
-    app.post(
-      `${path}/restore`,
       {
+        method: 'POST' as const,
+        url: `${path}/restore`,
+        verb: 'restore' as const,
+        summary: `Restore a retired ${kind}`,
+        description: `Puts a retired ${kind} back into the plan, with \`If-Match\` and a reason.`,
+      },
+    ];
+    for (const { method, url, verb, summary, description } of standings) {
+      app.route({
+        method,
+        url,
         ...common,
-        schema: {
-          tags,
-          operationId: `restore${capital(kind)}`,
-          summary: `Restore a retired ${kind}`,
-          description: `Puts a retired ${kind} back into the plan, with \`If-Match\` and a reason.`,
-          security,
-          params: IdParams,
-          headers: IfMatchHeaders,
-          body: ReasonBody,
-          response: responses,
+        schema: { tags, operationId: `${verb}${capital(kind)}`, summary, description, security, params: IdParams, headers: IfMatchHeaders, body: ReasonBody, response: responses },
+        handler: async (request, reply) => {
+          const id = (request.params as { id: number }).id;
+          return answer(reply, id, service[verb](actorOf(request), kind, id, termsOf(request, request.body as Body)));
         },
-      },
-      async (request, reply) => {
-        const id = (request.params as { id: number }).id;
-        return answer(reply, id, service.restore(actorOf(request), kind, id, termsOf(request, request.body as Body)));
-      },
-    );
+      });
+    }
   }
 
   const noDeadline = { kind: null, date: null, text: null };

@@ -7,6 +7,21 @@ import { UnitRefSchema } from '../units/schemas.js';
 import { StringEnum } from '../../http/enum.js';
 import { retiredAtField } from '../../http/retired.js';
 
+const milestoneExample = {
+  id: 1,
+  position: 1,
+  kind: 'due',
+  year: 2022,
+  dueDate: '2022-12-31',
+  text: '2022年底前承诺不低于50%',
+  measureId: 1,
+  measureNo: null,
+  taskId: 1,
+  taskNo: 1,
+  retiredAt: null,
+  ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
+};
+
 export const MilestoneListItemSchema = Type.Object(
   {
     ...milestoneFields,
@@ -21,6 +36,7 @@ export const MilestoneListItemSchema = Type.Object(
     $id: 'MilestoneListItem',
     title: 'MilestoneListItem',
     description: 'A milestone with the measure and task it belongs to.',
+    examples: [milestoneExample],
   },
 );
 
@@ -33,18 +49,5 @@ export const MilestoneListQuery = listQuery({
 
 export const MilestonePageSchema = pageOf(Type.Ref(MilestoneListItemSchema), {
   description: 'A page of milestones in document order.',
-  itemExample: {
-    id: 1,
-    position: 1,
-    kind: 'due',
-    year: 2022,
-    dueDate: '2022-12-31',
-    text: '2022年底前承诺不低于50%',
-    measureId: 1,
-    measureNo: null,
-    taskId: 1,
-    taskNo: 1,
-    retiredAt: null,
-    ownerUnits: [{ id: 1, name: '市营商环境局', kind: 'city_department' }],
-  },
+  itemExample: milestoneExample,
 });

@@ -4,8 +4,8 @@ import type { REVISION_ACTIONS, REVISION_ENTITIES } from '../../db/schema.js';
 export type RevisionEntity = (typeof REVISION_ENTITIES)[number];
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];
 
-/** One change to a plan, as it is recorded: the entity's document before and after, and why. */
-export interface RevisionInput {
+/** What every revision says: which entity, what was done, when and from which day, by whom and why. */
+interface RevisionFields {
   planId: number | null;
   entity: RevisionEntity;
   entityId: number;
@@ -14,26 +14,22 @@ export interface RevisionInput {
   effectiveOn: string;
   keyId: number | null;
   reason: string;
+  requestId: string | null;
+}
+
+/** One change to a plan, as it is recorded: the entity's document before and after, and why. */
+export interface RevisionInput extends RevisionFields {
   before: unknown;
   after: unknown;
-  requestId: string | null;
   /** The units the change concerns (old and new owners, a renamed or merged unit). */
   unitIds: readonly number[];
 }
 
-export interface RevisionRow {
+/** A stored revision: the documents as JSON text. */
+export interface RevisionRow extends RevisionFields {
   id: number;
-  planId: number | null;
-  entity: RevisionEntity;
-  entityId: number;
-  action: RevisionAction;
-  at: string;
-  effectiveOn: string;
-  keyId: number | null;
-  reason: string;
   before: string | null;
   after: string | null;
-  requestId: string | null;
 }
 
 export interface RevisionFilters {
