@@ -2984,7 +2984,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3090,7 +3090,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3182,7 +3182,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3350,7 +3350,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3505,7 +3505,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3666,7 +3666,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -3907,7 +3907,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -4131,7 +4131,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -4388,7 +4388,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -4546,7 +4546,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -4826,7 +4826,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -5122,7 +5122,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -5321,7 +5321,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -5601,7 +5601,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -5759,7 +5759,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -6039,7 +6039,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -6357,7 +6357,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -6538,7 +6538,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -6786,7 +6786,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -6974,7 +6974,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -7243,7 +7243,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -7398,7 +7398,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -7678,7 +7678,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -7964,7 +7964,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -8119,7 +8119,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -8399,7 +8399,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -8690,7 +8690,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -8845,7 +8845,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -9125,7 +9125,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -9430,7 +9430,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -9593,7 +9593,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -9875,7 +9875,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -10030,7 +10030,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -10358,7 +10358,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -10699,7 +10699,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -10867,7 +10867,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -11028,7 +11028,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -11171,7 +11171,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -11332,7 +11332,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -11475,7 +11475,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -11854,7 +11854,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -12137,7 +12137,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -12365,7 +12365,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -12583,7 +12583,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -12769,7 +12769,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -12949,7 +12949,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -13134,7 +13134,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -13349,7 +13349,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -13693,7 +13693,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -13836,7 +13836,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -14032,7 +14032,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -14224,7 +14224,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -14452,7 +14452,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -14592,7 +14592,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -14874,7 +14874,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -15107,7 +15107,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -15352,7 +15352,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -15600,7 +15600,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -15757,7 +15757,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -15991,7 +15991,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -16183,7 +16183,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -16473,7 +16473,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -16760,7 +16760,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -17047,7 +17047,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -17334,7 +17334,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -17673,7 +17673,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -18075,7 +18075,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -18403,7 +18403,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -18532,7 +18532,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -18775,7 +18775,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -18884,7 +18884,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -19078,7 +19078,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -19261,7 +19261,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -19527,7 +19527,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -19807,7 +19807,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -20087,7 +20087,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -20367,7 +20367,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -20647,7 +20647,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */
@@ -20927,7 +20927,7 @@ export interface operations {
                      *       "type": "/problems/rate-limited",
                      *       "title": "请求过于频繁",
                      *       "status": 429,
-                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。",
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
                      *       "instance": "/api/v1/tasks"
                      *     }
                      */

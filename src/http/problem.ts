@@ -93,7 +93,7 @@ const EXAMPLES: Record<number, { slug: string; detail: string; instance: string;
   415: { slug: 'unsupported-charset', detail: '不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。', instance: '/api/v1/reports/bulk' },
   422: { slug: 'unprocessable', detail: 'body/measureId：没有编号为 9999 的措施', instance: '/api/v1/reports', field: '/body/measureId', message: '没有编号为 9999 的措施' },
   428: { slug: 'precondition-required', detail: '请在 If-Match 中带上所读取版本的 ETag。', instance: '/api/v1/reports/12' },
-  429: { slug: 'rate-limited', detail: '此处每分钟最多 6000 次请求，请在 12 seconds 后重试（见 Retry-After）。', instance: '/api/v1/tasks' },
+  429: { slug: 'rate-limited', detail: '此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。', instance: '/api/v1/tasks' },
   503: { slug: 'database-busy', detail: '数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。', instance: '/api/v1/reports' },
 };
 

@@ -14,12 +14,12 @@ export interface SecurityOptions {
 
 const WINDOW_MS = 60_000;
 
-function tooManyRequests(_request: FastifyRequest, context: { after: string; max: number }) {
+function tooManyRequests(_request: FastifyRequest, context: { after: string; max: number; ttl: number }) {
   return new HttpProblem(
     429,
     'rate-limited',
     said(
-      `此处每分钟最多 ${context.max} 次请求，请在 ${context.after} 后重试（见 Retry-After）。`,
+      `此处每分钟最多 ${context.max} 次请求，请在 ${Math.ceil(context.ttl / 1000)} 秒后重试（见 Retry-After）。`,
       `At most ${context.max} requests a minute are allowed here; retry in ${context.after} (see Retry-After).`,
     ),
   );

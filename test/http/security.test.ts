@@ -54,7 +54,7 @@ t.test('the per-address limit answers 429 problem+json with Retry-After, and spa
     if (response.statusCode === 429) {
       t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
       t.equal(response.headers['retry-after'], '60');
-      t.match(response.json(), { type: '/problems/rate-limited', status: 429, detail: /每分钟最多 3 次请求/ });
+      t.match(response.json(), { type: '/problems/rate-limited', status: 429, detail: /每分钟最多 3 次请求，请在 \d+ 秒后重试/ });
     }
   }
   t.same(statuses, [200, 200, 200, 429]);
