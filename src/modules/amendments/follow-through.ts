@@ -1,4 +1,4 @@
-import { planAssignments } from '../assignments/build.js';
+import { planAssignments, type PlanForAssignments } from '../assignments/build.js';
 import type { AssignmentRepository } from '../assignments/repository.js';
 import { duePeriods, owedPeriods } from '../assignments/schedule.js';
 
@@ -18,31 +18,33 @@ export interface Amendment {
  * new schedule no longer has and are asked for the ones it adds. What was owed before that day stays as it was;
  * completed obligations keep their reports. A retired measure is owed by no one.
  */
-export function followMeasure(assignments: AssignmentRepository, planId: number, measureId: number, retired: boolean, change: Amendment): number[] {
+export function followMeasures(assignments: AssignmentRepository, planId: number, measures: readonly { measureId: number; retired: boolean }[], change: Amendment): void {
+  if (measures.length === 0) return;
+  // The plan is read once, however many of its measures follow.
   const plan = assignments.planForAssignments(planId)!;
+  for (const { measureId, retired } of measures) followMeasure(assignments, planId, plan, measureId, retired, change);
+}
+
+function followMeasure(assignments: AssignmentRepository, planId: number, plan: PlanForAssignments, measureId: number, retired: boolean, change: Amendment): void {
   const measure = plan.measures.find((m) => m.id === measureId)!;
   const owing = retired ? [] : planAssignments({ ...plan, measures: [measure] });
   const periods = owedPeriods(duePeriods(measure.schedule, plan), change.effectiveOn);
   const wanted = new Set(periods.map((p) => `${p.period}/${p.dueDate}`));
   const note = `修订 #${change.revisionId}：${change.reason}`;
-  const touched = new Set<number>();
 
   for (const planned of owing) {
     const existing = assignments.find(measureId, planned.unitId);
     if (!existing) {
       assignments.insert({ ...planned, obligations: periods, assignedAt: change.effectiveAt, reason: note });
-      touched.add(planned.unitId);
     } else if (existing.withdrawnAt !== null) {
       assignments.update(existing.id, { withdrawnAt: null, withdrawnReason: null, reason: note });
       assignments.addObligations(existing.id, periods);
-      touched.add(planned.unitId);
     }
   }
   const owingUnits = new Set(owing.map((p) => p.unitId));
   for (const standing of assignments.list(planId, '9999-12-31', { measureId }).filter((a) => a.withdrawnAt === null)) {
     if (!owingUnits.has(standing.unitId)) {
       assignments.update(standing.id, { withdrawnAt: change.effectiveAt, withdrawnReason: note });
-      touched.add(standing.unitId);
       continue;
     }
     assignments.addObligations(standing.id, periods);
@@ -50,5 +52,4 @@ export function followMeasure(assignments: AssignmentRepository, planId: number,
       if (o.dueDate >= change.effectiveOn && !wanted.has(`${o.period}/${o.dueDate}`)) assignments.waiveObligation(o.id, change.effectiveAt, change.revisionId);
     }
   }
-  return [...touched];
 }

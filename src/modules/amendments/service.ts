@@ -10,7 +10,7 @@ import type { RevisionRepository } from '../revisions/repository.js';
 import type { UnitRepository } from '../units/repository.js';
 import { checkStanding } from '../units/standing.js';
 import type { AmendableKind, DocumentRepository, Documents } from './documents.js';
-import { followMeasure, type Amendment } from './follow-through.js';
+import { followMeasures, type Amendment } from './follow-through.js';
 
 export interface Actor {
   principal: Principal;
@@ -128,13 +128,12 @@ export function createAmendmentService(deps: AmendmentDeps) {
     // Who owes a measure follows its owners, schedule and standing; a task's responsible units owe its measures that name no owner.
     const moved = (...fields: string[]) =>
       fields.some((f) => !isDeepStrictEqual((before as unknown as Record<string, unknown> | null)?.[f], (after as unknown as Record<string, unknown>)[f]));
-    if (kind === 'measure' && moved('ownerUnitIds', 'schedule', 'retiredAt')) followMeasure(assignments, planId, id, (after as Documents['measure']).retiredAt !== null, change);
+    if (kind === 'measure' && moved('ownerUnitIds', 'schedule', 'retiredAt'))
+      followMeasures(assignments, planId, [{ measureId: id, retired: (after as Documents['measure']).retiredAt !== null }], change);
     if (kind === 'task' && moved('responsibleUnitIds', 'retiredAt')) {
-      const task = after as Documents['task'];
-      for (const measureId of documents.measuresOf(id)) {
-        const measure = documents.read.measure(measureId)!;
-        followMeasure(assignments, planId, measureId, task.retiredAt !== null || measure.retiredAt !== null, change);
-      }
+      const taskRetired = (after as Documents['task']).retiredAt !== null;
+      const measures = documents.measuresOf(id).map((measureId) => ({ measureId, retired: taskRetired || documents.read.measure(measureId)!.retiredAt !== null }));
+      followMeasures(assignments, planId, measures, change);
     }
     deps.onPlanChanged(planId);
     return revisionId;

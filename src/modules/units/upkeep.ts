@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { conflict, preconditionRequired, unprocessable } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
-import { followMeasure, type Amendment } from '../amendments/follow-through.js';
+import { followMeasures, type Amendment } from '../amendments/follow-through.js';
 import type { Actor, ChangeKit, UnitAdministrationDeps, UnitChangeOutcome, UnitDetail } from './change-kit.js';
 import type { UnitKind } from './repository.js';
 import {
@@ -90,8 +90,15 @@ export function createUnitUpkeep(deps: UnitAdministrationDeps, kit: ChangeKit) {
     const effectiveOn = shanghaiDate(now());
     const change: Amendment = { revisionId, reason, effectiveOn, effectiveAt: new Date(`${effectiveOn}T00:00:00+08:00`).toISOString() };
     const measures = changes.measuresOwedThrough(collectiveId);
-    for (const m of measures) followMeasure(assignments, m.planId, m.measureId, m.retired, change);
-    return [...new Set(measures.map((m) => m.planId))];
+    const planIds = [...new Set(measures.map((m) => m.planId))];
+    for (const planId of planIds)
+      followMeasures(
+        assignments,
+        planId,
+        measures.filter((m) => m.planId === planId),
+        change,
+      );
+    return planIds;
   }
 
   function audited(actor: Actor, action: string, before: UnitDetail | null, after: UnitDetail) {
