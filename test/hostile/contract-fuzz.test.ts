@@ -552,7 +552,9 @@ async function checkAnswer(route: string, method: string, op: Operation, request
     .split(';')[0]!
     .trim()
     .toLowerCase();
-  if (!documented.content?.[mediaType]) throw new Error(`${mediaType || 'no content type'} is not documented for ${status}: ${what}`);
+  // A documented media type may carry parameters (`text/plain; version=0.0.4`): compare the types themselves.
+  const documentedTypes = Object.keys(documented.content ?? {}).map((key) => key.split(';')[0]!.trim().toLowerCase());
+  if (!documentedTypes.includes(mediaType)) throw new Error(`${mediaType || 'no content type'} is not documented for ${status}: ${what}`);
   if (status >= 400) {
     if (mediaType !== 'application/problem+json') throw new Error(`a ${status} must be problem+json: ${what}`);
     const problem = response.json() as Record<string, unknown>;
