@@ -736,6 +736,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed
+         * @description Every change — reports written and reviewed, indicator values approved, assignments signed for and closed, obligations coming due and overdue, plan revisions, units changed — oldest first, in the order they were committed. Keep `nextCursor` and pass it as `after` next time: nothing is missed or repeated, across restarts too. Drafts are shown only to admins, coordinators and the drafting unit’s reporters.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2894,6 +2914,51 @@ export interface components {
                 /** @description The whole list, paged: the reports of this unit on this measure. */
                 link: string;
             };
+        };
+        /**
+         * Change
+         * @description One change in the feed.
+         * @example {
+         *       "id": 1041,
+         *       "type": "report.submitted",
+         *       "at": "2024-10-08T02:16:30.000Z",
+         *       "resource": {
+         *         "type": "report",
+         *         "id": 41,
+         *         "href": "/api/v1/reports/41"
+         *       },
+         *       "unitId": 5,
+         *       "state": {
+         *         "id": 41,
+         *         "measureId": 12,
+         *         "period": "2024-Q3",
+         *         "state": "submitted",
+         *         "status": "in_progress",
+         *         "narrative": "已完成季度信用承诺书归集。"
+         *       }
+         *     }
+         */
+        Change: {
+            /** @description Stable, and larger for every later commit: the cursor to resume after. */
+            id: number;
+            /** @enum {string} */
+            type: "report.created" | "report.updated" | "report.submitted" | "report.approved" | "report.returned" | "report.superseded" | "indicator.value_approved" | "assignment.added" | "assignment.acknowledged" | "assignment.closed" | "assignment.reopened" | "assignment.withdrawn" | "assignment.reinstated" | "obligation.due_soon" | "obligation.overdue" | "plan.revised" | "plan.imported" | "unit.changed";
+            /**
+             * Format: date-time
+             * @description When the change was made (the feed is ordered by commit, i.e. by id).
+             */
+            at: string;
+            resource: {
+                /** @description report, indicator, assignment, obligation, chapter, task, measure, milestone, unit or plan. */
+                type: string;
+                id: number;
+                /** @description Where the resource is read (an obligation: its assignment). */
+                href: string;
+            };
+            /** @description The unit the change concerns: the reporting or owing unit, or the unit changed. */
+            unitId: number | null;
+            /** @description The resource as it stood after the change, as its GET shows it. */
+            state: unknown;
         };
     };
     responses: never;
@@ -13997,6 +14062,186 @@ export interface operations {
                      *       "title": "未认证",
                      *       "status": 401,
                      *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description Cursor: changes with a larger id (the `nextCursor` of the page before; 0 from the start). */
+                after?: number;
+                /**
+                 * @description Comma-separated change types (`report.submitted,report.approved`) or families (`report`). Types: report.created, report.updated, report.submitted, report.approved, report.returned, report.superseded, indicator.value_approved, assignment.added, assignment.acknowledged, assignment.closed, assignment.reopened, assignment.withdrawn, assignment.reinstated, obligation.due_soon, obligation.overdue, plan.revised, plan.imported, unit.changed.
+                 * @example report.submitted,report.returned
+                 */
+                types?: string;
+                /** @description A unit id, canonical name or alias (市营商局 finds 市营商环境局). Only changes concerning this unit (or a collective it belongs to). */
+                unit?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the change feed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1041,
+                     *           "type": "report.submitted",
+                     *           "at": "2024-10-08T02:16:30.000Z",
+                     *           "resource": {
+                     *             "type": "report",
+                     *             "id": 41,
+                     *             "href": "/api/v1/reports/41"
+                     *           },
+                     *           "unitId": 5,
+                     *           "state": {
+                     *             "id": 41,
+                     *             "measureId": 12,
+                     *             "period": "2024-Q3",
+                     *             "state": "submitted",
+                     *             "status": "in_progress",
+                     *             "narrative": "已完成季度信用承诺书归集。"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "limit": 50,
+                     *       "nextCursor": 1041,
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Change"][];
+                        limit: number;
+                        /** @description Pass as `after` next time: the last change on this page, or `after` itself when there is none. */
+                        nextCursor: number;
+                        /** @description More changes follow now: ask again at once. */
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
                      *       "instance": "/api/v1/reports"
                      *     }
                      */

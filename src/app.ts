@@ -15,6 +15,9 @@ import { registerAssignmentReads, registerAssignmentWrites } from './modules/ass
 import { createAssignmentService } from './modules/assignments/service.js';
 import { createAuditRepository } from './modules/audit/repository.js';
 import { registerAuditRoutes } from './modules/audit/routes.js';
+import { changesFromAudit } from './modules/changes/from-audit.js';
+import { createChangeRepository } from './modules/changes/repository.js';
+import { ChangeSchema, registerChangeRoutes } from './modules/changes/routes.js';
 import { createApiKeyRepository } from './modules/auth/repository.js';
 import { registerApiKeyRoutes } from './modules/auth/routes.js';
 import { createExportRepository } from './modules/exports/repository.js';
@@ -123,6 +126,7 @@ const SHARED_SCHEMAS = [
   ObligationSchema,
   AssignmentSchema,
   AssignmentDetailSchema,
+  ChangeSchema,
 ];
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
@@ -178,7 +182,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       transaction: sqlite.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T,
       reports: createReportRepository(importDb),
       units: createUnitRepository(importDb),
-      audit: createAuditRepository(importDb),
+      audit: createAuditRepository(importDb, { onRecorded: changesFromAudit(createChangeRepository(importDb)) }),
       now,
     });
     return { sqlite, context: { importRows: createBulkImporter(service, createMeasureNumbers(importDb)), idempotency: createIdempotencyStore(importDb) } };
@@ -232,7 +236,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const indicators = createIndicatorRepository(db);
   const tasks = createTaskRepository(db);
   const keys = createApiKeyRepository(db);
-  const audit = createAuditRepository(db);
+  const changes = createChangeRepository(db);
+  // Every audited write that others may follow is also a change in the feed, appended in the same transaction.
+  const audit = createAuditRepository(db, { onRecorded: changesFromAudit(changes) });
   const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
   // Assignment writes change what `?unit=` answers in the catalogue: they drop its cached answers.
   let clearCatalogueCache = () => {};
@@ -352,6 +358,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerMonitoringRoutes(monitoringAndExports, { monitoring, unitResolver, now });
       registerRevisionRoutes(monitoringAndExports, { revisions, units: unitResolver, plans: createPlanRepository(db) });
       registerAssignmentReads(monitoringAndExports, assignmentDeps);
+      registerChangeRoutes(monitoringAndExports, { changes, units: unitResolver });
     },
     { prefix: '/api/v1' },
   );

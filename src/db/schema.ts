@@ -543,3 +543,182 @@ export const idempotencyRecords = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.keyId, t.idempotencyKey] })],
 );
+
+/* ── Integration: the change feed, webhooks (its outbox) and reminders (提醒 / 催办) ───────────────────── */
+
+export const CHANGE_TYPES = [
+  'report.created',
+  'report.updated',
+  'report.submitted',
+  'report.approved',
+  'report.returned',
+  'report.superseded',
+  'indicator.value_approved',
+  'assignment.added',
+  'assignment.acknowledged',
+  'assignment.closed',
+  'assignment.reopened',
+  'assignment.withdrawn',
+  'assignment.reinstated',
+  'obligation.due_soon',
+  'obligation.overdue',
+  'plan.revised',
+  'plan.imported',
+  'unit.changed',
+] as const;
+
+/**
+ * The change feed: one row per change, written in the transaction of the write (or of the supervision sweep that saw
+ * an obligation come due). SQLite has one writer at a time, so ids increase in commit order: the id is the cursor.
+ */
+// Append-only: triggers in migration 0011 refuse UPDATE and DELETE.
+export const changes = sqliteTable(
+  'changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    type: text('type', { enum: CHANGE_TYPES }).notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: integer('resource_id').notNull(),
+    /** The unit the change concerns (the reporting or owing unit), if one. */
+    unitId: integer('unit_id').references(() => units.id),
+    /** Set for a draft: only admins, coordinators and this unit's reporters see the change. */
+    privateToUnitId: integer('private_to_unit_id').references(() => units.id),
+    /** The resource's new state, as its GET shows it (JSON). */
+    state: text('state').notNull(),
+  },
+  (t) => [index('changes_resource').on(t.resourceType, t.resourceId, t.id)],
+);
+
+/** A URL subscribed to change types (optionally of one unit), signed per Standard Webhooks with its own secret. */
+export const webhookSubscriptions = sqliteTable('webhook_subscriptions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  /** JSON array of change types. */
+  types: text('types').notNull(),
+  unitId: integer('unit_id').references(() => units.id),
+  description: text('description'),
+  /** `whsec_` + base64 of the key; never logged, shown once when created. */
+  secret: text('secret').notNull(),
+  createdAt: text('created_at').notNull(),
+  createdByKeyId: integer('created_by_key_id').references(() => apiKeys.id),
+  disabledAt: text('disabled_at'),
+  version: integer('version').notNull().default(1),
+});
+
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+
+/** The outbox: one message per change and subscription, written in the change's transaction. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subscriptionId: integer('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    state: text('state', { enum: DELIVERY_STATES }).notNull().default('pending'),
+    createdAt: text('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    /** Who is sending it now, and until when that claim holds (two processes never send the same message at once). */
+    claimedBy: text('claimed_by'),
+    claimedUntil: text('claimed_until'),
+    deliveredAt: text('delivered_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('webhook_deliveries_due').on(t.state, t.nextAttemptAt), index('webhook_deliveries_subscription').on(t.subscriptionId, t.id)],
+);
+
+/** Every attempt to deliver a message, with what the receiver answered. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    at: text('at').notNull(),
+    status: integer('status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
+);
+
+export const ROBOT_KINDS = ['wecom', 'dingtalk'] as const;
+
+/** Who in a unit hears about its obligations: by e-mail and/or through the office's group robot. */
+export const unitContacts = sqliteTable(
+  'unit_contacts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    robotKind: text('robot_kind', { enum: ROBOT_KINDS }),
+    robotUrl: text('robot_url'),
+    createdAt: text('created_at').notNull(),
+    removedAt: text('removed_at'),
+  },
+  (t) => [index('unit_contacts_unit').on(t.unitId)],
+);
+
+export const REMINDER_STAGES = ['due_soon', 'overdue', 'still_overdue', 'returned'] as const;
+
+/**
+ * One reminder per obligation and stage (`stage_key`: `due_soon`, `overdue`, `still_overdue:3` for the third week,
+ * `returned:<report>`): the unique key is what makes it never twice, across restarts and processes.
+ */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    obligationId: integer('obligation_id')
+      .notNull()
+      .references(() => obligations.id),
+    stage: text('stage', { enum: REMINDER_STAGES }).notNull(),
+    stageKey: text('stage_key').notNull(),
+    reportId: integer('report_id').references(() => progressReports.id),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
+    createdAt: text('created_at').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [uniqueIndex('reminders_obligation_stage').on(t.obligationId, t.stageKey), index('reminders_unit').on(t.unitId, t.id)],
+);
+
+export const REMINDER_CHANNELS = ['email', 'wecom', 'dingtalk'] as const;
+export const MESSAGE_STATES = ['pending', 'sent', 'failed'] as const;
+
+/** A reminder to one contact over one channel, and whether it was delivered. */
+export const reminderMessages = sqliteTable(
+  'reminder_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reminderId: integer('reminder_id')
+      .notNull()
+      .references(() => reminders.id),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => unitContacts.id),
+    channel: text('channel', { enum: REMINDER_CHANNELS }).notNull(),
+    recipient: text('recipient').notNull(),
+    state: text('state', { enum: MESSAGE_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    claimedBy: text('claimed_by'),
+    claimedUntil: text('claimed_until'),
+    sentAt: text('sent_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('reminder_messages_reminder_contact').on(t.reminderId, t.contactId, t.channel), index('reminder_messages_due').on(t.state, t.nextAttemptAt)],
+);

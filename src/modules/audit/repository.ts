@@ -27,7 +27,12 @@ export interface AuditFilters {
 
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
-export function createAuditRepository(db: Db) {
+export interface AuditOptions {
+  /** Told of each entry as it is recorded, in the same transaction (the change feed derives its changes from them). */
+  onRecorded?: (entry: AuditEntry) => void;
+}
+
+export function createAuditRepository(db: Db, options: AuditOptions = {}) {
   const insert = db
     .insert(auditEvents)
     .values({
@@ -76,6 +81,7 @@ export function createAuditRepository(db: Db) {
         after: json(entry.after),
         requestId: entry.requestId,
       });
+      options.onRecorded?.(entry);
     },
 
     /** Events in the order they happened, after the event id `after` (0 for the start). */

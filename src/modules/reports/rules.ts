@@ -5,11 +5,17 @@ import { unknownUnit } from '../units/said.js';
 import { checkStanding } from '../units/standing.js';
 import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
-import type { IndicatorValue, MeasureContext, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
+import type { DraftVisibility, IndicatorValue, MeasureContext, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
 import { etagOf, ifMatchHolds } from './etag.js';
 
 /** Report states as the exports and messages name them. */
 export const STATE_WORDS: Record<ReportRow['state'], string> = { draft: '草稿', submitted: '待审核', approved: '已通过', returned: '已退回', superseded: '已被更新的报告取代' };
+
+/** Whose drafts a caller sees: everyone's (admin, coordinator), its own unit's (a reporter), or nobody's (a reader, no key). */
+export function draftsVisibleTo(principal: Principal | null): DraftVisibility {
+  if (principal?.role === 'admin' || principal?.role === 'coordinator') return { all: true };
+  return { all: false, unitId: principal?.role === 'reporter' ? principal.unitId : null };
+}
 
 /** Who may see, write and review which report, and what a write must name: the reporting rules, one place. */
 export function createReportRules({ reports, units }: { reports: ReportRepository; units: UnitRepository }) {

@@ -6,7 +6,7 @@ import { parsePeriod, type Period } from './period.js';
 import type { IndicatorValue, ListCursor, MeasureContext, ReportFilters, ReportRepository, ReportRow, ReportWithUnit } from './repository.js';
 import type { ReportInput, ReportPatch } from './schemas.js';
 import { contentColumns, contentOf, sameContent, type Content } from './content.js';
-import { createReportRules } from './rules.js';
+import { createReportRules, draftsVisibleTo } from './rules.js';
 import { etagOf } from './etag.js';
 import { said } from '../../domain/said.js';
 import { outsidePlanYears, unknownMeasure } from '../plans/said.js';
@@ -229,11 +229,7 @@ export function createReportService({ transaction, reports, units, audit, now }:
     },
 
     list(principal: Principal, filters: ReportFilters, page: ReportPage) {
-      const drafts =
-        principal.role === 'admin' || principal.role === 'coordinator'
-          ? ({ all: true } as const)
-          : ({ all: false, unitId: principal.role === 'reporter' ? principal.unitId : null } as const);
-      const result = reports.list(filters, drafts, page);
+      const result = reports.list(filters, draftsVisibleTo(principal), page);
       // One query for the page's indicator values, not one per report.
       const values = reports.valuesOf(result.rows.map((row) => row.report.id));
       return { ...result, items: result.rows.map((row) => view(row, values.get(row.report.id) ?? [])) };
