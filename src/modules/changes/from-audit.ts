@@ -1,7 +1,10 @@
 import type { AuditEntry } from '../audit/repository.js';
 import type { ChangeRepository, ChangeType, NewChange } from './repository.js';
 
-/** The change each audited action is, by entity; actions not named here (API keys) are not in the feed. */
+/**
+ * The change each audited action is; actions not named here (API keys, contacts, webhook subscriptions: secrets and
+ * personal data) are not in the feed. Named one by one, so a new audited action is private until added here.
+ */
 const CHANGE_OF_ACTION: Record<string, ChangeType> = {
   'report.create': 'report.created',
   'report.update': 'report.updated',
@@ -16,10 +19,17 @@ const CHANGE_OF_ACTION: Record<string, ChangeType> = {
   'assignment.withdraw': 'assignment.withdrawn',
   'assignment.reinstate': 'assignment.reinstated',
   'plan.import': 'plan.imported',
+  'unit.create': 'unit.changed',
+  'unit.update': 'unit.changed',
+  'unit.rename': 'unit.changed',
+  'unit.merge': 'unit.changed',
+  'unit.retire': 'unit.changed',
+  'unit.restore': 'unit.changed',
 };
 
 /** Amendments of the plan's records (`task.amend`, `measure.retire` …) are all `plan.revised`. */
 const AMENDED_KINDS = new Set(['chapter', 'task', 'measure', 'milestone', 'indicator']);
+const AMENDMENT_VERBS = new Set(['create', 'amend', 'retire', 'restore']);
 
 interface Owned {
   unit?: { id: number };
@@ -30,8 +40,8 @@ interface Owned {
 
 function changeTypeOf(entry: AuditEntry): ChangeType | undefined {
   if (entry.action in CHANGE_OF_ACTION) return CHANGE_OF_ACTION[entry.action];
-  if (entry.entityType === 'unit') return 'unit.changed';
-  return AMENDED_KINDS.has(entry.entityType) ? 'plan.revised' : undefined;
+  const [kind = '', verb = ''] = entry.action.split('.');
+  return AMENDED_KINDS.has(kind) && AMENDMENT_VERBS.has(verb) ? 'plan.revised' : undefined;
 }
 
 /**

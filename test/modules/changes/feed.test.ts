@@ -228,7 +228,7 @@ t.test('a bad cursor, type or unit is a 400 that says what is expected', async (
     ['types=report,,unit', '/querystring/types'],
     ['unit=不存在的单位', '/querystring/unit'],
     ['limit=0', '/querystring/limit'],
-  ]) {
+  ] as const) {
     const res = await app.inject({ url: `/api/v1/changes?${encodeURI(query)}` });
     t.equal(res.statusCode, 400, query);
     t.match(res.json(), { status: 400, errors: [{ field }] }, query);
