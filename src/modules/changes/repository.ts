@@ -61,10 +61,6 @@ export function createChangeRepository(db: Db, options: ChangeFeedOptions = {}) 
     .orderBy(asc(changes.id))
     .limit(param('limit'))
     .prepare();
-  const last = db
-    .select({ id: sql<number | null>`max(${changes.id})` })
-    .from(changes)
-    .prepare();
 
   return {
     /** Appends one change; call it inside the transaction of the write it records. */
@@ -88,11 +84,6 @@ export function createChangeRepository(db: Db, options: ChangeFeedOptions = {}) 
       });
       const items: Change[] = rows.slice(0, options.limit).map((row) => ({ ...row, state: JSON.parse(row.state) as unknown }));
       return { items, hasMore: rows.length > options.limit };
-    },
-
-    /** The id of the latest change (0 when none): where a consumer that wants only what comes next starts. */
-    latestId(): number {
-      return last.get()?.id ?? 0;
     },
   };
 }
