@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HTTP_TIMEOUT_DEFAULTS, SUPERVISION_DEFAULTS, type Config } from './config.js';
+import { HTTP_TIMEOUT_DEFAULTS, REMINDER_DEFAULTS, SUPERVISION_DEFAULTS, type Config, type Reminders } from './config.js';
 import { drizzleOf, openConnection, openDatabase, projectRoot, type Db } from './db/client.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { createGroupCommit } from './db/group-commit.js';
@@ -48,6 +48,12 @@ import { registerAmendmentRoutes } from './modules/amendments/routes.js';
 import { createAmendmentService } from './modules/amendments/service.js';
 import { createPlanHistory } from './modules/amendments/history.js';
 import { registerRecordReads } from './modules/amendments/record-reads.js';
+import { createContactRepository } from './modules/reminders/contact-repository.js';
+import { registerContactRoutes } from './modules/reminders/contact-routes.js';
+import { createContactService } from './modules/reminders/contacts.js';
+import { createReminders } from './modules/reminders/reminders.js';
+import { createReminderRepository } from './modules/reminders/repository.js';
+import { registerReminderRoutes } from './modules/reminders/routes.js';
 import { createRevisionRepository } from './modules/revisions/repository.js';
 import { REVISION_SCHEMAS, registerRevisionRoutes } from './modules/revisions/routes.js';
 import { AmendmentResultSchema } from './modules/amendments/schemas.js';
@@ -137,6 +143,12 @@ export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
     onDatabaseOpen?: (connection: Db['$client']) => void;
     /** Bounds of the in-memory plan-catalogue answers; tests pass small ones to see eviction. */
     catalogueCache?: CatalogueCacheBounds;
+    /**
+     * Reminders: without them (tests, embedding) no timer runs — `app.reminders.sweep()` and `.deliver()` run on
+     * demand — and no e-mail is configured; the server passes the configured ones. Tests point robots at a loopback fake
+     * with `robotOrigins`.
+     */
+    reminders?: Partial<Reminders>;
   };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -299,8 +311,29 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     now,
     onPlanChanged: planChanged,
   });
+  const contacts = createContactRepository(db);
+  const reminders = createReminders({
+    transaction: groupCommit.transaction,
+    settled: () => groupCommit.settled(),
+    reminders: createReminderRepository(db),
+    contacts,
+    changes,
+    assignments,
+    units,
+    now,
+    warningDays: (config.supervision ?? SUPERVISION_DEFAULTS).warningDays,
+    publicBaseUrl: config.publicBaseUrl ?? null,
+    config: { ...REMINDER_DEFAULTS, intervalSeconds: 0, ...config.reminders },
+    onOutcome: metrics.reminderMessage,
+    onSwept: metrics.reminderSweep,
+    onError: (err) => app.log.warn({ err }, 'reminder sweep or sending failed; the next tick tries again'),
+  });
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
+
+  app.decorate('reminders', reminders);
+  // Before the database closes (onClose): a tick sending messages finishes and records what it sent.
+  app.addHook('preClose', () => reminders.stop());
 
   // First: requests refused by any later hook are timed and counted too.
   await registerRequestMetrics(app, metrics);
@@ -377,6 +410,18 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
       registerAuditRoutes(reporting, { audit, units });
       await registerPlanImportRoute(reporting, { imports: planImports });
+      registerContactRoutes(
+        reporting,
+        createContactService({
+          transaction: groupCommit.transaction,
+          contacts,
+          units,
+          audit,
+          now,
+          robotOrigins: { ...REMINDER_DEFAULTS.robotOrigins, ...config.reminders?.robotOrigins },
+        }),
+      );
+      registerReminderRoutes(reporting, { reminders, units: unitResolver });
       // Last: contract tests generated from the document run its operations in order, and amendments change the plan.
       registerAmendmentRoutes(reporting, { service: amendments, units });
     },

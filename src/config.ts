@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { ROBOT_KINDS } from './db/schema.js';
+import { isEmailAddress } from './domain/email.js';
 
 export interface Config {
   port: number;
@@ -24,7 +26,35 @@ export interface Config {
    * base of the links written into exports. Null: the scheme and host each request came to.
    */
   publicBaseUrl: string | null;
+  reminders: Reminders;
 }
+
+export type RobotKind = (typeof ROBOT_KINDS)[number];
+
+/** Reminders (提醒 / 催办): how often the server sweeps for obligations coming due, and how it reaches people. */
+export interface Reminders {
+  /** Seconds between supervision sweeps inside the server; 0 switches the timer off (tests sweep on demand). */
+  intervalSeconds: number;
+  /** A stage (due soon, overdue, a week more overdue, a return) is reminded of only if it began this many days ago at most. */
+  catchUpDays: number;
+  /** The SMTP server e-mail goes through (`smtp://user:pass@host:25`, `smtps://…:465`); null: no e-mail is sent. */
+  smtpUrl: string | null;
+  /** The sender's address (`督办系统 <duban@suihua.gov.cn>`); required with smtpUrl. */
+  smtpFrom: string | null;
+  /** The origins (https://host[:port]) a group robot's URL may point at, by kind. */
+  robotOrigins: Record<RobotKind, string[]>;
+  /** How long one message may take to send (SMTP or robot), in milliseconds. */
+  sendTimeoutMs: number;
+}
+
+export const REMINDER_DEFAULTS: Reminders = {
+  intervalSeconds: 60,
+  catchUpDays: 7,
+  smtpUrl: null,
+  smtpFrom: null,
+  robotOrigins: { wecom: ['https://qyapi.weixin.qq.com'], dingtalk: ['https://oapi.dingtalk.com'] },
+  sendTimeoutMs: 10_000,
+};
 
 /** The supervision calendar (督查督办): when an unsigned assignment is chased, and when a coming due date turns yellow. */
 export interface Supervision {
@@ -115,6 +145,55 @@ function parsePublicBaseUrl(raw: string | undefined): string | null {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/** An SMTP server: smtp:// (STARTTLS when offered) or smtps://, a host, optionally credentials, a port and options. */
+function parseSmtpUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '' || (url.pathname !== '' && url.pathname !== '/') || url.hash !== '') {
+    throw new ConfigError('SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…, got something else (not shown: it may hold a password)');
+  }
+  return raw;
+}
+
+/** A sender: an address, or a display name and an address in angle brackets. */
+function parseSmtpFrom(raw: string | undefined, smtpUrl: string | null): string | null {
+  if (raw === undefined || raw.trim() === '') {
+    if (smtpUrl !== null) throw new ConfigError('SMTP_FROM is required with SMTP_URL: the address reminders are sent from');
+    return null;
+  }
+  const named = /^([^<>"\r\n]*)<([^<>]+)>$/.exec(raw.trim());
+  const address = named ? named[2]! : raw.trim();
+  if (!isEmailAddress(address)) throw new ConfigError(`SMTP_FROM must be an e-mail address, optionally as "Name <address>", got "${raw}"`);
+  return raw.trim();
+}
+
+function parseRobotOrigins(name: string, raw: string | undefined, fallback: string[]): string[] {
+  if (raw === undefined) return fallback;
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new ConfigError(`${name} must list origins like https://host[:port], got "${origin}"`);
+  }
+  return origins;
+}
+
+function parseReminders(env: NodeJS.ProcessEnv): Reminders {
+  const smtpUrl = parseSmtpUrl(env.SMTP_URL);
+  return {
+    intervalSeconds: parseCount('REMINDER_INTERVAL_SECONDS', env.REMINDER_INTERVAL_SECONDS ?? String(REMINDER_DEFAULTS.intervalSeconds), 'switches the sweep off'),
+    catchUpDays: parseDays('REMINDER_CATCH_UP_DAYS', env.REMINDER_CATCH_UP_DAYS, REMINDER_DEFAULTS.catchUpDays),
+    smtpUrl,
+    smtpFrom: parseSmtpFrom(env.SMTP_FROM, smtpUrl),
+    robotOrigins: {
+      wecom: parseRobotOrigins('WECOM_ROBOT_ORIGINS', env.WECOM_ROBOT_ORIGINS, REMINDER_DEFAULTS.robotOrigins.wecom),
+      dingtalk: parseRobotOrigins('DINGTALK_ROBOT_ORIGINS', env.DINGTALK_ROBOT_ORIGINS, REMINDER_DEFAULTS.robotOrigins.dingtalk),
+    },
+    sendTimeoutMs: parseMilliseconds('REMINDER_SEND_TIMEOUT_MS', env.REMINDER_SEND_TIMEOUT_MS, REMINDER_DEFAULTS.sendTimeoutMs),
+  };
+}
+
 function parseBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0' || raw === '') return false;
@@ -152,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       warningDays: parseDays('WARNING_DAYS', env.WARNING_DAYS, SUPERVISION_DEFAULTS.warningDays),
     },
     publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL),
+    reminders: parseReminders(env),
   };
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
   if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');

@@ -43,7 +43,14 @@ export interface AppMetrics {
   registry: client.Registry;
   /** Observes one group commit's size: give it to createGroupCommit as `onCommit`. */
   groupCommitted: (writes: number) => void;
+  /** Counts one reminder message's outcome: sent, failed (given up) or retry (to be tried again). */
+  reminderMessage: (channel: string, stage: string, outcome: 'sent' | 'failed' | 'retry') => void;
+  /** Observes how long one supervision sweep took, in seconds. */
+  reminderSweep: (seconds: number) => void;
 }
+
+/** Sweep durations, in seconds: tens of milliseconds on a plan of thousands of obligations, more at a year end. */
+const SWEEP_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The app's metrics, made before the database's group commit so that it can observe it. */
 export function createAppMetrics(databasePath: string): AppMetrics {
@@ -65,7 +72,24 @@ export function createAppMetrics(databasePath: string): AppMetrics {
       this.set({ file: 'wal' }, fileSize(`${databasePath}-wal`));
     },
   });
-  return { registry, groupCommitted: (writes) => groupCommits.observe(writes) };
+  const reminderMessages = new client.Counter({
+    name: 'plan_tracker_reminder_messages_total',
+    help: 'Reminder messages by channel (email, wecom, dingtalk), stage (due_soon, overdue, still_overdue, returned) and outcome (sent; failed: given up; retry: to be tried again).',
+    labelNames: ['channel', 'stage', 'outcome'],
+    registers: [registry],
+  });
+  const sweeps = new client.Histogram({
+    name: 'plan_tracker_reminder_sweep_seconds',
+    help: 'Time one supervision sweep took (judging every open obligation, recording the stages reached).',
+    buckets: SWEEP_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    registry,
+    groupCommitted: (writes) => groupCommits.observe(writes),
+    reminderMessage: (channel, stage, outcome) => reminderMessages.inc({ channel, stage, outcome }),
+    reminderSweep: (seconds) => sweeps.observe(seconds),
+  };
 }
 
 /**
@@ -116,7 +140,8 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: AppMetrics, 
         summary: 'Metrics for Prometheus',
         description: [
           'Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`;',
-          '`plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); the process metrics of prom-client (`process_*`, `nodejs_*`).',
+          '`plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`);',
+          '`plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep); the process metrics of prom-client (`process_*`, `nodejs_*`).',
           'Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.',
         ].join(' '),
         response: {

@@ -222,6 +222,9 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     judged,
 
+    /** An obligation judged at `asOf` as the API shows it (GET /obligations; the reminders' change in the feed). */
+    obligationView,
+
     standingAssignments,
 
     /** The open assignments (standing, not closed by `asOf`) of a plan, with their sign-for dates. */
