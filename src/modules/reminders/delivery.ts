@@ -61,8 +61,8 @@ export function createDelivery(deps: DeliveryDeps) {
       for (let round = 0; round < ROUNDS; round++) {
         const at = now();
         const ids = transaction(() => reminders.claim(claimant, at.toISOString(), new Date(at.getTime() + leaseMs).toISOString(), CLAIM_BATCH));
+        await settled(); // the claim is on disk before anything is sent (and the write lock is let go)
         if (ids.length === 0) break;
-        await settled();
         const claimed = reminders.claimed(ids);
         const outcomes = await Promise.all(claimed.map(send));
         const done = now();
