@@ -15,6 +15,14 @@ t.test('defaults are the documented contract', async (t) => {
     httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000, idleMs: 120_000, shutdownDrainMs: 2_000 },
     supervision: { signForDays: 7, warningDays: 30 },
     publicBaseUrl: null,
+    reminders: {
+      intervalSeconds: 60,
+      catchUpDays: 7,
+      smtpUrl: null,
+      smtpFrom: null,
+      robotOrigins: { wecom: ['https://qyapi.weixin.qq.com'], dingtalk: ['https://oapi.dingtalk.com'] },
+      sendTimeoutMs: 10_000,
+    },
   });
 });
 
@@ -39,6 +47,13 @@ t.test('values from the environment', async (t) => {
       SIGN_FOR_DAYS: '3',
       WARNING_DAYS: '0',
       PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/plan-tracker/',
+      REMINDER_INTERVAL_SECONDS: '0',
+      REMINDER_CATCH_UP_DAYS: '14',
+      SMTP_URL: 'smtps://duban:p%40ss@mail.suihua.gov.cn:465',
+      SMTP_FROM: '绥化市营商环境局督办 <duban@suihua.gov.cn>',
+      WECOM_ROBOT_ORIGINS: 'https://qyapi.weixin.qq.com, https://wecom-proxy.suihua.gov.cn:8443',
+      DINGTALK_ROBOT_ORIGINS: '',
+      REMINDER_SEND_TIMEOUT_MS: '3000',
     }),
     {
       port: 8080,
@@ -53,6 +68,14 @@ t.test('values from the environment', async (t) => {
       httpTimeouts: { headersMs: 5000, requestMs: 30_000, keepAliveMs: 5000, idleMs: 90_000, shutdownDrainMs: 1 },
       supervision: { signForDays: 3, warningDays: 0 },
       publicBaseUrl: 'https://xy.suihua.gov.cn/plan-tracker',
+      reminders: {
+        intervalSeconds: 0,
+        catchUpDays: 14,
+        smtpUrl: 'smtps://duban:p%40ss@mail.suihua.gov.cn:465',
+        smtpFrom: '绥化市营商环境局督办 <duban@suihua.gov.cn>',
+        robotOrigins: { wecom: ['https://qyapi.weixin.qq.com', 'https://wecom-proxy.suihua.gov.cn:8443'], dingtalk: [] },
+        sendTimeoutMs: 3000,
+      },
     },
   );
 });
@@ -90,8 +113,21 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/?a=1' }, /PUBLIC_BASE_URL/],
     [{ PUBLIC_BASE_URL: 'https://xy.suihua.gov.cn/#top' }, /PUBLIC_BASE_URL/],
     [{ PUBLIC_BASE_URL: 'https://user:secret@xy.suihua.gov.cn' }, /PUBLIC_BASE_URL/],
+    [{ REMINDER_INTERVAL_SECONDS: 'every minute' }, /REMINDER_INTERVAL_SECONDS/],
+    [{ REMINDER_CATCH_UP_DAYS: '-7' }, /REMINDER_CATCH_UP_DAYS/],
+    [{ SMTP_URL: 'http://mail.suihua.gov.cn', SMTP_FROM: 'duban@suihua.gov.cn' }, /SMTP_URL/],
+    [{ SMTP_URL: 'smtp://mail.suihua.gov.cn/inbox', SMTP_FROM: 'duban@suihua.gov.cn' }, /SMTP_URL/],
+    [{ SMTP_URL: 'smtp://mail.suihua.gov.cn' }, /SMTP_FROM is required/],
+    [{ SMTP_URL: 'smtp://mail.suihua.gov.cn', SMTP_FROM: '督办 <not an address>' }, /SMTP_FROM/],
+    [{ WECOM_ROBOT_ORIGINS: 'http://qyapi.weixin.qq.com' }, /WECOM_ROBOT_ORIGINS/],
+    [{ DINGTALK_ROBOT_ORIGINS: 'https://oapi.dingtalk.com/robot' }, /DINGTALK_ROBOT_ORIGINS/],
+    [{ REMINDER_SEND_TIMEOUT_MS: '0' }, /REMINDER_SEND_TIMEOUT_MS/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });
   }
+});
+
+t.test('SMTP_URL is never echoed in an error: it may hold a password', async (t) => {
+  t.throws(() => loadConfig({ SMTP_URL: 'imap://duban:hunter2@mail.suihua.gov.cn' }), { message: /^(?!.*hunter2)/ });
 });
