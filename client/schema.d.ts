@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Metrics for Prometheus
-         * @description Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`; `plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); the process metrics of prom-client (`process_*`, `nodejs_*`). Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.
+         * @description Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`; `plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); `plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep); the process metrics of prom-client (`process_*`, `nodejs_*`). Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1188,6 +1188,70 @@ export interface paths {
          *     The answer counts what was created and lists every warning by row and column; warnings do not stop the import — send `dryRun=true` first, which writes nothing. A `code` already used is a 409, unless `replace=true` and nobody has reported on that plan (it is then replaced, keeping its id; with reports, 409). A body that is not a table (no header row, not a workbook) is a 400 or 422. Recorded as a plan revision (`imported`) and in the audit trail (`plan.import`). Needs an admin or coordinator key.
          */
         post: operations["importPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit’s contacts for reminders
+         * @description Who in the unit is told when an obligation comes due, is overdue, stays overdue, or a report is returned. Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         */
+        get: operations["listUnitContacts"];
+        put?: never;
+        /**
+         * Add a contact to a unit
+         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         */
+        post: operations["addUnitContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a contact from a unit
+         * @description No new reminder reaches the contact, and messages not yet sent to it are not sent; what was sent stays on record (GET /api/v1/reminders). A contact already removed, or of another unit, is a 404. Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         */
+        delete: operations["removeUnitContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reminders sent (提醒 / 催办)
+         * @description Every reminder the supervision sweep made, oldest first: the stage an obligation reached (due_soon 临近提醒, overdue 到期催办, still_overdue 逾期第N周催办, returned 报告被退回), the obligation and unit, the text, and each message to the unit’s contacts with its delivery (pending, sent, failed; attempts and the last error). Keep `nextCursor` and pass it as `after` next time. Admins and coordinators see every unit’s, a reporter its own unit’s (naming another unit is a 403); e-mail addresses are masked except for admins, robot tokens always.
+         */
+        get: operations["listReminders"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -19756,6 +19820,1004 @@ export interface operations {
                      *           "message": "没有编号为 9999 的措施"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnitContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 5
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit’s contacts now (removed ones are not listed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "unitId": 5,
+                     *           "name": "张伟（办公室）",
+                     *           "email": "zhangwei@mzj.suihua.gov.cn",
+                     *           "phone": "0455-8301234",
+                     *           "robot": {
+                     *             "kind": "wecom",
+                     *             "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****9f2c"
+                     *           },
+                     *           "createdAt": "2024-03-01T02:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            id: number;
+                            unitId: number;
+                            name: string;
+                            email: string | null;
+                            phone: string | null;
+                            /** @description The office’s group robot reminders are posted to, if any. */
+                            robot: {
+                                /**
+                                 * @description wecom: 企业微信群机器人; dingtalk: 钉钉群机器人.
+                                 * @enum {string}
+                                 */
+                                kind: "wecom" | "dingtalk";
+                                /** @description The robot’s webhook address, its token hidden but for the last four characters: the token lets anyone post to the group. */
+                                url: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description When it was added.
+                             */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addUnitContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 5
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description At least one of `email` and `robot`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "张伟（办公室）",
+                 *       "email": "zhangwei@mzj.suihua.gov.cn",
+                 *       "phone": "0455-8301234",
+                 *       "robot": {
+                 *         "kind": "wecom",
+                 *         "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa9f2c"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: text
+                     * @description Who (a person or an office), as the unit calls them.
+                     */
+                    name: string;
+                    /** @description An e-mail address (like zhangwei@mzj.suihua.gov.cn). */
+                    email?: string;
+                    /** @description A telephone number (digits, spaces, hyphens, a leading +). */
+                    phone?: string;
+                    robot?: {
+                        /**
+                         * @description wecom: 企业微信群机器人; dingtalk: 钉钉群机器人.
+                         * @enum {string}
+                         */
+                        kind: "wecom" | "dingtalk";
+                        /** @description The robot’s webhook address as the group settings show it: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=… or https://oapi.dingtalk.com/robot/send?access_token=… */
+                        url: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Someone in a unit who is told of its obligations coming due. */
+            201: {
+                headers: {
+                    /** @description The unit’s contacts: /api/v1/units/{id}/contacts. */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "unitId": 5,
+                     *       "name": "张伟（办公室）",
+                     *       "email": "zhangwei@mzj.suihua.gov.cn",
+                     *       "phone": "0455-8301234",
+                     *       "robot": {
+                     *         "kind": "wecom",
+                     *         "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****9f2c"
+                     *       },
+                     *       "createdAt": "2024-03-01T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        unitId: number;
+                        name: string;
+                        email: string | null;
+                        phone: string | null;
+                        /** @description The office’s group robot reminders are posted to, if any. */
+                        robot: {
+                            /**
+                             * @description wecom: 企业微信群机器人; dingtalk: 钉钉群机器人.
+                             * @enum {string}
+                             */
+                            kind: "wecom" | "dingtalk";
+                            /** @description The robot’s webhook address, its token hidden but for the last four characters: the token lets anyone post to the group. */
+                            url: string;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was added.
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeUnitContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit.
+                 * @example 5
+                 */
+                id: number;
+                /**
+                 * @description The contact.
+                 * @example 1
+                 */
+                contactId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact removed: no new reminder reaches it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "unitId": 5,
+                     *       "name": "张伟（办公室）",
+                     *       "email": "zhangwei@mzj.suihua.gov.cn",
+                     *       "phone": "0455-8301234",
+                     *       "robot": {
+                     *         "kind": "wecom",
+                     *         "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****9f2c"
+                     *       },
+                     *       "createdAt": "2024-03-01T02:00:00.000Z",
+                     *       "removedAt": "2024-06-01T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        unitId: number;
+                        name: string;
+                        email: string | null;
+                        phone: string | null;
+                        /** @description The office’s group robot reminders are posted to, if any. */
+                        robot: {
+                            /**
+                             * @description wecom: 企业微信群机器人; dingtalk: 钉钉群机器人.
+                             * @enum {string}
+                             */
+                            kind: "wecom" | "dingtalk";
+                            /** @description The robot’s webhook address, its token hidden but for the last four characters: the token lets anyone post to the group. */
+                            url: string;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was added.
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was removed.
+                         */
+                        removedAt: string;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReminders: {
+        parameters: {
+            query?: {
+                /** @description A unit id, canonical name or alias (市营商局 finds 市营商环境局). Only reminders to this unit. */
+                unit?: string;
+                /** @description Only reminders of this stage. */
+                stage?: "due_soon" | "overdue" | "still_overdue" | "returned";
+                /** @description Only reminders made at or after this instant. A date-time with offset (`2024-06-30T18:00:00+08:00`), or a date in Asia/Shanghai read from the start of that day: `2024-06-30` stands for `2024-06-30T00:00:00.000+08:00`, the whole day included. */
+                since?: string;
+                /** @description Cursor: reminders with a larger id (the `nextCursor` of the page before). */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reminders, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 12,
+                     *           "stage": "overdue",
+                     *           "stageKey": "overdue",
+                     *           "week": null,
+                     *           "createdAt": "2024-01-01T00:01:00.000Z",
+                     *           "obligation": {
+                     *             "id": 311,
+                     *             "assignmentId": 74,
+                     *             "period": "2023",
+                     *             "dueDate": "2023-12-31",
+                     *             "measure": {
+                     *               "id": 3,
+                     *               "taskNo": 3,
+                     *               "no": 1,
+                     *               "text": "各有关部门明确专人负责“双公示”信息填报工作…"
+                     *             }
+                     *           },
+                     *           "unit": {
+                     *             "id": 5,
+                     *             "name": "市民政局",
+                     *             "kind": "city_department"
+                     *           },
+                     *           "report": null,
+                     *           "subject": "【到期催办】市民政局：任务3 措施1（2023，截止 2023-12-31）",
+                     *           "text": "### 到期催办\n**单位**：市民政局\n…",
+                     *           "messages": [
+                     *             {
+                     *               "id": 31,
+                     *               "channel": "email",
+                     *               "contact": {
+                     *                 "id": 1,
+                     *                 "name": "张伟（办公室）"
+                     *               },
+                     *               "recipient": "z***@mzj.suihua.gov.cn",
+                     *               "state": "sent",
+                     *               "attempts": 1,
+                     *               "nextAttemptAt": "2024-01-01T00:01:00.000Z",
+                     *               "sentAt": "2024-01-01T00:01:02.000Z",
+                     *               "lastError": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "limit": 50,
+                     *       "nextCursor": 12,
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** @description Larger for every later reminder: the cursor to resume after. */
+                            id: number;
+                            /**
+                             * @description due_soon: 临近提醒 (the obligation turned yellow); overdue: 到期催办 (the day after its due date); still_overdue: 逾期第N周催办 (weekly while overdue); returned: 报告被退回.
+                             * @enum {string}
+                             */
+                            stage: "due_soon" | "overdue" | "still_overdue" | "returned";
+                            /** @description Unique per obligation: due_soon, overdue, still_overdue:<week>, returned:<reportId>:<nth return>. */
+                            stageKey: string;
+                            /** @description For still_overdue: whole weeks since the obligation became overdue. */
+                            week: number | null;
+                            /**
+                             * Format: date-time
+                             * @description When the sweep saw the stage reached.
+                             */
+                            createdAt: string;
+                            obligation: {
+                                id: number;
+                                assignmentId: number;
+                                period: string;
+                                /** Format: date */
+                                dueDate: string;
+                                measure: {
+                                    id: number;
+                                    taskNo: number;
+                                    no: number | null;
+                                    text: string;
+                                };
+                            };
+                            unit: components["schemas"]["UnitRef"];
+                            /** @description For returned: the report and the reviewer’s note. */
+                            report: {
+                                id: number;
+                                note: string | null;
+                            } | null;
+                            /** @description The e-mail subject. */
+                            subject: string;
+                            /** @description The message (markdown, as the robots post it; e-mail sends it as text). */
+                            text: string;
+                            /** @description One per contact and channel the unit had when the stage was reached; none when it had no contact. */
+                            messages: {
+                                id: number;
+                                /** @enum {string} */
+                                channel: "email" | "wecom" | "dingtalk";
+                                contact: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @description The address: an e-mail address (masked unless the caller is an admin), or the robot’s address with its token hidden. */
+                                recipient: string;
+                                /**
+                                 * @description pending (to be sent or retried), sent, failed (given up).
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "sent" | "failed";
+                                attempts: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When it is (or was) next to be tried.
+                                 */
+                                nextAttemptAt: string;
+                                sentAt: string | null;
+                                /** @description Why the last attempt failed. */
+                                lastError: string | null;
+                            }[];
+                        }[];
+                        limit: number;
+                        /** @description Pass as `after` next time: the last reminder on this page, or `after` itself when there is none. */
+                        nextCursor: number;
+                        /** @description More reminders follow now. */
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

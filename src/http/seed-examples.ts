@@ -43,4 +43,6 @@ export const SEED_EXAMPLES = {
   mergedUnit: 46,
   /** 市数据局, the first unit after the seed's sixty: made by POST /units's example, then changed, retired and restored. */
   createdUnit: 61,
+  /** POST /units/{id}/contacts's example, the first contact of a fresh database (on 市民政局): then removed by DELETE. */
+  contact: 1,
 } as const;

@@ -40,6 +40,7 @@ const BY_OPERATION: Record<string, Record<string, unknown>> = {
   'patch /api/v1/units/{id}': { id: EXAMPLE.createdUnit, 'if-match': '*' },
   'delete /api/v1/units/{id}': { id: EXAMPLE.createdUnit, 'if-match': '*' },
   'post /api/v1/units/{id}/restore': { id: EXAMPLE.createdUnit, 'if-match': '*' },
+  'delete /api/v1/units/{id}/contacts/{contactId}': { contactId: EXAMPLE.contact },
 };
 
 function collectionExample(path: string, name: string): number | undefined {

@@ -82,6 +82,10 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
         { name: 'assignments', description: 'Who owes what, by when (交办 → 签收 → 办结): assignments, their obligations, sign-for and close-out.' },
         { name: 'monitoring', description: 'Targets judged from approved data, statuses that roll up, and what to chase.' },
         { name: 'operations', description: 'Health and service endpoints.' },
+        {
+          name: 'reminders',
+          description: 'Reminders that reach people (提醒 / 催办): units’ contacts (e-mail, WeCom and DingTalk group robots), and what the supervision sweep sent them.',
+        },
       ],
     },
     transform: ({ schema, url }) => ({ schema: schema && withOptionalDefaults(schema), url }),

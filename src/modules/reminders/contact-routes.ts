@@ -66,7 +66,7 @@ export function registerContactRoutes(app: ApiInstance, contacts: ContactService
         description: `No new reminder reaches the contact, and messages not yet sent to it are not sent; what was sent stays on record (GET /api/v1/reminders). A contact already removed, or of another unit, is a 404. ${WHO}`,
         security,
         params: ContactParams,
-        response: { 200: RemovedContactSchema, ...problemResponses(400, 403, 404) },
+        response: { 200: RemovedContactSchema, ...problemResponses(400, 403, 404, 413, 415) },
       },
     },
     async (request) => contacts.remove(callerOf(request), request.id, request.params.id, request.params.contactId),
