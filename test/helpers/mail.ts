@@ -48,11 +48,11 @@ export function parseMail(raw: string): { headers: Map<string, string>; text: st
 
 /**
  * A real SMTP server on loopback that keeps what it receives; `refuse` makes it answer 421 (service not available)
- * to every connection, as a mail server being restarted does.
+ * to every connection, as a mail server being restarted does; it answers 550 to a recipient in `unknownMailboxes`.
  */
 export async function startMailServer(t: Test, credentials = { user: 'reminders', pass: 's3cret' }) {
   const received: ReceivedMail[] = [];
-  const state = { refuse: false };
+  const state = { refuse: false, unknownMailboxes: new Set<string>() };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -63,6 +63,10 @@ export async function startMailServer(t: Test, credentials = { user: 'reminders'
     onAuth(auth, _session, callback) {
       if (auth.username === credentials.user && auth.password === credentials.pass) return callback(null, { user: auth.username });
       return callback(new Error('invalid credentials'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!state.unknownMailboxes.has(address.address)) return callback();
+      return callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

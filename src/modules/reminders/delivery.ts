@@ -1,5 +1,7 @@
+import { maskedEmail } from '../../domain/email.js';
 import type { Channel, Channels, SendOutcome } from './channels.js';
 import type { ClaimedMessage, ReminderRepository } from './repository.js';
+import { maskedRobotUrl } from './robot-url.js';
 import type { Stage } from './stages.js';
 
 /** Attempts before a message is given up (failed): the first and four retries, 1, 4, 16 and 64 minutes apart. */
@@ -31,6 +33,12 @@ export interface DeliveryResult {
   failed: number;
 }
 
+/** An error as it is kept and shown: a mail server quoting the address, or a robot's token, shown masked as the recipient is. */
+function withoutAddress(error: string, message: ClaimedMessage): string {
+  const masked = message.channel === 'email' ? maskedEmail(message.recipient) : maskedRobotUrl(message.channel, message.recipient);
+  return error.split(message.recipient).join(masked);
+}
+
 /** The wait before attempt `attempts + 1`: 1, 4, 16, 64 minutes. */
 export const retryDelayMs = (attempts: number) => FIRST_RETRY_MS * 4 ** (attempts - 1);
 
@@ -48,8 +56,9 @@ export function createDelivery(deps: DeliveryDeps) {
     return channels.send({ channel: message.channel, recipient: message.recipient, subject: message.subject, text: message.body });
   }
 
-  function recordOutcome(message: ClaimedMessage, outcome: SendOutcome, at: Date): DeliveryOutcome | undefined {
-    if (outcome.ok) return reminders.sent(message.id, claimant, at.toISOString()) ? 'sent' : undefined;
+  function recordOutcome(message: ClaimedMessage, sent: SendOutcome, at: Date): DeliveryOutcome | undefined {
+    if (sent.ok) return reminders.sent(message.id, claimant, at.toISOString()) ? 'sent' : undefined;
+    const outcome = { ...sent, error: withoutAddress(sent.error, message) };
     if (outcome.permanent || message.attempts >= MAX_ATTEMPTS) return reminders.failed(message.id, claimant, outcome.error) ? 'failed' : undefined;
     const next = new Date(at.getTime() + retryDelayMs(message.attempts)).toISOString();
     return reminders.retryAt(message.id, claimant, next, outcome.error) ? 'retry' : undefined;

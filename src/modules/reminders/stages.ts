@@ -41,6 +41,3 @@ export function dueStage(dueDate: string, asOf: Date, warningDays: number): Stag
 export function returnedStage(reportId: number, nth: number, returnedAt: string): StageReached {
   return { stage: 'returned', key: `returned:${reportId}:${nth}`, week: null, began: new Date(returnedAt) };
 }
-
-/** The stage-key family of the overdue chain: an obligation chased once keeps being chased weekly. */
-export const isOverdueChain = (stage: Stage) => stage === 'overdue' || stage === 'still_overdue';

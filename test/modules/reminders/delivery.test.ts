@@ -106,6 +106,18 @@ t.test('metrics count messages by channel, stage and outcome', async (t) => {
   t.match(text, /plan_tracker_reminder_sweep_seconds_count 2/, 'both sweeps timed');
 });
 
+t.test('a mailbox the server does not know: failed at once, the error showing the address masked', async (t) => {
+  mail.state.unknownMailboxes.add('gone@czj.suihua.gov.cn');
+  await smtp.addContact({ name: '已离职', email: 'gone@czj.suihua.gov.cn' });
+  clock = new Date('2024-07-08T09:00:00+08:00');
+  await smtp.app.reminders.sweep();
+  t.same(await smtp.app.reminders.deliver(), { sent: 1, retried: 0, failed: 2 });
+  const gone = (await smtp.messages('still_overdue')).find((m) => m.contact.name === '已离职')!;
+  t.match(gone, { state: 'failed', attempts: 1, lastError: /550/ });
+  t.match(gone.lastError, 'g***@czj.suihua.gov.cn');
+  t.notMatch(gone.lastError, 'gone@', 'the address is not kept in the error');
+});
+
 t.test('no SMTP configured: e-mail fails with the reason at once; a robot that does not answer times out and is retried', async (t) => {
   clock = new Date('2024-05-31T09:00:00+08:00');
   const bare: { app: FastifyInstance; addContact: (payload: object) => Promise<unknown>; messages: (stage: string) => Promise<Message[]> } = await setUp({ sendTimeoutMs: 300 });

@@ -6,7 +6,7 @@ import { robotPayload } from '../../../src/modules/reminders/channels.js';
 import { retryDelayMs } from '../../../src/modules/reminders/delivery.js';
 import { maskedRobotUrl, robotUrlProblem } from '../../../src/modules/reminders/robot-url.js';
 import { startScheduler } from '../../../src/modules/reminders/scheduler.js';
-import { dueStage, isOverdueChain, returnedStage } from '../../../src/modules/reminders/stages.js';
+import { dueStage, returnedStage } from '../../../src/modules/reminders/stages.js';
 import { plainText, reminderText, shortened, stageWords } from '../../../src/modules/reminders/text.js';
 
 const WECOM = ['https://qyapi.weixin.qq.com'];
@@ -27,7 +27,6 @@ t.test('the stage of an obligation due 2024-06-30 (warning 30 days), at the edge
   t.match(dueStage('2024-06-30', new Date('2024-06-30T12:00:00+08:00'), 0), { stage: 'due_soon' }, 'warning 0: due soon on the day itself');
   t.equal(dueStage('2024-06-30', new Date('2024-06-29T23:59:59+08:00'), 0), undefined);
   t.same(returnedStage(41, 2, '2024-07-09T07:00:00.000Z'), { stage: 'returned', key: 'returned:41:2', week: null, began: new Date('2024-07-09T07:00:00.000Z') });
-  t.ok(isOverdueChain('overdue') && isOverdueChain('still_overdue') && !isOverdueChain('due_soon') && !isOverdueChain('returned'));
 });
 
 t.test('the text names the stage, unit, measure, period, due date and link, in Chinese', async (t) => {
