@@ -9,10 +9,10 @@ export interface RobotPost {
 }
 
 /**
- * A WeCom / DingTalk group robot on loopback: keeps every post and answers `{"errcode":0,"errmsg":"ok"}`, or the
- * errcode `answers` gives for a token (93000: the robot's key is invalid).
+ * A WeCom / DingTalk group robot on loopback: keeps every post and answers `{"errcode":0,"errmsg":"ok"}`, or what
+ * `answers` gives for a token: another errcode (93000: the robot's key is invalid), or an HTTP status and body.
  */
-export async function startRobot(t: Test, answers: Record<string, { errcode: number; errmsg: string }> = {}) {
+export async function startRobot(t: Test, answers: Record<string, { errcode: number; errmsg: string } | { status: number; body: string }> = {}) {
   const posts: RobotPost[] = [];
   // While held, answers wait: a test sees a send in flight (claimed, not yet recorded) and what others do meanwhile.
   let held: (() => void)[] | undefined;
@@ -25,8 +25,10 @@ export async function startRobot(t: Test, answers: Record<string, { errcode: num
       const token = url.searchParams.get('key') ?? url.searchParams.get('access_token');
       posts.push({ path: url.pathname, token, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as RobotPost['body'] });
       const answer = () => {
+        const given = (token !== null && answers[token]) || { errcode: 0, errmsg: 'ok' };
+        if ('status' in given) return response.writeHead(given.status).end(given.body);
         response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify((token !== null && answers[token]) || { errcode: 0, errmsg: 'ok' }));
+        response.end(JSON.stringify(given));
       };
       if (held) held.push(answer);
       else answer();

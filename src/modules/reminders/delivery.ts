@@ -49,7 +49,7 @@ export const retryDelayMs = (attempts: number) => FIRST_RETRY_MS * 4 ** (attempt
  * configured, the contact removed, or the last attempt).
  */
 export function createDelivery(deps: DeliveryDeps) {
-  const { transaction, settled, reminders, channels, now, claimant, leaseMs, onOutcome = () => {} } = deps;
+  const { transaction, settled, reminders, channels, now, claimant, leaseMs } = deps;
 
   function send(message: ClaimedMessage): Promise<SendOutcome> {
     if (message.contactRemovedAt !== null) return Promise.resolve({ ok: false, error: `contact removed at ${message.contactRemovedAt}`, permanent: true });
@@ -80,7 +80,7 @@ export function createDelivery(deps: DeliveryDeps) {
         recorded.forEach((outcome, i) => {
           if (outcome === undefined) return; // the claim had lapsed and another process took the message over
           result[outcome === 'retry' ? 'retried' : outcome]++;
-          onOutcome(claimed[i]!.channel, claimed[i]!.stage, outcome);
+          deps.onOutcome?.(claimed[i]!.channel, claimed[i]!.stage, outcome);
         });
       }
       return result;

@@ -14,7 +14,13 @@ import { parsePrometheusText, sampleValue } from '../../helpers/prometheus-text.
 import { startRobot } from '../../helpers/robot.js';
 
 const mail = await startMailServer(t);
-const robot = await startRobot(t, { 'wecom-revoked-key': { errcode: 93000, errmsg: 'invalid webhook url' } });
+const robot = await startRobot(t, {
+  'wecom-revoked-key': { errcode: 93000, errmsg: 'invalid webhook url' },
+  dingstatus500xx: { status: 502, body: 'Bad Gateway' },
+  dingstatus404xx: { status: 404, body: 'Not Found' },
+  dingnotjson0001: { status: 200, body: '<html>login</html>' },
+  dingslowdown001: { errcode: 130101, errmsg: 'send too fast' },
+});
 let clock = new Date('2024-05-31T09:00:00+08:00');
 const minutes = (n: number) => {
   clock = new Date(clock.getTime() + n * 60_000);
@@ -116,6 +122,19 @@ t.test('a mailbox the server does not know: failed at once, the error showing th
   t.match(gone, { state: 'failed', attempts: 1, lastError: /550/ });
   t.match(gone.lastError, 'g***@czj.suihua.gov.cn');
   t.notMatch(gone.lastError, 'gone@', 'the address is not kept in the error');
+});
+
+t.test('robots answering otherwise: a gateway error and "send too fast" are retried, a 404 and a page that is not JSON fail', async (t) => {
+  for (const token of ['dingstatus500xx', 'dingstatus404xx', 'dingnotjson0001', 'dingslowdown001'])
+    await smtp.addContact({ name: token, robot: { kind: 'dingtalk', url: robot.dingtalk(token) } });
+  clock = new Date('2024-07-15T09:00:00+08:00');
+  await smtp.app.reminders.sweep();
+  await smtp.app.reminders.deliver();
+  const byName = new Map((await smtp.messages('still_overdue')).filter((m) => m.channel === 'dingtalk').map((m) => [m.contact.name, m]));
+  t.match(byName.get('dingstatus500xx'), { state: 'pending', lastError: 'robot answered HTTP 502' });
+  t.match(byName.get('dingslowdown001'), { state: 'pending', lastError: 'robot answered errcode 130101: send too fast' });
+  t.match(byName.get('dingstatus404xx'), { state: 'failed', lastError: 'robot answered HTTP 404' });
+  t.match(byName.get('dingnotjson0001'), { state: 'failed', lastError: 'robot answered HTTP 200 without JSON: <html>login</html>' });
 });
 
 t.test('no SMTP configured: e-mail fails with the reason at once; a robot that does not answer times out and is retried', async (t) => {
