@@ -1209,7 +1209,7 @@ export interface paths {
         put?: never;
         /**
          * Add a contact to a unit
-         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
          */
         post: operations["addUnitContact"];
         delete?: never;
@@ -20112,6 +20112,52 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The unit already has this very contact (a retried request): it is answered, not added twice. */
+            200: {
+                headers: {
+                    /** @description The unit’s contacts: /api/v1/units/{id}/contacts. */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "unitId": 5,
+                     *       "name": "张伟（办公室）",
+                     *       "email": "zhangwei@mzj.suihua.gov.cn",
+                     *       "phone": "0455-8301234",
+                     *       "robot": {
+                     *         "kind": "wecom",
+                     *         "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****9f2c"
+                     *       },
+                     *       "createdAt": "2024-03-01T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        unitId: number;
+                        name: string;
+                        email: string | null;
+                        phone: string | null;
+                        /** @description The office’s group robot reminders are posted to, if any. */
+                        robot: {
+                            /**
+                             * @description wecom: 企业微信群机器人; dingtalk: 钉钉群机器人.
+                             * @enum {string}
+                             */
+                            kind: "wecom" | "dingtalk";
+                            /** @description The robot’s webhook address, its token hidden but for the last four characters: the token lets anyone post to the group. */
+                            url: string;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description When it was added.
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
             /** @description Someone in a unit who is told of its obligations coming due. */
             201: {
                 headers: {

@@ -7,6 +7,7 @@ import type { ContactService } from './contacts.js';
 import { ContactListSchema, ContactParams, ContactSchema, NewContactBody, RemovedContactSchema } from './schemas.js';
 
 const tags = ['reminders'];
+const location = { location: Type.String({ description: 'The unit’s contacts: /api/v1/units/{id}/contacts.' }) };
 const security = [{ bearerAuth: [] }];
 /** Contacts are personal data: kept by admins and coordinators, and by a unit's own reporters for their unit. */
 const KEEPERS = allow(['admin', 'coordinator', 'reporter']);
@@ -39,19 +40,23 @@ export function registerContactRoutes(app: ApiInstance, contacts: ContactService
         tags,
         operationId: 'addUnitContact',
         summary: 'Add a contact to a unit',
-        description: `A person or office told of the unit’s reminders: by \`email\`, through a group \`robot\` (企业微信 \`wecom\` or 钉钉 \`dingtalk\`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; \`phone\` is for people to call. The address and robot URL are checked completely here (400 naming the field). Not for a collective (its members owe the work) or a retired unit (422). ${WHO}`,
+        description: `A person or office told of the unit’s reminders: by \`email\`, through a group \`robot\` (企业微信 \`wecom\` or 钉钉 \`dingtalk\`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; \`phone\` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. Not for a collective (its members owe the work) or a retired unit (422). ${WHO}`,
         security,
         params: IdParams,
         body: NewContactBody,
         response: {
-          201: { ...ContactSchema, headers: { location: Type.String({ description: 'The unit’s contacts: /api/v1/units/{id}/contacts.' }) } },
+          201: { ...ContactSchema, headers: location },
+          200: { ...ContactSchema, description: 'The unit already has this very contact (a retried request): it is answered, not added twice.', headers: location },
           ...problemResponses(400, 403, 404, 413, 415, 422),
         },
       },
     },
     async (request, reply) => {
-      const contact = contacts.add(callerOf(request), request.id, request.params.id, request.body);
-      return reply.code(201).header('location', `/api/v1/units/${request.params.id}/contacts`).send(contact);
+      const { created, contact } = contacts.add(callerOf(request), request.id, request.params.id, request.body);
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/api/v1/units/${request.params.id}/contacts`)
+        .send(contact);
     },
   );
 

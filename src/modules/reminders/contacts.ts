@@ -102,10 +102,22 @@ export function createContactService(deps: ContactDeps) {
       }
       checkStanding(units, unit, '/params/id');
       return transaction(() => {
+        // A retried POST (the answer was lost) finds the contact it made: no twin, so no reminder goes out twice.
+        const same = contacts
+          .ofUnit(unitId)
+          .find(
+            (c) =>
+              c.name === input.name &&
+              c.email === (input.email ?? null) &&
+              c.phone === (input.phone ?? null) &&
+              c.robotKind === (input.robot?.kind ?? null) &&
+              c.robotUrl === (input.robot?.url ?? null),
+          );
+        if (same) return { created: false, contact: contactView(same) };
         const at = now();
         const row = contacts.add({ unitId, name: input.name, email: input.email ?? null, phone: input.phone ?? null, robot: input.robot ?? null }, at);
         audit.record({ at, principal, action: 'unit_contact.add', entityType: 'unit_contact', entityId: row.id, before: null, after: audited(row), requestId });
-        return contactView(row);
+        return { created: true, contact: contactView(row) };
       });
     },
 

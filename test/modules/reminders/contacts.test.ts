@@ -49,6 +49,10 @@ t.test('the unit’s own reporter adds a contact; the robot’s token is never s
     json<{ items: Contact[] }>(await list(keys.coordinator)).items.map((c) => c.id),
     [contact.id],
   );
+  const again = await add(keys.civil, { name: '张伟（办公室）', email: 'zhangwei@mzj.suihua.gov.cn', phone: '0455-8301234', robot: { kind: 'wecom', url: WECOM } });
+  t.equal(again.statusCode, 200, 'a retry finds the contact it made');
+  t.equal(json<Contact>(again).id, contact.id, 'no twin');
+  t.equal((await add(keys.civil, { name: '张伟（办公室）', email: 'zhangwei@mzj.suihua.gov.cn' })).statusCode, 201, 'another way to reach the same person is another contact');
   t.equal(rows<{ robot_url: string }>(databasePath, 'SELECT robot_url FROM unit_contacts WHERE id = ?', contact.id)[0]!.robot_url, WECOM, 'stored whole, for sending');
   const audit = rows<{ after: string }>(databasePath, "SELECT after FROM audit_events WHERE action = 'unit_contact.add'")[0]!;
   t.notMatch(audit.after, /zhangwei@|693a91f6/, 'the audit trail keeps no address or token');
