@@ -326,6 +326,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     config: { ...REMINDER_DEFAULTS, intervalSeconds: 0, ...config.reminders },
     onOutcome: metrics.reminderMessage,
     onSwept: metrics.reminderSweep,
+    onTicked: (swept, sent) => {
+      if (swept.reminders + sent.sent + sent.retried + sent.failed > 0) app.log.info({ swept, sent }, 'reminders swept and sent');
+    },
     onError: (err) => app.log.warn({ err }, 'reminder sweep or sending failed; the next tick tries again'),
   });
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };

@@ -10,12 +10,12 @@ import type { ChangeRepository } from '../changes/repository.js';
 import type { UnitRepository } from '../units/repository.js';
 import { createChannels, type Channel, type Channels } from './channels.js';
 import type { ContactRepository } from './contact-repository.js';
-import { createDelivery, type DeliveryOutcome } from './delivery.js';
+import { createDelivery, type DeliveryOutcome, type DeliveryResult } from './delivery.js';
 import type { ReminderListFilters, ReminderRepository } from './repository.js';
 import { maskedRobotUrl } from './robot-url.js';
 import { startScheduler } from './scheduler.js';
 import type { Stage } from './stages.js';
-import { createSweep } from './sweep.js';
+import { createSweep, type SweepResult } from './sweep.js';
 
 export interface ReminderDeps {
   transaction: <T>(work: () => T) => T;
@@ -34,6 +34,8 @@ export interface ReminderDeps {
   onOutcome?: (channel: Channel, stage: Stage, outcome: DeliveryOutcome) => void;
   /** Told how long each sweep took, in seconds (metrics). */
   onSwept?: (seconds: number) => void;
+  /** Told what each timer tick did (the log): counts only, never an address. */
+  onTicked?: (swept: SweepResult, sent: DeliveryResult) => void;
   onError: (error: unknown) => void;
 }
 
@@ -61,8 +63,8 @@ export function createReminders(deps: ReminderDeps) {
   const scheduler = startScheduler(
     config.intervalSeconds,
     async () => {
-      await timedSweep();
-      await delivery.deliver();
+      const swept = await timedSweep();
+      deps.onTicked?.(swept, await delivery.deliver());
     },
     deps.onError,
   );
