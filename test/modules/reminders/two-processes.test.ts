@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { projectRoot } from '../../../src/db/client.js';
 import { buildTestAppWithDatabase } from '../../helpers/app.js';
@@ -35,7 +34,7 @@ for (const [i, name] of units.entries()) {
 await app.close();
 
 function startSweeper() {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweeper-process.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test', 'helpers', 'reminder-sweeper.ts')], {
     cwd: projectRoot,
     env: childEnv({ DATABASE_PATH: databasePath, CLOCK, SMTP_URL: mail.url, ROBOT_ORIGIN: robot.origin }),
     stdio: ['pipe', 'pipe', 'inherit'],

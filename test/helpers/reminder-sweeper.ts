@@ -3,7 +3,7 @@
  * the test's instant as its clock, says "ready", and on "go" (stdin) sweeps and sends once, printing what it did.
  */
 import readline from 'node:readline';
-import { buildApp } from '../../../src/app.js';
+import { buildApp } from '../../src/app.js';
 
 const env = process.env as Record<string, string>;
 const clock = new Date(env.CLOCK!);
