@@ -35,7 +35,11 @@ export type RobotKind = (typeof ROBOT_KINDS)[number];
 export interface Reminders {
   /** Seconds between supervision sweeps inside the server; 0 switches the timer off (tests sweep on demand). */
   intervalSeconds: number;
-  /** A stage (due soon, overdue, a week more overdue, a return) is reminded of only if it began this many days ago at most. */
+  /**
+   * A stage (due soon, overdue, a return) is reminded of only if it began this many days ago at most (1 and up), so
+   * that the first sweep of a database with years of history does not flood; weekly urging goes on for obligations
+   * already told they are overdue.
+   */
   catchUpDays: number;
   /** The SMTP server e-mail goes through (`smtp://user:pass@host:25`, `smtps://…:465`); null: no e-mail is sent. */
   smtpUrl: string | null;
@@ -179,11 +183,18 @@ function parseRobotOrigins(name: string, raw: string | undefined, fallback: stri
   return origins;
 }
 
+/** At least a day: a stage is seen by a sweep some time after it begins, never at the very instant. */
+function parseCatchUpDays(raw: string | undefined): number {
+  const days = parseDays('REMINDER_CATCH_UP_DAYS', raw, REMINDER_DEFAULTS.catchUpDays);
+  if (days === 0) throw new ConfigError('REMINDER_CATCH_UP_DAYS must be at least 1: a stage is swept some time after it begins');
+  return days;
+}
+
 function parseReminders(env: NodeJS.ProcessEnv): Reminders {
   const smtpUrl = parseSmtpUrl(env.SMTP_URL);
   return {
     intervalSeconds: parseCount('REMINDER_INTERVAL_SECONDS', env.REMINDER_INTERVAL_SECONDS ?? String(REMINDER_DEFAULTS.intervalSeconds), 'switches the sweep off'),
-    catchUpDays: parseDays('REMINDER_CATCH_UP_DAYS', env.REMINDER_CATCH_UP_DAYS, REMINDER_DEFAULTS.catchUpDays),
+    catchUpDays: parseCatchUpDays(env.REMINDER_CATCH_UP_DAYS),
     smtpUrl,
     smtpFrom: parseSmtpFrom(env.SMTP_FROM, smtpUrl),
     robotOrigins: {

@@ -115,6 +115,7 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ PUBLIC_BASE_URL: 'https://user:secret@xy.suihua.gov.cn' }, /PUBLIC_BASE_URL/],
     [{ REMINDER_INTERVAL_SECONDS: 'every minute' }, /REMINDER_INTERVAL_SECONDS/],
     [{ REMINDER_CATCH_UP_DAYS: '-7' }, /REMINDER_CATCH_UP_DAYS/],
+    [{ REMINDER_CATCH_UP_DAYS: '0' }, /REMINDER_CATCH_UP_DAYS must be at least 1/],
     [{ SMTP_URL: 'http://mail.suihua.gov.cn', SMTP_FROM: 'duban@suihua.gov.cn' }, /SMTP_URL/],
     [{ SMTP_URL: 'smtp://mail.suihua.gov.cn/inbox', SMTP_FROM: 'duban@suihua.gov.cn' }, /SMTP_URL/],
     [{ SMTP_URL: 'smtp://mail.suihua.gov.cn' }, /SMTP_FROM is required/],

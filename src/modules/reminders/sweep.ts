@@ -127,7 +127,7 @@ export function createSweep(deps: SweepDeps) {
   return {
     async sweep(): Promise<SweepResult> {
       const asOf = now();
-      const since = new Date(asOf.getTime() - Math.max(1, deps.catchUpDays) * DAY_MS);
+      const since = new Date(asOf.getTime() - deps.catchUpDays * DAY_MS);
       const result: SweepResult = { reminders: 0, messages: 0, changes: 0 };
       for (const planId of reminders.plans()) {
         const seen = found(planId, asOf, since);

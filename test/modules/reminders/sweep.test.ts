@@ -232,3 +232,45 @@ t.test('a second app on the same file sweeping at the same instant: nothing sent
   t.same(counts(), { mail: 5, robot: 10 }, 'one message per contact and channel for the second week');
   t.match(mail.received[4]!.subject, /^【逾期第2周催办】/);
 });
+
+t.test('GET /reminders pages with a cursor and filters by stage and time', async (t) => {
+  const all = await remindersOf();
+  t.same(
+    all.map((r) => r.stageKey),
+    ['due_soon', 'overdue', 'still_overdue:1', all[3]!.stageKey, 'still_overdue:2'],
+  );
+  const first = json<{ items: Reminder[]; nextCursor: number; hasMore: boolean }>(
+    await app.inject({ url: `/api/v1/reminders?unit=${finance}&limit=1`, headers: keys.admin.headers }),
+  );
+  t.equal(first.items.length, 1);
+  t.ok(first.hasMore);
+  t.equal(first.nextCursor, first.items[0]!.id);
+  const next = json<{ items: Reminder[] }>(await app.inject({ url: `/api/v1/reminders?unit=${finance}&limit=500&after=${first.nextCursor}`, headers: keys.admin.headers }));
+  t.notOk(
+    next.items.some((r) => r.id <= first.nextCursor),
+    'after the cursor only',
+  );
+  t.same(
+    (await remindersOf('&since=2024-07-08')).map((r) => r.stageKey),
+    ['still_overdue:1', all[3]!.stageKey, 'still_overdue:2'],
+    'a plain date: from the start of that day',
+  );
+  t.same(
+    (await remindersOf('&stage=still_overdue')).map((r) => r.week),
+    [1, 2],
+  );
+  const own = json<{ items: Reminder[] }>(await app.inject({ url: '/api/v1/reminders?limit=500', headers: keys.finance.headers })).items;
+  t.ok(own.length > 0 && own.every((r) => r.unit.name === '市财政局'), 'a reporter sees its own unit’s');
+  t.ok(
+    own.flatMap((r) => r.messages).every((m) => m.channel !== 'email' || m.recipient === 'w***@czj.suihua.gov.cn'),
+    'e-mail masked for a reporter',
+  );
+  t.ok(
+    all.flatMap((r) => r.messages).some((m) => m.recipient === 'wangfang@czj.suihua.gov.cn'),
+    'shown whole to an admin',
+  );
+  t.ok(
+    all.flatMap((r) => r.messages).every((m) => m.channel === 'email' || /=\*\*\*\*\w{4}$/.test(m.recipient)),
+    'a robot’s token hidden from everyone',
+  );
+});
