@@ -187,6 +187,30 @@ t.test('a returned report: one 报告被退回 with the reviewer’s note', asyn
   const returned = (await remindersOf('&stage=returned'))[0]!;
   t.same(returned.report, { id: report.id, note: '请补充上半年资金拨付台账' });
   t.equal(returned.stageKey, `returned:${report.id}:1`);
+
+  // Resubmitted, and returned again: told again, with the new note.
+  at('2024-07-10T10:00:00+08:00');
+  json(
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: keys.finance.headers,
+      payload: { measureId, period: '2024-H1', status: 'in_progress', narrative: '已补充台账。', submit: true },
+    }),
+  );
+  await sweepAndSend();
+  t.same(counts(), { mail: 4, robot: 8 }, 'a resubmission is not a reminder');
+  json(await app.inject({ method: 'POST', url: `/api/v1/reports/${report.id}/return`, headers: keys.coordinator.headers, payload: { note: '台账缺少拨付凭证' } }));
+  await sweepAndSend();
+  t.same(counts(), { mail: 5, robot: 10 });
+  t.match(mail.received[4]!.text, /审核意见：台账缺少拨付凭证/);
+  t.same(
+    (await remindersOf('&stage=returned')).map((r) => [r.stageKey, r.report?.note]),
+    [
+      [`returned:${report.id}:1`, '请补充上半年资金拨付台账'],
+      [`returned:${report.id}:2`, '台账缺少拨付凭证'],
+    ],
+  );
 });
 
 t.test('the feed got obligation.due_soon and obligation.overdue once each, with the obligation as GET /obligations shows it', async (t) => {
@@ -222,22 +246,23 @@ t.test('a second app on the same file sweeping at the same instant: nothing sent
   const swept = await second.reminders.sweep();
   t.equal(swept.reminders, 0, 'the second found the stage recorded');
   // The first app claims the messages and is still waiting for the robots when the second looks for work.
+  const posted = robot.posts.length;
   robot.hold();
   const first = app.reminders.deliver();
-  await robot.arrived(10);
+  await robot.arrived(posted + 2); // both robots' posts in flight: the claim is committed
   t.same(await second.reminders.deliver(), { sent: 0, retried: 0, failed: 0 }, 'the second finds every message claimed');
   robot.release();
   t.same(await first, { sent: 3, retried: 0, failed: 0 });
   t.same(await second.reminders.deliver(), { sent: 0, retried: 0, failed: 0 }, 'and afterwards nothing pending');
-  t.same(counts(), { mail: 5, robot: 10 }, 'one message per contact and channel for the second week');
-  t.match(mail.received[4]!.subject, /^【逾期第2周催办】/);
+  t.same(counts(), { mail: 6, robot: 12 }, 'one message per contact and channel for the second week');
+  t.match(mail.received[5]!.subject, /^【逾期第2周催办】/);
 });
 
 t.test('GET /reminders pages with a cursor and filters by stage and time', async (t) => {
   const all = await remindersOf();
   t.same(
     all.map((r) => r.stageKey),
-    ['due_soon', 'overdue', 'still_overdue:1', all[3]!.stageKey, 'still_overdue:2'],
+    ['due_soon', 'overdue', 'still_overdue:1', all[3]!.stageKey, all[4]!.stageKey, 'still_overdue:2'],
   );
   const first = json<{ items: Reminder[]; nextCursor: number; hasMore: boolean }>(
     await app.inject({ url: `/api/v1/reminders?unit=${finance}&limit=1`, headers: keys.admin.headers }),
@@ -252,7 +277,7 @@ t.test('GET /reminders pages with a cursor and filters by stage and time', async
   );
   t.same(
     (await remindersOf('&since=2024-07-08')).map((r) => r.stageKey),
-    ['still_overdue:1', all[3]!.stageKey, 'still_overdue:2'],
+    ['still_overdue:1', all[3]!.stageKey, all[4]!.stageKey, 'still_overdue:2'],
     'a plain date: from the start of that day',
   );
   t.same(
