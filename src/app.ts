@@ -315,6 +315,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const reminders = createReminders({
     transaction: groupCommit.transaction,
     settled: () => groupCommit.settled(),
+    // A bulk import holds the write lock on its own connection: writing meanwhile would wait for it on the event loop.
+    idle: () => bulkImports.idle(),
     reminders: createReminderRepository(db),
     contacts,
     changes,

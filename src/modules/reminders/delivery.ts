@@ -16,6 +16,8 @@ export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
 export interface DeliveryDeps {
   transaction: <T>(work: () => T) => T;
   settled: () => Promise<void>;
+  /** Resolves when no long write (a bulk import) holds the database: awaited before each write. */
+  idle: () => Promise<void>;
   reminders: ReminderRepository;
   channels: Pick<Channels, 'send'>;
   now: () => Date;
@@ -68,12 +70,14 @@ export function createDelivery(deps: DeliveryDeps) {
     async deliver(): Promise<DeliveryResult> {
       const result: DeliveryResult = { sent: 0, retried: 0, failed: 0 };
       for (let round = 0; round < ROUNDS; round++) {
+        await deps.idle();
         const at = now();
         const ids = transaction(() => reminders.claim(claimant, at.toISOString(), new Date(at.getTime() + leaseMs).toISOString(), CLAIM_BATCH));
         await settled(); // the claim is on disk before anything is sent (and the write lock is let go)
         if (ids.length === 0) break;
         const claimed = reminders.claimed(ids);
         const outcomes = await Promise.all(claimed.map(send));
+        await deps.idle();
         const done = now();
         const recorded = transaction(() => claimed.map((message, i) => recordOutcome(message, outcomes[i]!, done)));
         await settled();

@@ -20,6 +20,8 @@ import { createSweep, type SweepResult } from './sweep.js';
 export interface ReminderDeps {
   transaction: <T>(work: () => T) => T;
   settled: () => Promise<void>;
+  /** Resolves when no bulk import holds the database (its own connection): the sweep and the sender wait for it. */
+  idle: () => Promise<void>;
   reminders: ReminderRepository;
   contacts: ContactRepository;
   changes: ChangeRepository;

@@ -16,6 +16,8 @@ export interface SweepDeps {
   transaction: <T>(work: () => T) => T;
   /** Resolves once what the transactions so far wrote is on disk (group commit). */
   settled: () => Promise<void>;
+  /** Resolves when no long write (a bulk import on its own connection) holds the database: await it before writing. */
+  idle: () => Promise<void>;
   reminders: ReminderRepository;
   contacts: ContactRepository;
   changes: ChangeRepository;
@@ -138,6 +140,7 @@ export function createSweep(deps: SweepDeps) {
           for (const o of assignments.judged({ planId }, asOf)) feedStates.set(o.id, assignments.obligationView(planId, o, asOf));
         }
         for (let start = 0; start < seen.length; start += BATCH) {
+          await deps.idle(); // then write in this same turn: nothing takes the lock in between
           const recorded = transaction(() => record(seen.slice(start, start + BATCH), asOf, feedStates));
           await settled();
           result.reminders += recorded.reminders;
