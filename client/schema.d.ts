@@ -1209,7 +1209,7 @@ export interface paths {
         put?: never;
         /**
          * Add a contact to a unit
-         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. A unit has at most 20 contacts (409 beyond). Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
          */
         post: operations["addUnitContact"];
         delete?: never;
@@ -20277,6 +20277,24 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "任务 999999 不存在",
                      *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

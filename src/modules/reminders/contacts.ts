@@ -1,5 +1,5 @@
 import type { RobotKind } from '../../config.js';
-import { forbidden, invalidFields, notFound, unprocessable, type FieldError } from '../../domain/errors.js';
+import { conflict, forbidden, invalidFields, notFound, unprocessable, type FieldError } from '../../domain/errors.js';
 import { isEmailAddress, maskedEmail } from '../../domain/email.js';
 import { said } from '../../domain/said.js';
 import type { AuditRepository } from '../audit/repository.js';
@@ -26,6 +26,8 @@ interface ContactDeps {
 }
 
 const CONTACT = said('联系人', 'contact');
+/** Contacts one unit may have: every reminder goes to each of them, so a runaway script must not make it thousands. */
+export const MAX_CONTACTS = 20;
 
 /** A contact as the API shows it to those who manage it: the robot's token hidden (it lets anyone post to the group). */
 export function contactView(row: ContactRow) {
@@ -103,17 +105,24 @@ export function createContactService(deps: ContactDeps) {
       checkStanding(units, unit, '/params/id');
       return transaction(() => {
         // A retried POST (the answer was lost) finds the contact it made: no twin, so no reminder goes out twice.
-        const same = contacts
-          .ofUnit(unitId)
-          .find(
-            (c) =>
-              c.name === input.name &&
-              c.email === (input.email ?? null) &&
-              c.phone === (input.phone ?? null) &&
-              c.robotKind === (input.robot?.kind ?? null) &&
-              c.robotUrl === (input.robot?.url ?? null),
-          );
+        const current = contacts.ofUnit(unitId);
+        const same = current.find(
+          (c) =>
+            c.name === input.name &&
+            c.email === (input.email ?? null) &&
+            c.phone === (input.phone ?? null) &&
+            c.robotKind === (input.robot?.kind ?? null) &&
+            c.robotUrl === (input.robot?.url ?? null),
+        );
         if (same) return { created: false, contact: contactView(same) };
+        if (current.length >= MAX_CONTACTS) {
+          throw conflict(
+            said(
+              `${unit.name}已有 ${MAX_CONTACTS} 个联系人（上限）：请先删除不再需要的联系人。`,
+              `${unit.name} already has ${MAX_CONTACTS} contacts, the most a unit may have: remove one no longer needed first.`,
+            ),
+          );
+        }
         const at = now();
         const row = contacts.add({ unitId, name: input.name, email: input.email ?? null, phone: input.phone ?? null, robot: input.robot ?? null }, at);
         audit.record({ at, principal, action: 'unit_contact.add', entityType: 'unit_contact', entityId: row.id, before: null, after: audited(row), requestId });

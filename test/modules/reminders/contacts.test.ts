@@ -119,6 +119,15 @@ t.test('a removed contact leaves the list and gets no more reminders; removing i
   t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/units/${civil}/contacts/${market.id}`, headers: keys.admin.headers })).statusCode, 404, 'another unit’s contact');
 });
 
+t.test('a unit has at most 20 contacts', async (t) => {
+  const unit = unitId('市教育局');
+  for (let i = 0; i < 20; i++) json(await add(keys.admin, { name: `联系人${i}`, email: `c${i}@jyj.suihua.gov.cn` }, unit), 201);
+  const refused = await add(keys.admin, { name: '第二十一个', email: 'c21@jyj.suihua.gov.cn' }, unit);
+  t.equal(refused.statusCode, 409);
+  t.match(refused.json(), { detail: /市教育局已有 20 个联系人（上限）/ });
+  t.equal((await add(keys.admin, { name: '联系人0', email: 'c0@jyj.suihua.gov.cn' }, unit)).statusCode, 200, 'a retry of one it has is still answered');
+});
+
 t.test('GET /reminders: admins, coordinators and reporters; readers 403; a reporter only its own unit', async (t) => {
   t.equal((await app.inject({ url: '/api/v1/reminders', headers: keys.reader.headers })).statusCode, 403);
   t.equal((await app.inject({ url: '/api/v1/reminders' })).statusCode, 401);
