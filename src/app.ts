@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HTTP_TIMEOUT_DEFAULTS, REMINDER_DEFAULTS, SUPERVISION_DEFAULTS, type Config, type Reminders } from './config.js';
+import { HTTP_TIMEOUT_DEFAULTS, REMINDER_DEFAULTS, SUPERVISION_DEFAULTS, WEBHOOK_DEFAULTS, type Config, type Reminders, type WebhookSettings } from './config.js';
 import { drizzleOf, openConnection, openDatabase, projectRoot, type Db } from './db/client.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { createGroupCommit } from './db/group-commit.js';
@@ -74,6 +74,15 @@ import { createUnitRepository } from './modules/units/repository.js';
 import { createUnitResolver } from './modules/units/resolve-filter.js';
 import { registerUnitRoutes } from './modules/units/routes.js';
 import { registerUnitUpkeepRoutes } from './modules/units/upkeep-routes.js';
+import { createDeliveryRepository } from './modules/webhooks/deliveries.js';
+import { createDeliveryLog } from './modules/webhooks/delivery-log.js';
+import { startDispatcher } from './modules/webhooks/dispatcher.js';
+import { createOutbox } from './modules/webhooks/outbox.js';
+import { createSubscriptionRepository } from './modules/webhooks/repository.js';
+import { registerWebhookRoutes } from './modules/webhooks/routes.js';
+import { DeliverySchema, WebhookSchema } from './modules/webhooks/schemas.js';
+import { createWebhookService } from './modules/webhooks/service.js';
+import type { Lookup } from './modules/webhooks/url-guard.js';
 import { allow, ANY_ROLE, registerAuthentication } from './plugins/auth.js';
 import { registerCatalogueCache, type CatalogueCacheBounds } from './plugins/catalogue-cache.js';
 import { registerDurableResponses } from './plugins/durability.js';
@@ -133,6 +142,8 @@ const SHARED_SCHEMAS = [
   AssignmentSchema,
   AssignmentDetailSchema,
   ChangeSchema,
+  WebhookSchema,
+  DeliverySchema,
 ];
 
 export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
@@ -149,6 +160,10 @@ export type AppConfig = Pick<Config, 'databasePath' | 'logLevel'> &
      * with `robotOrigins`.
      */
     reminders?: Partial<Reminders>;
+    /** How webhooks are sent; tests allow loopback receivers and pass short timeouts and backoff. */
+    webhooks?: Partial<WebhookSettings>;
+    /** Resolves receivers' host names (default: the system's resolver); tests make a name resolve where they like. */
+    webhookLookup?: Lookup;
   };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -178,7 +193,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   config.onDatabaseOpen?.(db.$client);
   const seed = loadSeed(db);
-  const metrics = createAppMetrics(config.databasePath);
+  const deliveries = createDeliveryRepository(db);
+  const metrics = createAppMetrics(config.databasePath, { webhookOutboxDepth: () => deliveries.pending() });
   const groupCommit = createGroupCommit(db.$client, { onCommit: metrics.groupCommitted });
   // Checkpoints run on a worker thread; a connection checkpoints itself only if the worker falls far behind.
   const fileBacked = config.databasePath !== ':memory:';
@@ -194,7 +210,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       transaction: sqlite.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T,
       reports: createReportRepository(importDb),
       units: createUnitRepository(importDb),
-      audit: createAuditRepository(importDb, { onRecorded: changesFromAudit(createChangeRepository(importDb)) }),
+      // The import's changes owe webhook messages too, queued in the import's own transaction.
+      audit: createAuditRepository(importDb, { onRecorded: changesFromAudit(createChangeRepository(importDb, { onAppended: createOutbox(importDb) })) }),
       now,
     });
     return { sqlite, context: { importRows: createBulkImporter(service, createMeasureNumbers(importDb)), idempotency: createIdempotencyStore(importDb) } };
@@ -206,7 +223,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     logger: {
       level: config.logLevel,
       // Keys are secrets wherever they appear: a request's headers, a key being issued, a token in an error.
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: '[redacted]' },
+      // Webhook secrets likewise: a subscription as created, or a message being sent.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'secret', '*.secret', '*.*.secret'], censor: '[redacted]' },
     },
     requestIdHeader: false,
     genReqId: (request) => {
@@ -248,7 +266,8 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const indicators = createIndicatorRepository(db);
   const tasks = createTaskRepository(db);
   const keys = createApiKeyRepository(db);
-  const changes = createChangeRepository(db);
+  // Each change appended also queues its webhook messages, in the same transaction (the outbox).
+  const changes = createChangeRepository(db, { onAppended: createOutbox(db) });
   // Every audited write that others may follow is also a change in the feed, appended in the same transaction.
   const audit = createAuditRepository(db, { onRecorded: changesFromAudit(changes) });
   const reportService = createReportService({ transaction: groupCommit.transaction, reports: createReportRepository(db), units, audit, now });
@@ -333,6 +352,18 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     onError: (err) => app.log.warn({ err }, 'reminder sweep or sending failed; the next tick tries again'),
   });
+  const webhookSettings: WebhookSettings = { ...WEBHOOK_DEFAULTS, ...config.webhooks };
+  const webhooks = createWebhookService({
+    transaction: groupCommit.transaction,
+    subscriptions: createSubscriptionRepository(db),
+    deliveries,
+    log: createDeliveryLog(db),
+    units,
+    audit,
+    now,
+    policy: webhookSettings,
+    lookup: config.webhookLookup,
+  });
   const amended = { history: createPlanHistory({ documents: createDocumentRepository(db), revisions, units }), etagOf: amendments.etagOf };
   const assignmentDeps = { service: assignments, unitResolver, defaultPlanId: () => seed.planId, now };
 
@@ -413,6 +444,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       registerUnitChangeRoutes(reporting, unitAdministration);
       registerUnitUpkeepRoutes(reporting, unitAdministration);
       registerApiKeyRoutes(reporting, { keys, units, audit, now, transaction: reportService.transaction });
+      registerWebhookRoutes(reporting, webhooks);
       registerAuditRoutes(reporting, { audit, units });
       await registerPlanImportRoute(reporting, { imports: planImports });
       registerContactRoutes(
@@ -432,5 +464,22 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  // Sends the outbox from this process; its writes wait for a bulk import like any other, and are durable before it sends.
+  const dispatcher = startDispatcher({
+    deliveries,
+    write: async (work) => {
+      await bulkImports.idle();
+      const result = groupCommit.transaction(work);
+      await groupCommit.settled();
+      return result;
+    },
+    now,
+    settings: webhookSettings,
+    lookup: config.webhookLookup,
+    log: app.log.child({ module: 'webhooks' }),
+    onOutcome: metrics.webhookAttempted,
+  });
+  // Before onClose closes the database it writes to.
+  app.addHook('preClose', () => dispatcher.stop());
   return app;
 }

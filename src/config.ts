@@ -27,6 +27,7 @@ export interface Config {
    */
   publicBaseUrl: string | null;
   reminders: Reminders;
+  webhooks: WebhookSettings;
 }
 
 export type RobotKind = (typeof ROBOT_KINDS)[number];
@@ -58,6 +59,37 @@ export const REMINDER_DEFAULTS: Reminders = {
   smtpFrom: null,
   robotOrigins: { wecom: ['https://qyapi.weixin.qq.com'], dingtalk: ['https://oapi.dingtalk.com'] },
   sendTimeoutMs: 10_000,
+};
+
+/** How webhooks are sent (src/modules/webhooks): where to, how long to wait, how long to keep trying. */
+export interface WebhookSettings {
+  /** Send to internal addresses too (loopback, private, link-local …): only for a closed network you trust. */
+  allowPrivate: boolean;
+  /** Host names (or address literals) allowed even when they resolve to internal addresses, lower case. */
+  allowedHosts: string[];
+  /** How long one attempt may take, connecting to reading the status, before it counts as failed. */
+  timeoutMs: number;
+  /** A message not delivered this long after it was queued is given up (`failed`). */
+  giveUpAfterMs: number;
+  /** Messages in flight at once, per server process: a hanging receiver occupies only these slots. */
+  concurrency: number;
+  /** How often the dispatcher looks for messages due. */
+  pollIntervalMs: number;
+  /** Retries wait a random time up to min(backoffMaxMs, backoffBaseMs × 2^(attempts − 1)) (exponential backoff, full jitter). */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const WEBHOOK_DEFAULTS: WebhookSettings = {
+  allowPrivate: false,
+  allowedHosts: [],
+  timeoutMs: 10_000,
+  // Three days: a receiver down over a weekend still gets its messages on Monday.
+  giveUpAfterMs: 72 * 3_600_000,
+  concurrency: 8,
+  pollIntervalMs: 1_000,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 3_600_000,
 };
 
 /** The supervision calendar (督查督办): when an unsigned assignment is chased, and when a coming due date turns yellow. */
@@ -205,6 +237,33 @@ function parseReminders(env: NodeJS.ProcessEnv): Reminders {
   };
 }
 
+/** Host names or address literals, comma-separated: `hooks.example.gov.cn,10.1.2.3,[fd00::1]`. */
+function parseHosts(name: string, raw: string | undefined): string[] {
+  const hosts = (raw ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
+  for (const host of hosts) {
+    // What URL parsing would take as the host of http://<host>/ and give back unchanged (no port, path or credentials).
+    const parsed = URL.canParse(`http://${host}/`) ? new URL(`http://${host}/`) : undefined;
+    if (!parsed || parsed.host !== host || parsed.port !== '')
+      throw new ConfigError(`${name} must list host names like hooks.example.gov.cn (no scheme, port or path), got "${host}"`);
+  }
+  return hosts;
+}
+
+function parseSlots(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) === 0) throw new ConfigError(`${name} must be a whole number from 1 to 999, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseHours(name: string, raw: string | undefined, fallbackMs: number): number {
+  if (raw === undefined) return fallbackMs;
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(raw) || Number(raw) === 0) throw new ConfigError(`${name} must be a number of hours above 0 (like 72 or 0.5), got "${raw}"`);
+  return Math.round(Number(raw) * 3_600_000);
+}
+
 function parseBoolean(name: string, raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0' || raw === '') return false;
@@ -243,6 +302,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL),
     reminders: parseReminders(env),
+    webhooks: {
+      ...WEBHOOK_DEFAULTS,
+      allowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
+      allowedHosts: parseHosts('WEBHOOK_ALLOWED_HOSTS', env.WEBHOOK_ALLOWED_HOSTS),
+      timeoutMs: parseMilliseconds('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, WEBHOOK_DEFAULTS.timeoutMs),
+      giveUpAfterMs: parseHours('WEBHOOK_GIVE_UP_AFTER_HOURS', env.WEBHOOK_GIVE_UP_AFTER_HOURS, WEBHOOK_DEFAULTS.giveUpAfterMs),
+      concurrency: parseSlots('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY, WEBHOOK_DEFAULTS.concurrency),
+      pollIntervalMs: parseMilliseconds('WEBHOOK_POLL_INTERVAL_MS', env.WEBHOOK_POLL_INTERVAL_MS, WEBHOOK_DEFAULTS.pollIntervalMs),
+    },
   };
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
   if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');

@@ -47,13 +47,23 @@ export interface AppMetrics {
   reminderMessage: (channel: string, stage: string, outcome: 'sent' | 'failed' | 'retry') => void;
   /** Observes how long one supervision sweep took, in seconds. */
   reminderSweep: (seconds: number) => void;
+  /** Counts one webhook attempt by what came of it (the dispatcher's `onOutcome`). */
+  webhookAttempted: (outcome: WebhookOutcome) => void;
+}
+
+/** What a webhook attempt came to: delivered (2xx), failed with another try due, or failed and given up. */
+export type WebhookOutcome = 'delivered' | 'failed_attempt' | 'gave_up';
+
+export interface AppMetricSources {
+  /** Messages waiting in the webhook outbox, counted when scraped. */
+  webhookOutboxDepth?: () => number;
 }
 
 /** Sweep durations, in seconds: tens of milliseconds on a plan of thousands of obligations, more at a year end. */
 const SWEEP_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The app's metrics, made before the database's group commit so that it can observe it. */
-export function createAppMetrics(databasePath: string): AppMetrics {
+export function createAppMetrics(databasePath: string, sources: AppMetricSources = {}): AppMetrics {
   const registry = new client.Registry();
   const groupCommits = new client.Histogram({
     name: 'plan_tracker_group_commit_writes',
@@ -84,11 +94,28 @@ export function createAppMetrics(databasePath: string): AppMetrics {
     buckets: SWEEP_BUCKETS,
     registers: [registry],
   });
+  new client.Gauge({
+    name: 'plan_tracker_webhook_outbox_depth',
+    help: 'Webhook messages waiting to be delivered (pending, of active subscriptions), counted when scraped.',
+    registers: [registry],
+    collect() {
+      if (sources.webhookOutboxDepth) this.set(sources.webhookOutboxDepth());
+    },
+  });
+  const webhookAttempts = new client.Counter({
+    name: 'plan_tracker_webhook_attempts_total',
+    help: 'Webhook attempts by outcome: delivered (2xx), failed_attempt (another try is due), gave_up (failed past the give-up time).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  // Every outcome shows from the start, at 0: a rate over a series that appears later misses its first increase.
+  for (const outcome of ['delivered', 'failed_attempt', 'gave_up'] satisfies WebhookOutcome[]) webhookAttempts.inc({ outcome }, 0);
   return {
     registry,
     groupCommitted: (writes) => groupCommits.observe(writes),
     reminderMessage: (channel, stage, outcome) => reminderMessages.inc({ channel, stage, outcome }),
     reminderSweep: (seconds) => sweeps.observe(seconds),
+    webhookAttempted: (outcome) => webhookAttempts.inc({ outcome }),
   };
 }
 
@@ -141,7 +168,8 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: AppMetrics, 
         description: [
           'Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`;',
           '`plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`);',
-          '`plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep); the process metrics of prom-client (`process_*`, `nodejs_*`).',
+          '`plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep);',
+          '`plan_tracker_webhook_outbox_depth` (gauge: webhook messages pending); `plan_tracker_webhook_attempts_total` (counter by `outcome`: delivered, failed_attempt, gave_up); the process metrics of prom-client (`process_*`, `nodejs_*`).',
           'Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.',
         ].join(' '),
         response: {

@@ -9,21 +9,8 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/pagination.js';
 import { problemResponses } from '../../http/problem.js';
 import { draftsVisibleTo } from '../reports/rules.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
-import type { Change, ChangeRepository, ChangeType } from './repository.js';
-
-/** Where each kind of resource is read; an obligation is read with its assignment. */
-const COLLECTIONS: Record<string, string> = {
-  report: 'reports',
-  assignment: 'assignments',
-  obligation: 'assignments',
-  chapter: 'chapters',
-  task: 'tasks',
-  measure: 'measures',
-  milestone: 'milestones',
-  indicator: 'indicators',
-  unit: 'units',
-  plan: 'plans',
-};
+import type { ChangeRepository, ChangeType } from './repository.js';
+import { shown } from './shown.js';
 
 const FAMILIES = [...new Set(CHANGE_TYPES.map((type) => type.split('.')[0]!))];
 
@@ -94,12 +81,6 @@ function typesNamed(list: string): ChangeType[] {
     matching.forEach((type) => types.add(type));
   }
   return [...types];
-}
-
-function shown(change: Change) {
-  const { id, type, at, resourceType, resourceId, unitId, state } = change;
-  const linked = resourceType === 'obligation' ? (state as { assignmentId: number }).assignmentId : resourceId;
-  return { id, type, at, resource: { type: resourceType, id: resourceId, href: `/api/v1/${COLLECTIONS[resourceType]}/${linked}` }, unitId, state };
 }
 
 export function registerChangeRoutes(app: ApiInstance, { changes, units }: { changes: ChangeRepository; units: UnitResolver }): void {

@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import type { AttemptOutcome, ClaimedMessage } from './deliveries.js';
+import { messageBody } from './message.js';
+import { messageId, signedHeaders } from './signing.js';
+import { destinationProblem, type AddressPolicy, type Lookup } from './url-guard.js';
+
+export const USER_AGENT = 'plan-tracker-webhooks/1.0 (Standard Webhooks 1.0)';
+
+export interface SendOptions {
+  policy: AddressPolicy;
+  timeoutMs: number;
+  lookup?: Lookup | undefined;
+  /** Aborted when the server stops: the attempt ends unrecorded and the claim lapses. */
+  stopping: AbortSignal;
+  now: () => Date;
+}
+
+/** What a failed fetch says, without the URL (it may carry a receiver's token). */
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const text = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return text.slice(0, 500);
+}
+
+/**
+ * One attempt: check the destination again (the name may resolve elsewhere now), POST the signed message, and say
+ * what came of it. Redirects are not followed (a 3xx is a failure): one could point inside the network.
+ */
+export async function attemptDelivery(message: ClaimedMessage, options: SendOptions): Promise<AttemptOutcome> {
+  const at = options.now();
+  const started = performance.now();
+  const outcome = (status: number | null, error: string | null): AttemptOutcome => ({ at: at.toISOString(), status, error, durationMs: Math.round(performance.now() - started) });
+  const refused = await destinationProblem(message.url, options.policy, options.lookup);
+  if (refused) return outcome(null, `refused: ${refused.en}`);
+  const body = messageBody(message.change);
+  try {
+    const response = await fetch(message.url, {
+      method: 'POST',
+      body,
+      headers: signedHeaders(message.secret, messageId(message.deliveryId), body, at, USER_AGENT),
+      redirect: 'manual',
+      signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.stopping]),
+    });
+    // The status is the answer; the body is not read (a receiver's large or endless body must not hold the slot).
+    await response.body?.cancel().catch(() => {});
+    const ok = response.status >= 200 && response.status < 300;
+    return outcome(response.status, ok ? null : `HTTP ${response.status}`);
+  } catch (error) {
+    return outcome(null, describe(error, options.timeoutMs));
+  }
+}

@@ -1,0 +1,106 @@
+import { conflict, invalidField, notFound, unprocessable } from '../../domain/errors.js';
+import type { AuditRepository } from '../audit/repository.js';
+import type { Principal } from '../auth/principal.js';
+import type { UnitRepository } from '../units/repository.js';
+import { resolveStanding } from '../units/standing.js';
+import type { DeliveryRepository, DeliveryState } from './deliveries.js';
+import type { DeliveryLog } from './delivery-log.js';
+import type { SubscriptionRepository } from './repository.js';
+import { DELIVERY, disabledSubscription, WEBHOOK } from './said.js';
+import { newSecret } from './signing.js';
+import { subscribedTypes } from './types.js';
+import { destinationProblem, urlFormProblem, type AddressPolicy, type Lookup } from './url-guard.js';
+
+export interface WebhookServiceDeps {
+  transaction: <T>(work: () => T) => T;
+  subscriptions: SubscriptionRepository;
+  deliveries: DeliveryRepository;
+  log: DeliveryLog;
+  units: UnitRepository;
+  audit: AuditRepository;
+  now: () => Date;
+  policy: AddressPolicy;
+  lookup?: Lookup | undefined;
+}
+
+export interface NewWebhook {
+  url: string;
+  types: string[];
+  unit?: string | undefined;
+  description?: string | undefined;
+}
+
+interface Caller {
+  principal: Principal;
+  requestId: string;
+}
+
+/** Subscriptions and their deliveries, as admins manage them; the secret is made here and shown once. */
+export function createWebhookService(deps: WebhookServiceDeps) {
+  const { transaction, subscriptions, audit, now } = deps;
+
+  function existing(id: number) {
+    const subscription = subscriptions.get(id);
+    if (!subscription) throw notFound(WEBHOOK, id);
+    return subscription;
+  }
+
+  return {
+    /** Checks everything before anything is stored: types, the URL's form, the unit, then where the URL leads. */
+    async subscribe(input: NewWebhook, { principal, requestId }: Caller) {
+      const types = subscribedTypes(input.types);
+      const form = urlFormProblem(input.url);
+      if (form) throw invalidField('/body/url', form);
+      const unit = input.unit === undefined ? undefined : resolveStanding(deps.units, input.unit, '/body/unit');
+      const destination = await destinationProblem(input.url, deps.policy, deps.lookup);
+      if (destination) throw unprocessable('/body/url', destination);
+      const secret = newSecret();
+      const webhook = transaction(() => {
+        const created = subscriptions.create(
+          { url: input.url, types, unitId: unit?.id ?? null, description: input.description ?? null, secret, createdByKeyId: principal.keyId },
+          now(),
+        );
+        // The audit trail records the subscription as every later answer shows it: without the secret.
+        audit.record({ at: now(), principal, action: 'webhook.create', entityType: 'webhook', entityId: created.id, before: null, after: created, requestId });
+        return created;
+      });
+      return { webhook, secret };
+    },
+
+    get: existing,
+
+    list: (page: { limit: number; offset: number }) => subscriptions.list(page),
+
+    /** Stops sending (pending messages stay unsent); disabling a disabled subscription changes nothing. */
+    disable(id: number, { principal, requestId }: Caller) {
+      return transaction(() => {
+        const before = existing(id);
+        if (subscriptions.disable(id, now())) {
+          const after = existing(id);
+          audit.record({ at: now(), principal, action: 'webhook.disable', entityType: 'webhook', entityId: id, before, after, requestId });
+          return after;
+        }
+        return before;
+      });
+    },
+
+    deliveries(id: number, filters: { state?: DeliveryState | undefined }, page: { after: number; limit: number }) {
+      existing(id);
+      return deps.log.page(id, filters, page);
+    },
+
+    /** Queues a delivery again, due now, with the same webhook-id (receivers deduplicate by it). */
+    redeliver(id: number, deliveryId: number, { principal, requestId }: Caller) {
+      return transaction(() => {
+        const subscription = existing(id);
+        if (!subscription.active) throw conflict(disabledSubscription(id));
+        if (!deps.log.get(id, deliveryId)) throw notFound(DELIVERY, deliveryId);
+        deps.deliveries.redeliver(deliveryId, now());
+        audit.record({ at: now(), principal, action: 'webhook.redeliver', entityType: 'webhook', entityId: id, before: null, after: { deliveryId }, requestId });
+        return deps.log.shown(id, deliveryId)!;
+      });
+    },
+  };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;

@@ -1,0 +1,69 @@
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { said, type Said } from '../../domain/said.js';
+
+/** Where webhooks may go besides the public internet (`WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_ALLOWED_HOSTS`). */
+export interface AddressPolicy {
+  allowPrivate: boolean;
+  allowedHosts: string[];
+}
+
+/** Resolves a host name to all its addresses (dns.lookup; tests and the dispatcher share it). */
+export type Lookup = (hostname: string) => Promise<string[]>;
+
+export const systemLookup: Lookup = async (hostname) => (await dns.lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * Why a URL cannot take webhooks, whatever it resolves to; undefined when its form is fine. http(s) only; no
+ * credentials (they would be stored and shown like any URL); no fragment (never sent, so it means a mistake).
+ */
+export function urlFormProblem(raw: string): Said | undefined {
+  if (!URL.canParse(raw)) return said('不是有效的网址（应形如 https://example.gov.cn/hooks）', 'is not a valid URL (like https://example.gov.cn/hooks)');
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return said(`只接受 http 或 https 网址，不接受 ${url.protocol.slice(0, -1)}`, `must be http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.username !== '' || url.password !== '') return said('网址中不能含用户名或密码', 'must not carry a user name or password');
+  if (raw.includes('#')) return said('网址中不能含片段（# 之后的部分）', 'must not have a fragment (#…)');
+  return undefined;
+}
+
+/** An address the public internet routes: ipaddr.js calls every other range by name (loopback, private, linkLocal …). */
+function publicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  let parsed = ipaddr.parse(address);
+  // ::ffff:127.0.0.1 is 127.0.0.1.
+  if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) parsed = parsed.toIPv4Address();
+  return parsed.range() === 'unicast';
+}
+
+const internal = (host: string, address: string) =>
+  said(
+    `“${host}”指向内部地址 ${address}（本机、内网、链路本地等），不能接收推送；如确需推送到内网，请由管理员配置 WEBHOOK_ALLOWED_HOSTS`,
+    `"${host}" points to the internal address ${address} (loopback, private, link-local …) and cannot take webhooks; an administrator may allow it with WEBHOOK_ALLOWED_HOSTS`,
+  );
+
+/**
+ * Why webhooks must not go to this URL now, or undefined: its form, then every address its host has (an address
+ * literal as it stands, a name as DNS resolves it at this moment). Checked on subscribing and again before each send,
+ * since a name may later resolve elsewhere (DNS rebinding).
+ */
+export async function destinationProblem(raw: string, policy: AddressPolicy, lookup: Lookup = systemLookup): Promise<Said | undefined> {
+  const form = urlFormProblem(raw);
+  if (form) return form;
+  const { hostname } = new URL(raw);
+  if (policy.allowPrivate || policy.allowedHosts.includes(hostname)) return undefined;
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: string[];
+  if (net.isIP(bare) !== 0) addresses = [bare];
+  else {
+    try {
+      addresses = await lookup(bare);
+    } catch {
+      return said(`无法解析主机名“${hostname}”`, `the host name "${hostname}" does not resolve`);
+    }
+  }
+  if (addresses.length === 0) return said(`无法解析主机名“${hostname}”`, `the host name "${hostname}" does not resolve`);
+  const refused = addresses.find((address) => !publicAddress(address));
+  return refused === undefined ? undefined : internal(hostname, refused);
+}
