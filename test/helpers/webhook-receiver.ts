@@ -4,13 +4,15 @@ import type { Test } from 'tap';
 
 /** One request a receiver got, and what it answered (null: it never answered). */
 export interface Received {
+  /** The path and query the request went to. */
+  url: string;
   headers: Record<string, string>;
   body: string;
   status: number | null;
 }
 
 /** What the receiver answers the n-th request (0-based): a status, or 'hang' (the connection stays open, silent). */
-export type Answer = (n: number, request: { headers: Record<string, string>; body: string }) => number | 'hang';
+export type Answer = (n: number, request: Received) => number | 'hang';
 
 /** A real HTTP receiver on loopback, closed after the test; it records every request in arrival order. */
 export async function startReceiver(t: Test, answer: Answer) {
@@ -19,7 +21,7 @@ export async function startReceiver(t: Test, answer: Answer) {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const entry: Received = { headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status: null };
+      const entry: Received = { url: request.url ?? '', headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status: null };
       const status = answer(received.length, entry);
       received.push(entry);
       if (status === 'hang') return;
