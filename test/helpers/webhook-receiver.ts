@@ -15,7 +15,7 @@ export interface Received {
 export type Answer = (n: number, request: Received) => number | 'hang';
 
 /** A real HTTP receiver on loopback, closed after the test; it records every request in arrival order. */
-export async function startReceiver(t: Test, answer: Answer) {
+export async function startReceiver(t: Test, answer: Answer, options: { delayMs?: number } = {}) {
   const received: Received[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -25,8 +25,13 @@ export async function startReceiver(t: Test, answer: Answer) {
       const status = answer(received.length, entry);
       received.push(entry);
       if (status === 'hang') return;
-      entry.status = status;
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
+      const respond = () => {
+        entry.status = status;
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
+      };
+      // A slow receiver keeps each attempt in flight a while, so that concurrent senders would overlap.
+      if (options.delayMs) setTimeout(respond, options.delayMs);
+      else respond();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

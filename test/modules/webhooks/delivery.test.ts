@@ -66,6 +66,8 @@ t.test('every matching change arrives once, in order per resource, signed', asyn
   const expected = await feedChanges(startId, 'report,assignment.acknowledged,indicator.value_approved');
   t.ok(expected.length >= 7, `${expected.length} changes owed`);
   await eventually(() => new Set(receiver.accepted().map((r) => r.headers['webhook-id'])).size >= expected.length);
+  // …and recorded as delivered by the dispatcher, which it does once the receiver has answered.
+  await eventually(() => rows(databasePath, "SELECT id FROM webhook_deliveries WHERE state = 'delivered'").length >= expected.length);
 
   const accepted = receiver.accepted();
   const ids = accepted.map((r) => r.headers['webhook-id']!);
