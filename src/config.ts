@@ -310,9 +310,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       giveUpAfterMs: parseHours('WEBHOOK_GIVE_UP_AFTER_HOURS', env.WEBHOOK_GIVE_UP_AFTER_HOURS, WEBHOOK_DEFAULTS.giveUpAfterMs),
       concurrency: parseSlots('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY, WEBHOOK_DEFAULTS.concurrency),
       pollIntervalMs: parseMilliseconds('WEBHOOK_POLL_INTERVAL_MS', env.WEBHOOK_POLL_INTERVAL_MS, WEBHOOK_DEFAULTS.pollIntervalMs),
+      backoffBaseMs: parseMilliseconds('WEBHOOK_BACKOFF_BASE_MS', env.WEBHOOK_BACKOFF_BASE_MS, WEBHOOK_DEFAULTS.backoffBaseMs),
+      backoffMaxMs: parseMilliseconds('WEBHOOK_BACKOFF_MAX_MS', env.WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_DEFAULTS.backoffMaxMs),
     },
   };
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
   if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (config.webhooks.backoffBaseMs > config.webhooks.backoffMaxMs) throw new ConfigError('WEBHOOK_BACKOFF_BASE_MS must not exceed WEBHOOK_BACKOFF_MAX_MS');
   return config;
 }

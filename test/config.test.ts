@@ -23,6 +23,16 @@ t.test('defaults are the documented contract', async (t) => {
       robotOrigins: { wecom: ['https://qyapi.weixin.qq.com'], dingtalk: ['https://oapi.dingtalk.com'] },
       sendTimeoutMs: 10_000,
     },
+    webhooks: {
+      allowPrivate: false,
+      allowedHosts: [],
+      timeoutMs: 10_000,
+      giveUpAfterMs: 72 * 3_600_000,
+      concurrency: 8,
+      pollIntervalMs: 1_000,
+      backoffBaseMs: 5_000,
+      backoffMaxMs: 3_600_000,
+    },
   });
 });
 
@@ -54,6 +64,14 @@ t.test('values from the environment', async (t) => {
       WECOM_ROBOT_ORIGINS: 'https://qyapi.weixin.qq.com, https://wecom-proxy.suihua.gov.cn:8443',
       DINGTALK_ROBOT_ORIGINS: '',
       REMINDER_SEND_TIMEOUT_MS: '3000',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_ALLOWED_HOSTS: 'Hooks.Example.gov.cn, 10.1.2.3,[fd00::1]',
+      WEBHOOK_TIMEOUT_MS: '3000',
+      WEBHOOK_GIVE_UP_AFTER_HOURS: '0.5',
+      WEBHOOK_CONCURRENCY: '2',
+      WEBHOOK_POLL_INTERVAL_MS: '250',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '60000',
     }),
     {
       port: 8080,
@@ -75,6 +93,16 @@ t.test('values from the environment', async (t) => {
         smtpFrom: '绥化市营商环境局督办 <duban@suihua.gov.cn>',
         robotOrigins: { wecom: ['https://qyapi.weixin.qq.com', 'https://wecom-proxy.suihua.gov.cn:8443'], dingtalk: [] },
         sendTimeoutMs: 3000,
+      },
+      webhooks: {
+        allowPrivate: true,
+        allowedHosts: ['hooks.example.gov.cn', '10.1.2.3', '[fd00::1]'],
+        timeoutMs: 3000,
+        giveUpAfterMs: 1_800_000,
+        concurrency: 2,
+        pollIntervalMs: 250,
+        backoffBaseMs: 100,
+        backoffMaxMs: 60_000,
       },
     },
   );
@@ -123,6 +151,17 @@ t.test('a bad value is refused with a message naming the variable', async (t) =>
     [{ WECOM_ROBOT_ORIGINS: 'http://qyapi.weixin.qq.com' }, /WECOM_ROBOT_ORIGINS/],
     [{ DINGTALK_ROBOT_ORIGINS: 'https://oapi.dingtalk.com/robot' }, /DINGTALK_ROBOT_ORIGINS/],
     [{ REMINDER_SEND_TIMEOUT_MS: '0' }, /REMINDER_SEND_TIMEOUT_MS/],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'sometimes' }, /WEBHOOK_ALLOW_PRIVATE/],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'https://hooks.example.gov.cn' }, /WEBHOOK_ALLOWED_HOSTS/],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.example.gov.cn:8443' }, /WEBHOOK_ALLOWED_HOSTS/],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'a.gov.cn,hooks/path' }, /WEBHOOK_ALLOWED_HOSTS/],
+    [{ WEBHOOK_TIMEOUT_MS: '0' }, /WEBHOOK_TIMEOUT_MS/],
+    [{ WEBHOOK_GIVE_UP_AFTER_HOURS: '0' }, /WEBHOOK_GIVE_UP_AFTER_HOURS/],
+    [{ WEBHOOK_GIVE_UP_AFTER_HOURS: '3 days' }, /WEBHOOK_GIVE_UP_AFTER_HOURS/],
+    [{ WEBHOOK_CONCURRENCY: '0' }, /WEBHOOK_CONCURRENCY/],
+    [{ WEBHOOK_CONCURRENCY: '1000' }, /WEBHOOK_CONCURRENCY/],
+    [{ WEBHOOK_POLL_INTERVAL_MS: 'often' }, /WEBHOOK_POLL_INTERVAL_MS/],
+    [{ WEBHOOK_BACKOFF_BASE_MS: '70000', WEBHOOK_BACKOFF_MAX_MS: '60000' }, /WEBHOOK_BACKOFF_BASE_MS must not exceed WEBHOOK_BACKOFF_MAX_MS/],
   ] as const) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     t.throws(() => loadConfig(env), { message: name });
