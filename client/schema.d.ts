@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Metrics for Prometheus
-         * @description Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`; `plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); `plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep); the process metrics of prom-client (`process_*`, `nodejs_*`). Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.
+         * @description Prometheus text exposition format 0.0.4. `http_request_duration_seconds` (histogram; its `_count` counts requests) by `method`, `route` (the route pattern, `__unknown__` when none matched) and `status_code`; `plan_tracker_group_commit_writes` (histogram: writes per group commit); `plan_tracker_database_size_bytes` (the SQLite file and its WAL, by `file`); `plan_tracker_reminder_messages_total` (counter: reminder messages by `channel`, `stage` and `outcome` sent, failed or retry); `plan_tracker_reminder_sweep_seconds` (histogram: time per supervision sweep); `plan_tracker_webhook_outbox_depth` (gauge: webhook messages pending); `plan_tracker_webhook_attempts_total` (counter by `outcome`: delivered, failed_attempt, gave_up); the process metrics of prom-client (`process_*`, `nodejs_*`). Public unless the server runs with `METRICS_REQUIRE_KEY=true`, then any API key (a reader key for the scraper). Never rate-limited.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1142,6 +1142,94 @@ export interface paths {
          * @description Admin only. The key stops working at once; revoking a revoked key changes nothing.
          */
         post: operations["revokeApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Admin only. Every subscription, disabled ones included, oldest first; never the secrets.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to changes
+         * @description Admin only. From now on, every change of the types named (or of a family: `report` is every `report.*`) — of one unit if `unit` is given — is sent to `url`, in order per resource, retried with exponential backoff until the server's give-up time. The URL must not lead to an internal address (checked now and before every send). Returns the secret once. Each message is a POST of `{ type, timestamp, data }` (`data`: the change as `GET /api/v1/changes` shows it) signed per Standard Webhooks 1.0: `webhook-id` (`msg_<delivery id>`, the same on every retry), `webhook-timestamp` (unix seconds of the attempt), `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded part of the secret after `whsec_`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook subscription
+         * @description Admin only. The subscription without its secret (lost secrets are not shown again: subscribe anew and disable this one).
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Disable a webhook subscription
+         * @description Admin only. Nothing more is sent, pending messages included; the subscription and its deliveries stay readable. Disabling a disabled subscription changes nothing.
+         */
+        delete: operations["disableWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages sent to a subscription
+         * @description Admin only. Each message with its change, its state and every attempt (status, error, duration), oldest first. Page with `after` = the previous `nextCursor`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message again
+         * @description Admin only. The message goes back to pending, due now, with the same `webhook-id` (receivers that saw it deduplicate); a delivered or failed one gets a new give-up period. 409 for a disabled subscription.
+         */
+        post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3023,6 +3111,117 @@ export interface components {
             unitId: number | null;
             /** @description The resource as it stood after the change, as its GET shows it. */
             state: unknown;
+        };
+        /**
+         * Webhook
+         * @description A webhook subscription (never its secret).
+         * @example {
+         *       "id": 1,
+         *       "url": "https://hooks.example.gov.cn/plan-tracker",
+         *       "types": [
+         *         "report",
+         *         "assignment",
+         *         "unit.changed"
+         *       ],
+         *       "unitId": null,
+         *       "unitName": null,
+         *       "description": "市政务服务平台：接收进展报告、责任分工和单位变更",
+         *       "active": true,
+         *       "createdAt": "2024-10-08T02:16:30.000Z",
+         *       "disabledAt": null
+         *     }
+         */
+        Webhook: {
+            id: number;
+            /** @description Where the messages are POSTed. */
+            url: string;
+            /** @description The change types (or families) sent, as subscribed. */
+            types: ("report.created" | "report.updated" | "report.submitted" | "report.approved" | "report.returned" | "report.superseded" | "indicator.value_approved" | "assignment.added" | "assignment.acknowledged" | "assignment.closed" | "assignment.reopened" | "assignment.withdrawn" | "assignment.reinstated" | "obligation.due_soon" | "obligation.overdue" | "plan.revised" | "plan.imported" | "unit.changed" | "report" | "indicator" | "assignment" | "obligation" | "plan" | "unit")[];
+            /** @description Only changes concerning this unit (or a collective it belongs to); null: every unit. */
+            unitId: number | null;
+            unitName: string | null;
+            description: string | null;
+            /** @description False once disabled: nothing more is sent. */
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            disabledAt: string | null;
+        };
+        /**
+         * WebhookDelivery
+         * @description One message to a subscription: the change it carries and every attempt.
+         * @example {
+         *       "id": 17,
+         *       "webhookId": "msg_17",
+         *       "state": "delivered",
+         *       "createdAt": "2024-10-08T02:16:30.000Z",
+         *       "nextAttemptAt": null,
+         *       "deliveredAt": "2024-10-08T02:16:36.000Z",
+         *       "change": {
+         *         "id": 1041,
+         *         "type": "report.submitted",
+         *         "at": "2024-10-08T02:16:30.000Z",
+         *         "resource": {
+         *           "type": "report",
+         *           "id": 41,
+         *           "href": "/api/v1/reports/41"
+         *         }
+         *       },
+         *       "attempts": [
+         *         {
+         *           "at": "2024-10-08T02:16:31.000Z",
+         *           "status": 503,
+         *           "error": "HTTP 503",
+         *           "durationMs": 42
+         *         },
+         *         {
+         *           "at": "2024-10-08T02:16:36.000Z",
+         *           "status": 204,
+         *           "error": null,
+         *           "durationMs": 18
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            id: number;
+            /** @description The `webhook-id` header: the same on every attempt and redelivery; receivers deduplicate by it. */
+            webhookId: string;
+            /**
+             * @description pending: waiting for its next attempt; delivered: a 2xx answered; failed: given up.
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            /**
+             * Format: date-time
+             * @description When the message was queued, or queued again by a redelivery: the give-up time counts from here.
+             */
+            createdAt: string;
+            /** @description When a pending message is tried next. */
+            nextAttemptAt: string | null;
+            deliveredAt: string | null;
+            change: {
+                id: number;
+                /** @enum {string} */
+                type: "report.created" | "report.updated" | "report.submitted" | "report.approved" | "report.returned" | "report.superseded" | "indicator.value_approved" | "assignment.added" | "assignment.acknowledged" | "assignment.closed" | "assignment.reopened" | "assignment.withdrawn" | "assignment.reinstated" | "obligation.due_soon" | "obligation.overdue" | "plan.revised" | "plan.imported" | "unit.changed";
+                /** Format: date-time */
+                at: string;
+                resource: {
+                    type: string;
+                    id: number;
+                    href: string;
+                };
+            };
+            /** @description Every attempt, oldest first. */
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                /** @description The receiver’s HTTP status; null when it never answered. */
+                status: number | null;
+                /** @description Why the attempt failed (`HTTP 503`, `timed out after 10000 ms`, `ECONNREFUSED`, `refused: …`). */
+                error: string | null;
+                durationMs: number;
+            }[];
         };
     };
     responses: never;
@@ -19317,6 +19516,1160 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "任务 999999 不存在",
                      *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Webhook subscriptions, disabled ones included, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "url": "https://hooks.example.gov.cn/plan-tracker",
+                     *           "types": [
+                     *             "report",
+                     *             "assignment",
+                     *             "unit.changed"
+                     *           ],
+                     *           "unitId": null,
+                     *           "unitName": null,
+                     *           "description": "市政务服务平台：接收进展报告、责任分工和单位变更",
+                     *           "active": true,
+                     *           "createdAt": "2024-10-08T02:16:30.000Z",
+                     *           "disabledAt": null
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.gov.cn/plan-tracker",
+                 *       "types": [
+                 *         "report",
+                 *         "assignment",
+                 *         "unit.changed"
+                 *       ],
+                 *       "description": "市政务服务平台：接收进展报告、责任分工和单位变更"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description An http or https URL, without user name, password or fragment, that does not lead to an internal address (loopback, private, link-local, unique-local, CGNAT …) unless the server allows it (`WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_ALLOWED_HOSTS`). */
+                    url: string;
+                    types: ("report.created" | "report.updated" | "report.submitted" | "report.approved" | "report.returned" | "report.superseded" | "indicator.value_approved" | "assignment.added" | "assignment.acknowledged" | "assignment.closed" | "assignment.reopened" | "assignment.withdrawn" | "assignment.reinstated" | "obligation.due_soon" | "obligation.overdue" | "plan.revised" | "plan.imported" | "unit.changed" | "report" | "indicator" | "assignment" | "obligation" | "plan" | "unit")[];
+                    /** @description A unit id, canonical name or alias (市营商局 finds 市营商环境局). Only changes concerning this unit (or a collective it belongs to). Drafts are sent only to the drafting unit’s subscriptions. */
+                    unit?: string;
+                    /**
+                     * Format: text
+                     * @description Who receives the messages and why.
+                     */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new subscription and its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook": {
+                     *         "id": 1,
+                     *         "url": "https://hooks.example.gov.cn/plan-tracker",
+                     *         "types": [
+                     *           "report",
+                     *           "assignment",
+                     *           "unit.changed"
+                     *         ],
+                     *         "unitId": null,
+                     *         "unitName": null,
+                     *         "description": "市政务服务平台：接收进展报告、责任分工和单位变更",
+                     *         "active": true,
+                     *         "createdAt": "2024-10-08T02:16:30.000Z",
+                     *         "disabledAt": null
+                     *       },
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw2y2kq3fDXf0="
+                     *     }
+                     */
+                    "application/json": {
+                        webhook: components["schemas"]["Webhook"];
+                        /** @description The signing secret (`whsec_` + base64 of 32 random bytes). Shown only in this response: store it now. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/http-413",
+                     *       "title": "请求内容过大",
+                     *       "status": 413,
+                     *       "detail": "请求体超过了允许的大小。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-charset",
+                     *       "title": "不支持的内容类型",
+                     *       "status": 415,
+                     *       "detail": "不能读取 charset=big5 的内容；请使用 UTF-8、GBK/GB18030 或带字节顺序标记（BOM）的 UTF-16。",
+                     *       "instance": "/api/v1/reports/bulk"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but cannot be processed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "无法处理的请求",
+                     *       "status": 422,
+                     *       "detail": "body/measureId：没有编号为 9999 的措施",
+                     *       "instance": "/api/v1/reports",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/body/measureId",
+                     *           "message": "没有编号为 9999 的措施"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A webhook subscription (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disableWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A webhook subscription (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Cursor: deliveries with a larger id (the `nextCursor` of the page before). */
+                after?: number;
+                /** @description Only deliveries in this state. */
+                state?: "pending" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Numeric id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 17,
+                     *           "webhookId": "msg_17",
+                     *           "state": "delivered",
+                     *           "createdAt": "2024-10-08T02:16:30.000Z",
+                     *           "nextAttemptAt": null,
+                     *           "deliveredAt": "2024-10-08T02:16:36.000Z",
+                     *           "change": {
+                     *             "id": 1041,
+                     *             "type": "report.submitted",
+                     *             "at": "2024-10-08T02:16:30.000Z",
+                     *             "resource": {
+                     *               "type": "report",
+                     *               "id": 41,
+                     *               "href": "/api/v1/reports/41"
+                     *             }
+                     *           },
+                     *           "attempts": [
+                     *             {
+                     *               "at": "2024-10-08T02:16:31.000Z",
+                     *               "status": 503,
+                     *               "error": "HTTP 503",
+                     *               "durationMs": 42
+                     *             },
+                     *             {
+                     *               "at": "2024-10-08T02:16:36.000Z",
+                     *               "status": 204,
+                     *               "error": null,
+                     *               "durationMs": 18
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "limit": 50,
+                     *       "nextCursor": 17,
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        limit: number;
+                        /** @description Pass as `after` next time: the last delivery on this page, or `after` itself when there is none. */
+                        nextCursor: number;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request URL (path and query string) is longer than 4,096 bytes, or a path parameter longer than 100 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/uri-too-long",
+                     *       "title": "网址过长",
+                     *       "status": 414,
+                     *       "detail": "请求网址长 4196 字节，最多接受 4096 字节。",
+                     *       "instance": "/api/v1/tasks?q=…"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit was reached (per client address or per API key). `Retry-After` says how many seconds to wait; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` are sent on every response. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "请求过于频繁",
+                     *       "status": 429,
+                     *       "detail": "此处每分钟最多 6000 次请求，请在 12 秒后重试（见 Retry-After）。",
+                     *       "instance": "/api/v1/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service cannot answer right now: it is shutting down (`/problems/shutting-down`), or the database is busy with another write (`/problems/database-busy`), full (`/problems/storage-full`) or failing. Retry after the `Retry-After` seconds; a write refused while shutting down, busy or full stored nothing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/database-busy",
+                     *       "title": "服务暂不可用",
+                     *       "status": 503,
+                     *       "detail": "数据库正忙于另一项写入，本次未保存任何内容，请稍后重试。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The subscription.
+                 * @example 1
+                 */
+                id: number;
+                /**
+                 * @description The delivery.
+                 * @example 1
+                 */
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One message to a subscription: the change it carries and every attempt. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description The request is malformed: a parameter has the wrong type or value, or is unknown. `errors[]` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation",
+                     *       "title": "请求有误",
+                     *       "status": 400,
+                     *       "detail": "querystring/limit：不得大于 500",
+                     *       "instance": "/api/v1/tasks?limit=1000",
+                     *       "errors": [
+                     *         {
+                     *           "field": "/querystring/limit",
+                     *           "message": "不得大于 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key: the `Authorization: Bearer` key is unknown, revoked or expired, is bound to a collective (reissue it to a member unit), or the route needs a key and none was sent (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "未认证",
+                     *       "status": 401,
+                     *       "detail": "API 密钥无效：不存在、已吊销或已过期，或请求头不是 `Bearer <密钥>` 的形式。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "无权操作",
+                     *       "status": 403,
+                     *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
+                     *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "未找到",
+                     *       "status": 404,
+                     *       "detail": "任务 999999 不存在",
+                     *       "instance": "/api/v1/tasks/999999"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -4,8 +4,8 @@
  *   npm run contract-test
  *
  * Starts the server (a real socket) on a fresh temporary database with the seed plan loaded and reads requiring a
- * key (REQUIRE_AUTH_FOR_READS), issues an admin key with `npm run apikey`, posts one report (the contract's own
- * example), then lets Portman generate a Postman collection from openapi/openapi.json — for every operation: a 2xx
+ * key (REQUIRE_AUTH_FOR_READS), issues an admin key with `npm run apikey`, subscribes the webhook example and posts
+ * one report (the contract's own examples), then lets Portman generate a Postman collection from openapi/openapi.json — for every operation: a 2xx
  * status, the declared content type, a JSON body, the response schema, the declared headers — and runs it with
  * Newman. Every request is the contract's own: its example ids, bodies and parameters. scripts/portman-config.json
  * only orders the report writes (see there). Exits non-zero on any failure, naming each.
@@ -55,6 +55,22 @@ async function postExampleReport(baseUrl: string, token: string): Promise<void> 
   if (res.status !== 201) throw new Error(`posting the example report answered ${res.status}: ${await res.text()}`);
 }
 
+/**
+ * POST /webhooks's example, subscribed before the report writes as an integrator would: the deliveries the examples
+ * name are then the messages those writes owe (the collection runs the integration operations last).
+ */
+async function subscribeExampleWebhook(baseUrl: string, token: string): Promise<void> {
+  const contract = JSON.parse(fs.readFileSync(contractPath, 'utf8')) as {
+    paths: { '/api/v1/webhooks': { post: { requestBody: { content: { 'application/json': { example: unknown } } } } } };
+  };
+  const res = await fetch(`${baseUrl}/api/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(contract.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].example),
+  });
+  if (res.status !== 201) throw new Error(`subscribing the example webhook answered ${res.status}: ${await res.text()}`);
+}
+
 function failuresOf(result: NewmanRun): string[] {
   return result.run.executions.flatMap(({ item, request, response, assertions }) =>
     (assertions ?? [])
@@ -70,10 +86,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-tracker-contract-'));
   const databasePath = path.join(dir, 'plan-tracker.db');
-  const server = startServer({ DATABASE_PATH: databasePath, PORT: '0', REQUIRE_AUTH_FOR_READS: 'true' });
+  // POST /webhooks's example names a host the server may send to without resolving it (no DNS needed here).
+  const server = startServer({ DATABASE_PATH: databasePath, PORT: '0', REQUIRE_AUTH_FOR_READS: 'true', WEBHOOK_ALLOWED_HOSTS: 'hooks.example.gov.cn' });
   try {
     const baseUrl = await waitForListening(server);
     const token = await issueAdminKey(databasePath);
+    await subscribeExampleWebhook(baseUrl, token);
     await postExampleReport(baseUrl, token);
     const collection = path.join(dir, 'collection.json');
     // Portman writes its working files under ./tmp: run it in the temporary directory.

@@ -24,6 +24,8 @@ const ID_BY_COLLECTION: Record<string, number> = {
   assignments: EXAMPLE.assignment,
   reports: EXAMPLE.report,
   'api-keys': EXAMPLE.apiKey,
+  webhooks: EXAMPLE.webhook,
+  deliveries: EXAMPLE.webhookDelivery,
 };
 
 /**

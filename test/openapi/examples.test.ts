@@ -8,6 +8,7 @@ import { loadSeed } from '../../src/seed/load-seed.js';
 import { SEED_EXAMPLES } from '../../src/http/seed-examples.js';
 import { buildTestAppWithDatabase, tempDatabasePath } from '../helpers/app.js';
 import { issueKey } from '../helpers/keys.js';
+import { NewWebhookSchema } from '../../src/modules/webhooks/schemas.js';
 
 interface Parameter {
   name: string;
@@ -60,11 +61,19 @@ t.test('the seed loader gives the same ids on every fresh database', async (t) =
 
 /**
  * A freshly seeded server with the reports the examples name: POST /reports's example, posted by a reporter of the
- * unit it names (a key the example suits: its unit owes the measure, the period is one it is due in).
+ * unit it names (a key the example suits: its unit owes the measure, the period is one it is due in). Before it, as
+ * the contract test orders them, POST /webhooks's example (the server may send to its host, as the contract test's).
  */
 async function seededWithExampleReport(t: Test, options: { requireAuthForReads?: boolean } = {}) {
-  const { app, databasePath } = await buildTestAppWithDatabase(t, options);
+  const { app, databasePath } = await buildTestAppWithDatabase(t, { ...options, webhooks: { allowedHosts: ['hooks.example.gov.cn'] } });
   const contract = await contractOf(app);
+  const subscribed = await app.inject({
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    headers: issueKey(databasePath, 'admin').headers,
+    payload: (NewWebhookSchema.examples as object[])[0]!,
+  });
+  t.equal(subscribed.statusCode, 201, 'POST /webhooks’s example subscribes');
   const reporter = issueKey(databasePath, 'reporter', SEED_EXAMPLES.unit.name);
   const posted = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: contract.components.schemas.ReportInput!.examples![0] as object });
   return { app, contract, posted, admin: issueKey(databasePath, 'admin') };

@@ -18,10 +18,10 @@ const changeType = StringEnum([...CHANGE_TYPES, ...CHANGE_FAMILIES], {
 const webhookExample = {
   id: 1,
   url: 'https://hooks.example.gov.cn/plan-tracker',
-  types: ['report.submitted', 'report.approved', 'report.returned', 'assignment'],
+  types: ['report', 'assignment', 'unit.changed'],
   unitId: null,
   unitName: null,
-  description: '市政务服务平台：接收进展报告审核结果',
+  description: '市政务服务平台：接收进展报告、责任分工和单位变更',
   active: true,
   createdAt: '2024-10-08T02:16:30.000Z',
   disabledAt: null,
@@ -60,8 +60,8 @@ export const NewWebhookSchema = Type.Object(
     examples: [
       {
         url: 'https://hooks.example.gov.cn/plan-tracker',
-        types: ['report.submitted', 'report.approved', 'report.returned', 'assignment'],
-        description: '市政务服务平台：接收进展报告审核结果',
+        types: ['report', 'assignment', 'unit.changed'],
+        description: '市政务服务平台：接收进展报告、责任分工和单位变更',
       },
     ],
   },
