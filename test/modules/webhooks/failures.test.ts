@@ -126,3 +126,16 @@ t.test('who gets what: types and families, a unit, drafts, a disabled subscripti
     ['/hooks/everyone', '/hooks/family', '/hooks/unit', '/hooks/unit', '/hooks/unit'],
   );
 });
+
+t.test('a bulk import’s changes owe messages too (written on its own connection)', async (t) => {
+  const receiver = await startReceiver(t, () => 204);
+  const id = await subscribe(receiver.url, ['report.submitted']);
+  const periods = ['2021-Q1', '2021-Q2', '2021-Q3'];
+  const imported = await inject('POST', '/api/v1/reports/bulk', minzheng, {
+    reports: periods.map((period) => ({ measureId: measure.id, period, status: 'in_progress', narrative: '批量', submit: true })),
+  });
+  t.equal(imported.statusCode, 200, imported.body);
+  t.equal(rows(databasePath, 'SELECT id FROM webhook_deliveries WHERE subscription_id = ?', id).length, periods.length, 'queued in the import’s transaction');
+  await eventually(() => receiver.accepted().length === periods.length);
+  await inject('DELETE', `/api/v1/webhooks/${id}`, admin);
+});
