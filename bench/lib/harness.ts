@@ -30,13 +30,14 @@ export function buildProject(): Promise<void> {
  * in production. The rate limits are off: the load comes from one address with a handful of keys, so the
  * per-address and per-key limits would answer 429 to the measurement itself.
  */
-export function startProject(tempDir: string, databasePath: string): Promise<Server> {
+export function startProject(tempDir: string, databasePath: string, options: { name?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Server> {
+  const name = options.name ?? 'project';
   return startServer({
-    name: 'project',
+    name,
     args: ['dist/server.js'],
     cwd: projectRoot,
-    env: { DATABASE_PATH: databasePath, LOG_LEVEL: 'info', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0' },
-    logFile: path.join(tempDir, 'project.log'),
+    env: { DATABASE_PATH: databasePath, LOG_LEVEL: 'info', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0', ...options.env },
+    logFile: path.join(tempDir, `${name}.log`),
   });
 }
 

@@ -53,17 +53,18 @@ const CHANGE_COLUMNS = `c.id AS changeId, c.type, c.at AS changeAt, c.resource_t
  */
 export function createDeliveryRepository(db: Db) {
   const raw = db.$client;
-  // Due, unclaimed (or its claim lapsed), of an active subscription, and the first undelivered one of its resource:
-  // a later change of a report never overtakes an earlier one still pending for the same receiver.
+  // Due, unclaimed (or its claim lapsed), of an active subscription, and the head of its queue: the first pending
+  // delivery of its subscription for its resource, so a later change of a report never overtakes an earlier one still
+  // pending for the same receiver. The heads come from one pass over the pending deliveries (grouped), not a check
+  // per candidate: the cost stays linear in the outbox depth even when a dead receiver has left thousands waiting.
   const due = raw.prepare<{ now: string; limit: number }, { id: number }>(
     `SELECT d.id FROM webhook_deliveries d
      JOIN webhook_subscriptions s ON s.id = d.subscription_id
-     JOIN changes c ON c.id = d.change_id
-     WHERE d.state = 'pending' AND d.next_attempt_at <= :now AND (d.claimed_until IS NULL OR d.claimed_until <= :now) AND s.disabled_at IS NULL
-       AND NOT EXISTS (
-         SELECT 1 FROM webhook_deliveries e JOIN changes ec ON ec.id = e.change_id
-         WHERE e.subscription_id = d.subscription_id AND e.state = 'pending' AND e.id < d.id
-           AND ec.resource_type = c.resource_type AND ec.resource_id = c.resource_id)
+     WHERE d.id IN (
+         SELECT min(p.id) FROM webhook_deliveries p JOIN changes c ON c.id = p.change_id
+         WHERE p.state = 'pending'
+         GROUP BY p.subscription_id, c.resource_type, c.resource_id)
+       AND d.next_attempt_at <= :now AND (d.claimed_until IS NULL OR d.claimed_until <= :now) AND s.disabled_at IS NULL
      ORDER BY d.next_attempt_at, d.id
      LIMIT :limit`,
   );
@@ -94,6 +95,10 @@ export function createDeliveryRepository(db: Db) {
      SET state = 'pending', next_attempt_at = :now, created_at = CASE WHEN state = 'pending' THEN created_at ELSE :now END,
          delivered_at = NULL, claimed_by = CASE WHEN state = 'pending' THEN claimed_by END, claimed_until = CASE WHEN state = 'pending' THEN claimed_until END
      WHERE id = :id`,
+  );
+  const abandon = raw.prepare<{ subscriptionId: number }>(
+    `UPDATE webhook_deliveries SET state = 'failed', last_error = 'subscription disabled', claimed_by = NULL, claimed_until = NULL
+     WHERE subscription_id = :subscriptionId AND state = 'pending'`,
   );
   const depth = raw.prepare<[], { n: number }>(
     `SELECT count(*) AS n FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE d.state = 'pending' AND s.disabled_at IS NULL`,
@@ -132,6 +137,11 @@ export function createDeliveryRepository(db: Db) {
     /** Back to pending, due now, with the same message id; a delivered or failed one starts a new give-up period. */
     redeliver(deliveryId: number, now: Date): void {
       redeliver.run({ id: deliveryId, now: now.toISOString() });
+    },
+
+    /** A disabled subscription's pending messages will not be sent: failed, so the outbox holds only what is owed. */
+    abandon(subscriptionId: number): void {
+      abandon.run({ subscriptionId });
     },
 
     /** Messages waiting to be delivered to active subscriptions (the outbox depth). */

@@ -71,11 +71,12 @@ export function createWebhookService(deps: WebhookServiceDeps) {
 
     list: (page: { limit: number; offset: number }) => subscriptions.list(page),
 
-    /** Stops sending (pending messages stay unsent); disabling a disabled subscription changes nothing. */
+    /** Stops sending (pending messages fail unsent); disabling a disabled subscription changes nothing. */
     disable(id: number, { principal, requestId }: Caller) {
       return transaction(() => {
         const before = existing(id);
         if (subscriptions.disable(id, now())) {
+          deps.deliveries.abandon(id);
           const after = existing(id);
           audit.record({ at: now(), principal, action: 'webhook.disable', entityType: 'webhook', entityId: id, before, after, requestId });
           return after;

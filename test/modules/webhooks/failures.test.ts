@@ -88,6 +88,15 @@ t.test('a receiver that hangs: the attempt times out and is recorded, the API an
   t.ok(delivery!.attempts[0]!.durationMs >= 300, 'the attempt lasted until the timeout');
   t.equal(delivery!.state, 'pending', 'and is tried again');
   await inject('DELETE', `/api/v1/webhooks/${id}`, admin);
+  t.match(
+    rows(databasePath, 'SELECT state, last_error AS error FROM webhook_deliveries WHERE subscription_id = ?', id),
+    [
+      { state: 'failed', error: 'subscription disabled' },
+      { state: 'failed', error: 'subscription disabled' },
+    ],
+    'disabling fails what was pending: the outbox keeps only what is owed',
+  );
+  t.match((await app.inject('/metrics')).body, /plan_tracker_webhook_outbox_depth 0/);
 });
 
 t.test('who gets what: types and families, a unit, drafts, a disabled subscription', async (t) => {
