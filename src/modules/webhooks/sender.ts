@@ -16,8 +16,7 @@ export interface SendOptions {
 }
 
 /** What a failed fetch says, without the URL (it may carry a receiver's token). */
-function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+function describe(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   const text = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return text.slice(0, 500);
@@ -34,19 +33,32 @@ export async function attemptDelivery(message: ClaimedMessage, options: SendOpti
   const refused = await destinationProblem(message.url, options.policy, options.lookup);
   if (refused) return outcome(null, `refused: ${refused.en}`);
   const body = messageBody(message.change);
+  // A timer of our own, not AbortSignal.timeout/any: on Node 20 those signals may be garbage-collected under load
+  // before they fire, and a hanging receiver would then hold its slot for ever.
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, options.timeoutMs);
+  const stop = () => abort.abort();
+  options.stopping.addEventListener('abort', stop, { once: true });
   try {
     const response = await fetch(message.url, {
       method: 'POST',
       body,
       headers: signedHeaders(message.secret, messageId(message.deliveryId), body, at, USER_AGENT),
       redirect: 'manual',
-      signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.stopping]),
+      signal: abort.signal,
     });
     // The status is the answer; the body is not read (a receiver's large or endless body must not hold the slot).
     await response.body?.cancel().catch(() => {});
     const ok = response.status >= 200 && response.status < 300;
     return outcome(response.status, ok ? null : `HTTP ${response.status}`);
   } catch (error) {
-    return outcome(null, describe(error, options.timeoutMs));
+    return outcome(null, timedOut ? `timed out after ${options.timeoutMs} ms` : describe(error));
+  } finally {
+    clearTimeout(timer);
+    options.stopping.removeEventListener('abort', stop);
   }
 }

@@ -2,6 +2,7 @@
  * What happens when receivers fail: giving up after the configured time (then redelivering by hand), a receiver that
  * hangs (the attempt times out, the API keeps answering), and which subscriptions a change goes to at all.
  */
+import net from 'node:net';
 import t from 'tap';
 import { buildTestAppWithDatabase } from '../../helpers/app.js';
 import { rows } from '../../helpers/db.js';
@@ -147,4 +148,26 @@ t.test('a bulk import’s changes owe messages too (written on its own connectio
   t.equal(rows(databasePath, 'SELECT id FROM webhook_deliveries WHERE subscription_id = ?', id).length, periods.length, 'queued in the import’s transaction');
   await eventually(() => receiver.accepted().length === periods.length);
   await inject('DELETE', `/api/v1/webhooks/${id}`, admin);
+});
+
+t.test('a refused connection and a redirect are failed attempts; a redirect is not followed', async (t) => {
+  // A port nothing listens on any more: connecting is refused.
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  const redirecting = await startReceiver(t, () => 302);
+  const refusing = await subscribe(`http://127.0.0.1:${port}/gone`, ['report.submitted']);
+  const redirected = await subscribe(redirecting.url, ['report.submitted']);
+  await submitReport();
+  const firstAttempt = async (id: number) => (await deliveriesOf(id))[0]?.attempts[0];
+  await eventually(async () => (await firstAttempt(refusing)) !== undefined && (await firstAttempt(redirected)) !== undefined);
+  t.match(await firstAttempt(refusing), { status: null, error: 'ECONNREFUSED' });
+  t.match(await firstAttempt(redirected), { status: 302, error: 'HTTP 302' });
+  t.ok(
+    redirecting.received.every((r) => r.url === '/hooks'),
+    'nothing requested elsewhere',
+  );
+  await inject('DELETE', `/api/v1/webhooks/${refusing}`, admin);
+  await inject('DELETE', `/api/v1/webhooks/${redirected}`, admin);
 });
