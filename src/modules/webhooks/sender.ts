@@ -52,7 +52,11 @@ export async function attemptDelivery(message: ClaimedMessage, options: SendOpti
       signal: abort.signal,
     });
     // The status is the answer; the body is not read (a receiver's large or endless body must not hold the slot).
-    await response.body?.cancel().catch(() => {});
+    try {
+      await response.body?.cancel();
+    } catch {
+      // Nothing to learn from a body that cannot be cancelled: the status is the answer.
+    }
     const ok = response.status >= 200 && response.status < 300;
     return outcome(response.status, ok ? null : `HTTP ${response.status}`);
   } catch (error) {
