@@ -78,7 +78,8 @@ export function startDispatcher(deps: DispatcherDeps) {
   function schedule(delayMs: number): void {
     if (stopping.signal.aborted) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void tick(), Math.max(delayMs, nextClaimAt - performance.now()));
+    // Unref'd: the dispatcher alone never keeps a process alive (an attempt in flight does, until its timeout).
+    timer = setTimeout(() => void tick(), Math.max(delayMs, nextClaimAt - performance.now())).unref();
   }
 
   async function tick(): Promise<void> {
