@@ -87,3 +87,24 @@ t.test('an outcome never recorded is logged; the claim is left to lapse', async 
   t.equal(stateOf(id), 'pending', 'still owed: sent again once the claim lapses');
   t.ok(rows<{ claimed_by: string | null }>(databasePath, 'SELECT claimed_by FROM webhook_deliveries WHERE subscription_id = ?', id)[0]!.claimed_by, 'and still claimed until then');
 });
+
+t.test('closing the server aborts an attempt in flight: unrecorded, still owed', async (t) => {
+  const { app: closing, databasePath: closingPath } = await buildTestAppWithDatabase(t, { webhooks: { ...QUICK_WEBHOOKS, timeoutMs: 600_000 } });
+  const hanging = await startReceiver(t, () => 'hang');
+  const key = issueKey(closingPath, 'admin');
+  const reporter = issueKey(closingPath, 'reporter', '市民政局');
+  const created = await closing.inject({ method: 'POST', url: '/api/v1/webhooks', headers: key.headers, payload: { url: hanging.url, types: ['report.submitted'] } });
+  t.equal(created.statusCode, 201);
+  const report = await closing.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    headers: reporter.headers,
+    payload: { measureId: measure.id, period: '2024-Q4', status: 'in_progress', submit: true },
+  });
+  t.equal(report.statusCode, 201);
+  await eventually(() => hanging.received.length === 1);
+  // With a ten-minute timeout, only aborting the attempt lets close() finish within the test's time.
+  await closing.close();
+  t.same(rows(closingPath, 'SELECT id FROM webhook_attempts'), [], 'no attempt recorded');
+  t.equal(rows<{ state: string }>(closingPath, 'SELECT state FROM webhook_deliveries')[0]!.state, 'pending', 'sent again after a restart, once its claim lapses');
+});
