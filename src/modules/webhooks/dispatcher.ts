@@ -46,6 +46,8 @@ export function startDispatcher(deps: DispatcherDeps) {
   const claimer = `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
+  // The deliveries this process is sending: a claim judged lapsed by a clock that jumped ahead is never sent twice here.
+  const sending = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
   let nextClaimAt = 0;
@@ -99,13 +101,15 @@ export function startDispatcher(deps: DispatcherDeps) {
       });
       // Stopped meanwhile: what was just claimed is left for its claim to lapse.
       if (stopping.signal.aborted) return;
-      for (const message of claimed) {
-        const sending = send(message).finally(() => {
-          inFlight.delete(sending);
+      for (const message of claimed.filter((m) => !sending.has(m.deliveryId))) {
+        sending.add(message.deliveryId);
+        const attempt = send(message).finally(() => {
+          inFlight.delete(attempt);
+          sending.delete(message.deliveryId);
           // A slot came free: look again at once rather than a poll interval later.
           schedule(0);
         });
-        inFlight.add(sending);
+        inFlight.add(attempt);
       }
     } catch (error) {
       // The database is busy (another process writes) or closing: try again at the next poll.
