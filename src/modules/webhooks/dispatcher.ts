@@ -6,8 +6,9 @@ import type { WebhookSettings } from '../../config.js';
 import type { WebhookOutcome } from '../../plugins/metrics.js';
 import { afterFailure } from './backoff.js';
 import type { ClaimedMessage, DeliveryRepository } from './deliveries.js';
+import { Agent } from 'undici';
 import { attemptDelivery } from './sender.js';
-import type { Lookup } from './url-guard.js';
+import { connectLookup, type Lookup } from './url-guard.js';
 
 export interface DispatcherDeps {
   deliveries: DeliveryRepository;
@@ -48,6 +49,7 @@ export function startDispatcher(deps: DispatcherDeps) {
   const inFlight = new Set<Promise<void>>();
   // The deliveries this process is sending: a claim judged lapsed by a clock that jumped ahead is never sent twice here.
   const sending = new Set<number>();
+  const connections = new Agent({ connect: { lookup: connectLookup(settings, deps.lookup) } });
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
   let nextClaimAt = 0;
@@ -68,7 +70,7 @@ export function startDispatcher(deps: DispatcherDeps) {
   }
 
   async function send(message: ClaimedMessage): Promise<void> {
-    const outcome = await attemptDelivery(message, { policy: settings, timeoutMs: settings.timeoutMs, lookup: deps.lookup, stopping: stopping.signal, now });
+    const outcome = await attemptDelivery(message, { policy: settings, timeoutMs: settings.timeoutMs, lookup: deps.lookup, connections, stopping: stopping.signal, now });
     if (stopping.signal.aborted) return;
     const delivered = outcome.error === null;
     const result = delivered ? ({ state: 'delivered' } as const) : afterFailure(settings, new Date(message.createdAt), message.attempts, now());
@@ -128,6 +130,7 @@ export function startDispatcher(deps: DispatcherDeps) {
       stopping.abort();
       clearTimeout(timer);
       await Promise.allSettled([...inFlight]);
+      await connections.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { fetch, type Dispatcher } from 'undici';
 import type { AttemptOutcome, ClaimedMessage } from './deliveries.js';
 import { messageBody } from './message.js';
 import { messageId, signedHeaders } from './signing.js';
@@ -10,6 +11,8 @@ export interface SendOptions {
   policy: AddressPolicy;
   timeoutMs: number;
   lookup?: Lookup | undefined;
+  /** Connects through `connectLookup`: the address connected to is checked, not only the one seen before. */
+  connections: Dispatcher;
   /** Aborted when the server stops: the attempt ends unrecorded and the claim lapses. */
   stopping: AbortSignal;
   now: () => Date;
@@ -50,6 +53,7 @@ export async function attemptDelivery(message: ClaimedMessage, options: SendOpti
       headers: signedHeaders(message.secret, messageId(message.deliveryId), body, at, USER_AGENT),
       redirect: 'manual',
       signal: abort.signal,
+      dispatcher: options.connections,
     });
     // The status is the answer; the body is not read (a receiver's large or endless body must not hold the slot).
     try {

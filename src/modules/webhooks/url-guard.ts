@@ -1,5 +1,5 @@
 import dns from 'node:dns/promises';
-import net from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { said, type Said } from '../../domain/said.js';
 
@@ -66,4 +66,27 @@ export async function destinationProblem(raw: string, policy: AddressPolicy, loo
   if (addresses.length === 0) return said(`无法解析主机名“${hostname}”`, `the host name "${hostname}" does not resolve`);
   const refused = addresses.find((address) => !publicAddress(address));
   return refused === undefined ? undefined : internal(hostname, refused);
+}
+
+/**
+ * The name lookup the sockets webhooks go through use: the addresses it answers are the ones connected to, so a name
+ * that resolves inside the network between the check before an attempt and the connection (DNS rebinding) is refused
+ * here, where it counts. Hosts the policy allows resolve as they are.
+ */
+export function connectLookup(policy: AddressPolicy, lookup: Lookup = systemLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    const refuse = (message: string) => callback(new Error(message), '', 4);
+    lookup(hostname).then(
+      (addresses) => {
+        const allowed = policy.allowPrivate || policy.allowedHosts.includes(hostname);
+        const internalAddress = allowed ? undefined : addresses.find((address) => !publicAddress(address));
+        if (internalAddress !== undefined) return refuse(`refused: "${hostname}" resolves to the internal address ${internalAddress}`);
+        const entries = addresses.map((address) => ({ address, family: net.isIPv6(address) ? 6 : 4 }));
+        if (entries.length === 0) return refuse(`the host name "${hostname}" does not resolve`);
+        if (options.all) callback(null, entries);
+        else callback(null, entries[0]!.address, entries[0]!.family);
+      },
+      (error: Error) => refuse(error.message),
+    );
+  };
 }
