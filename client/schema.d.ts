@@ -745,7 +745,7 @@ export interface paths {
         };
         /**
          * The change feed
-         * @description Every change — reports written and reviewed, indicator values approved, assignments signed for and closed, obligations coming due and overdue, plan revisions, units changed — oldest first, in the order they were committed. Keep `nextCursor` and pass it as `after` next time: nothing is missed or repeated, across restarts too. Drafts are shown only to admins, coordinators and the drafting unit’s reporters.
+         * @description Every change — reports written and reviewed, indicator values approved, assignments signed for and closed, obligations coming due and overdue, plan revisions, units changed — oldest first, in the order they were committed. Keep `nextCursor` and pass it as `after` next time: nothing is missed or repeated, across restarts too. Needs an API key of any role, like reading reports; drafts are shown only to admins, coordinators and the drafting unit’s reporters. A `unit` filter naming a collective covers its members.
          */
         get: operations["listChanges"];
         put?: never;
@@ -14444,9 +14444,9 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["Change"][];
                         limit: number;
-                        /** @description Pass as `after` next time: the last change on this page, or `after` itself when there is none. */
+                        /** @description Pass as `after` next time: past the last change on this page, or past every id this page looked through (at most 5000 a page), so a page that matched nothing still moves on. */
                         nextCursor: number;
-                        /** @description More changes follow now: ask again at once. */
+                        /** @description More of the feed lies beyond `nextCursor` now: ask again at once (the next page may be short or empty when a filter matches rarely). */
                         hasMore: boolean;
                     };
                 };

@@ -1,4 +1,4 @@
-import { and, asc, gt, sql } from 'drizzle-orm';
+import { and, asc, gt, lte, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { changes, type CHANGE_TYPES } from '../../db/schema.js';
 import { inJsonIds, param, whenGiven } from '../../db/sql.js';
@@ -29,6 +29,13 @@ export interface FeedFilters {
   unitIds?: number[] | undefined;
 }
 
+/**
+ * Ids one page looks through at most: a filter that matches rarely (one type, one unit) costs a bounded scan per
+ * request instead of a walk to the end of the feed on the event loop; such a page may come back short, or empty, with
+ * a cursor that still moves on.
+ */
+export const SCAN_WINDOW = 5_000;
+
 export interface ChangeFeedOptions {
   /** Told of each change as it is appended, in the same transaction (the webhook outbox). */
   onAppended?: (change: Change) => void;
@@ -57,9 +64,21 @@ export function createChangeRepository(db: Db, options: ChangeFeedOptions = {}) 
   const page = db
     .select()
     .from(changes)
-    .where(and(gt(changes.id, param('after')), whenGiven('types', inJsonIds(changes.type, 'types')), whenGiven('unitIds', inJsonIds(changes.unitId, 'unitIds')), visible))
+    .where(
+      and(
+        gt(changes.id, param('after')),
+        lte(changes.id, param('until')),
+        whenGiven('types', inJsonIds(changes.type, 'types')),
+        whenGiven('unitIds', inJsonIds(changes.unitId, 'unitIds')),
+        visible,
+      ),
+    )
     .orderBy(asc(changes.id))
     .limit(param('limit'))
+    .prepare();
+  const latest = db
+    .select({ id: max(changes.id) })
+    .from(changes)
     .prepare();
 
   return {
@@ -72,10 +91,17 @@ export function createChangeRepository(db: Db, options: ChangeFeedOptions = {}) 
       return appended;
     },
 
-    /** Changes after the id `after` whose drafts `reader` may see, oldest first; one more than asked says whether more follow. */
+    /**
+     * Changes after the id `after` whose drafts `reader` may see, oldest first, looking through at most SCAN_WINDOW
+     * ids; `nextCursor` is where the next page starts: past the last change shown, or past every id looked through.
+     */
     page(reader: DraftVisibility, filters: FeedFilters, options: { after: number; limit: number }) {
+      // Every id up to the latest committed one is committed (ids grow in commit order): ids up to `until` are final.
+      const last = latest.get()?.id ?? 0;
+      const until = Math.max(options.after, Math.min(options.after + SCAN_WINDOW, last));
       const rows = page.all({
         after: options.after,
+        until,
         limit: options.limit + 1,
         types: filters.types === undefined ? null : JSON.stringify(filters.types),
         unitIds: filters.unitIds === undefined ? null : JSON.stringify(filters.unitIds),
@@ -83,7 +109,8 @@ export function createChangeRepository(db: Db, options: ChangeFeedOptions = {}) 
         readerUnitId: reader.all ? null : reader.unitId,
       });
       const items: Change[] = rows.slice(0, options.limit).map((row) => ({ ...row, state: JSON.parse(row.state) as unknown }));
-      return { items, hasMore: rows.length > options.limit };
+      const full = rows.length > options.limit;
+      return { items, nextCursor: full ? items.at(-1)!.id : until, hasMore: full || until < last };
     },
   };
 }

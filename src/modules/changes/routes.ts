@@ -7,9 +7,10 @@ import { StringEnum } from '../../http/enum.js';
 import { unitFilter } from '../../http/filters.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/pagination.js';
 import { problemResponses } from '../../http/problem.js';
+import { allow, ANY_ROLE } from '../../plugins/auth.js';
 import { draftsVisibleTo } from '../reports/rules.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
-import type { ChangeRepository, ChangeType } from './repository.js';
+import { SCAN_WINDOW, type ChangeRepository, type ChangeType } from './repository.js';
 import { shown } from './shown.js';
 
 const FAMILIES = [...new Set(CHANGE_TYPES.map((type) => type.split('.')[0]!))];
@@ -87,20 +88,27 @@ export function registerChangeRoutes(app: ApiInstance, { changes, units }: { cha
   app.get(
     '/changes',
     {
+      // The changes carry reports as their GET shows them, and reading reports needs a key.
+      onRequest: allow(ANY_ROLE),
       schema: {
         tags: ['integration'],
         operationId: 'listChanges',
         summary: 'The change feed',
         description:
-          'Every change — reports written and reviewed, indicator values approved, assignments signed for and closed, obligations coming due and overdue, plan revisions, units changed — oldest first, in the order they were committed. Keep `nextCursor` and pass it as `after` next time: nothing is missed or repeated, across restarts too. Drafts are shown only to admins, coordinators and the drafting unit’s reporters.',
+          'Every change — reports written and reviewed, indicator values approved, assignments signed for and closed, obligations coming due and overdue, plan revisions, units changed — oldest first, in the order they were committed. Keep `nextCursor` and pass it as `after` next time: nothing is missed or repeated, across restarts too. Needs an API key of any role, like reading reports; drafts are shown only to admins, coordinators and the drafting unit’s reporters. A `unit` filter naming a collective covers its members.',
+        security: [{ bearerAuth: [] }],
         querystring: ChangesQuery,
         response: {
           200: Type.Object(
             {
               items: Type.Array(Type.Ref(ChangeSchema)),
               limit: Type.Integer(),
-              nextCursor: Type.Integer({ description: 'Pass as `after` next time: the last change on this page, or `after` itself when there is none.' }),
-              hasMore: Type.Boolean({ description: 'More changes follow now: ask again at once.' }),
+              nextCursor: Type.Integer({
+                description: `Pass as \`after\` next time: past the last change on this page, or past every id this page looked through (at most ${SCAN_WINDOW} a page), so a page that matched nothing still moves on.`,
+              }),
+              hasMore: Type.Boolean({
+                description: 'More of the feed lies beyond `nextCursor` now: ask again at once (the next page may be short or empty when a filter matches rarely).',
+              }),
             },
             { description: 'A page of the change feed.', examples: [{ items: [changeExample], limit: 50, nextCursor: 1041, hasMore: false }] },
           ),
@@ -110,9 +118,11 @@ export function registerChangeRoutes(app: ApiInstance, { changes, units }: { cha
     },
     async (request) => {
       const { after, limit, unit, types } = request.query;
-      const filters = { types: types === undefined ? undefined : typesNamed(types), unitIds: units.unitFilter('unit', unit) };
+      // A unit's own changes and its collectives'; for a collective, its members' too.
+      const unitIds = unit === undefined ? undefined : [...new Set([...units.unitFilter('unit', unit)!, ...units.owingUnits('unit', unit)!])];
+      const filters = { types: types === undefined ? undefined : typesNamed(types), unitIds };
       const page = changes.page(draftsVisibleTo(request.principal), filters, { after, limit });
-      return { items: page.items.map(shown), limit, nextCursor: page.items.at(-1)?.id ?? after, hasMore: page.hasMore };
+      return { items: page.items.map(shown), limit, nextCursor: page.nextCursor, hasMore: page.hasMore };
     },
   );
 }

@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildApp } from '../../../src/app.js';
+import { SCAN_WINDOW } from '../../../src/modules/changes/repository.js';
 import { tempDatabasePath } from '../../helpers/app.js';
 import { rows } from '../../helpers/db.js';
 import { issueKey } from '../../helpers/keys.js';
@@ -229,11 +231,56 @@ t.test('a bad cursor, type or unit is a 400 that says what is expected', async (
     ['unit=不存在的单位', '/querystring/unit'],
     ['limit=0', '/querystring/limit'],
   ] as const) {
-    const res = await app.inject({ url: `/api/v1/changes?${encodeURI(query)}` });
+    const res = await app.inject({ url: `/api/v1/changes?${encodeURI(query)}`, headers: reader.headers });
     t.equal(res.statusCode, 400, query);
     t.match(res.json(), { status: 400, errors: [{ field }] }, query);
     t.match(res.json().detail, /[\u4e00-\u9fff]/, `${query}: said in Chinese`);
   }
-  const english = await app.inject({ url: '/api/v1/changes?types=report.nonsense', headers: { 'accept-language': 'en' } });
+  const english = await app.inject({ url: '/api/v1/changes?types=report.nonsense', headers: { ...reader.headers, 'accept-language': 'en' } });
   t.match(english.json().errors[0].message, /has no change type "report.nonsense"/);
+});
+
+t.test('reading the feed needs a key, as reading reports does', async (t) => {
+  const anonymous = await app.inject({ url: '/api/v1/changes' });
+  t.equal(anonymous.statusCode, 401);
+  t.equal((await app.inject({ url: '/api/v1/reports' })).statusCode, 401, 'the reports it carries are not public either');
+});
+
+t.test('a collective names its members’ changes', async (t) => {
+  const counties = await follow(0, coordinator, `&unit=${encodeURIComponent('各县(市、区)人民政府')}`, 500);
+  t.ok(
+    counties.seen.some((c) => c.unitId === beilin.unitId),
+    '北林区 is one of the counties',
+  );
+  t.notOk(
+    counties.seen.some((c) => c.unitId === civil.unitId),
+    'a city department is not',
+  );
+});
+
+t.test('a filter that matches rarely looks through a bounded window per page, and its cursor still moves on', async (t) => {
+  const start = (await follow(0, coordinator, '', 500)).cursor;
+  // Twelve thousand changes of other units' reports, as a busy quarter makes; then one unit renamed.
+  const db = new Database(databasePath);
+  const insert = db.prepare(
+    "INSERT INTO changes (at, type, resource_type, resource_id, unit_id, state) VALUES ('2024-05-07T01:00:00.000Z', 'report.updated', 'report', 1, ?, '{}')",
+  );
+  db.transaction(() => {
+    for (let i = 0; i < 12_000; i++) insert.run(civil.unitId);
+  })();
+  db.close();
+  await post('/api/v1/units/2/rename', admin, { name: '市营商环境局（新）', reason: '更名' }, { 'if-match': '*' });
+
+  const first = await get<{ items: Change[]; nextCursor: number; hasMore: boolean }>(`/api/v1/changes?after=${start}&types=unit.changed`, reader);
+  t.same(first.items, [], 'no match in the first window');
+  t.equal(first.nextCursor, start + SCAN_WINDOW, 'the cursor moves past what was looked through');
+  t.equal(first.hasMore, true);
+  const rest = await follow(first.nextCursor, reader, '&types=unit.changed', 50);
+  t.same(
+    rest.seen.map((c) => [c.type, c.resource.id]),
+    [['unit.changed', 2]],
+    'followed to the end, the one match is found',
+  );
+  const end = await get<{ items: Change[]; nextCursor: number; hasMore: boolean }>(`/api/v1/changes?after=${rest.cursor}&types=unit.changed`, reader);
+  t.same([end.items, end.nextCursor, end.hasMore], [[], rest.cursor, false], 'at the end the cursor stays');
 });
