@@ -303,6 +303,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     audit,
     now,
     onPlanChanged: planChanged,
+    onAssignmentsMoved: assignments.recordMoved,
   });
   const unitAdministration = createUnitAdministration({
     transaction: groupCommit.transaction,
@@ -317,6 +318,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       clearCatalogueCache();
       planIds.forEach(planChanged);
     },
+    onAssignmentsMoved: assignments.recordMoved,
   });
   // A table is read as the seed is: with its curated readings and indicators.
   const planImports = createPlanImportService({

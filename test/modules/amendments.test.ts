@@ -61,6 +61,7 @@ t.test('new owners from the effective day: the old owers are withdrawn, the new 
   const old = read.json<Measure>();
   const taskBefore = await get(`/api/v1/tasks/${old.taskId}`);
   t.ok(owing(measureId).includes('市民政局'), '市民政局 owes it before');
+  const owingBefore = owing(measureId);
   const res = await send(
     'PATCH',
     `/api/v1/measures/${measureId}`,
@@ -80,6 +81,29 @@ t.test('new owners from the effective day: the old owers are withdrawn, the new 
     measureId,
   );
   t.match(withdrawn[0]?.reason, new RegExp(`修订 #${result.revisionId}：机构改革后由市发改委牵头`), 'withdrawn with the revision as the reason');
+  // Each assignment moved is recorded as the same act by hand would be: in the audit trail and the change feed.
+  const moved = rows<{ action: string; unit: string }>(
+    databasePath,
+    "SELECT action, json_extract(after, '$.unit.name') AS unit FROM audit_events WHERE entity_type = 'assignment' AND json_extract(after, '$.measure.id') = ? ORDER BY id",
+    measureId,
+  );
+  // 市发改委 owed it already, as a city department of 中省市直各有关单位: its assignment stands; every other one is withdrawn.
+  const withdrawnUnits = owingBefore.filter((unit) => unit !== '市发改委');
+  t.same(
+    moved
+      .filter((m) => m.action === 'assignment.withdraw')
+      .map((m) => m.unit)
+      .sort(),
+    [...withdrawnUnits].sort(),
+    'every withdrawal is recorded',
+  );
+  t.ok(moved.some((m) => m.action === 'assignment.withdraw' && m.unit === '市民政局'));
+  const feed = rows<{ type: string; n: number }>(
+    databasePath,
+    "SELECT type, count(*) AS n FROM changes WHERE resource_type = 'assignment' AND json_extract(state, '$.measure.id') = ? GROUP BY type ORDER BY type",
+    measureId,
+  );
+  t.same(feed, [{ type: 'assignment.withdrawn', n: withdrawnUnits.length }]);
 
   // The catalogue serves the change at once; a copy from before the change is never confirmed.
   const after = await get(`/api/v1/measures/${measureId}`, { 'if-none-match': read.headers.etag as string });

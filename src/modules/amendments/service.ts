@@ -10,7 +10,7 @@ import type { RevisionRepository } from '../revisions/repository.js';
 import type { UnitRepository } from '../units/repository.js';
 import { checkStanding } from '../units/standing.js';
 import type { AmendableKind, DocumentRepository, Documents } from './documents.js';
-import { followMeasures, type Amendment } from './follow-through.js';
+import { followMeasures, type Amendment, type MovedAssignment } from './follow-through.js';
 
 export interface Actor {
   principal: Principal;
@@ -36,6 +36,8 @@ export interface AmendmentDeps {
   now: () => Date;
   /** The plan's catalogue changed: cached answers and what was built from it are stale. */
   onPlanChanged: (planId: number) => void;
+  /** Records the assignments an amendment moved (audit, feed); told after onPlanChanged, in the same transaction. */
+  onAssignmentsMoved?: (actor: Actor, moved: MovedAssignment[]) => void;
 }
 
 /** The units a document names: a change to it concerns them (`/plans/{id}/revisions?unit=`). */
@@ -128,14 +130,16 @@ export function createAmendmentService(deps: AmendmentDeps) {
     // Who owes a measure follows its owners, schedule and standing; a task's responsible units owe its measures that name no owner.
     const moved = (...fields: string[]) =>
       fields.some((f) => !isDeepStrictEqual((before as unknown as Record<string, unknown> | null)?.[f], (after as unknown as Record<string, unknown>)[f]));
+    const followed: MovedAssignment[] = [];
     if (kind === 'measure' && moved('ownerUnitIds', 'schedule', 'retiredAt'))
-      followMeasures(assignments, planId, [{ measureId: id, retired: (after as Documents['measure']).retiredAt !== null }], change);
+      followed.push(...followMeasures(assignments, planId, [{ measureId: id, retired: (after as Documents['measure']).retiredAt !== null }], change));
     if (kind === 'task' && moved('responsibleUnitIds', 'retiredAt')) {
       const taskRetired = (after as Documents['task']).retiredAt !== null;
       const measures = documents.measuresOf(id).map((measureId) => ({ measureId, retired: taskRetired || documents.read.measure(measureId)!.retiredAt !== null }));
-      followMeasures(assignments, planId, measures, change);
+      followed.push(...followMeasures(assignments, planId, measures, change));
     }
     deps.onPlanChanged(planId);
+    deps.onAssignmentsMoved?.(actor, followed);
     return revisionId;
   }
 

@@ -20,6 +20,7 @@ import {
 import type { ObligationFacts, ObligationRepository, ObligationScope } from './obligation-repository.js';
 import type { AssignmentChange, AssignmentRepository, AssignmentRow } from './repository.js';
 import { duePeriods, owedPeriods } from './schedule.js';
+import type { MovedAssignment } from '../amendments/follow-through.js';
 import { said, type Said } from '../../domain/said.js';
 import { unknownMeasure } from '../plans/said.js';
 
@@ -218,6 +219,14 @@ export function createAssignmentService(deps: AssignmentDeps) {
     /** The plan was amended: its measure texts are read again. */
     planChanged(planId: number) {
       textsByPlan.delete(planId);
+    },
+
+    /**
+     * Records what an amendment did to assignments as the same acts by hand are recorded (audit trail, change feed),
+     * in the amendment's transaction, once the plan was read afresh. The assignment before is not kept: `before` is null.
+     */
+    recordMoved(actor: Actor, moved: readonly MovedAssignment[]) {
+      for (const { id, action } of moved) record(actor, action, id, null, viewNow(load(id)));
     },
 
     judged,

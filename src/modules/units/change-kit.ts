@@ -1,6 +1,7 @@
 import { conflict, notFound, stale, THINGS } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
 import { strongMatch } from '../../http/etag.js';
+import type { MovedAssignment } from '../amendments/follow-through.js';
 import type { AssignmentRepository } from '../assignments/repository.js';
 import type { AuditRepository } from '../audit/repository.js';
 import type { Principal } from '../auth/principal.js';
@@ -28,6 +29,8 @@ export interface UnitAdministrationDeps {
   now: () => Date;
   /** Told after every change, with the plans whose catalogue or assignments it moved. */
   onUnitsChanged: (planIds: number[]) => void;
+  /** Records the assignments a collective's new members moved (audit, feed); told after onUnitsChanged, in the same transaction. */
+  onAssignmentsMoved?: (actor: Actor, moved: MovedAssignment[]) => void;
 }
 
 export type UnitDetail = NonNullable<ReturnType<UnitRepository['get']>>;

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { conflict, preconditionRequired, unprocessable } from '../../domain/errors.js';
 import { shanghaiDate } from '../../http/calendar.js';
-import { followMeasures, type Amendment } from '../amendments/follow-through.js';
+import { followMeasures, type Amendment, type MovedAssignment } from '../amendments/follow-through.js';
 import type { Actor, ChangeKit, UnitAdministrationDeps, UnitChangeOutcome, UnitDetail } from './change-kit.js';
 import type { UnitKind } from './repository.js';
 import {
@@ -86,19 +86,20 @@ export function createUnitUpkeep(deps: UnitAdministrationDeps, kit: ChangeKit) {
    * the amendments' rule from today (new members assigned, former ones withdrawn with the revision as the reason).
    * Returns the plans it touched.
    */
-  function followMembers(collectiveId: number, revisionId: number, reason: string): number[] {
+  function followMembers(collectiveId: number, revisionId: number, reason: string): { planIds: number[]; moved: MovedAssignment[] } {
     const effectiveOn = shanghaiDate(now());
     const change: Amendment = { revisionId, reason, effectiveOn, effectiveAt: new Date(`${effectiveOn}T00:00:00+08:00`).toISOString() };
     const measures = changes.measuresOwedThrough(collectiveId);
     const planIds = [...new Set(measures.map((m) => m.planId))];
-    for (const planId of planIds)
+    const moved = planIds.flatMap((planId) =>
       followMeasures(
         assignments,
         planId,
         measures.filter((m) => m.planId === planId),
         change,
-      );
-    return planIds;
+      ),
+    );
+    return { planIds, moved };
   }
 
   function audited(actor: Actor, action: string, before: UnitDetail | null, after: UnitDetail) {
@@ -157,7 +158,9 @@ export function createUnitUpkeep(deps: UnitAdministrationDeps, kit: ChangeKit) {
         const after = kit.load(id);
         const concerned = [...new Set([id, ...current.members, ...next.members])];
         const revisionId = kit.record(actor, 'updated', unit, after, input.reason, concerned);
-        kit.changed(membersMoved ? followMembers(id, revisionId, input.reason) : []);
+        const followed = membersMoved ? followMembers(id, revisionId, input.reason) : { planIds: [], moved: [] };
+        kit.changed(followed.planIds);
+        deps.onAssignmentsMoved?.(actor, followed.moved);
         audited(actor, 'unit.update', unit, after);
         return { outcome: 'updated', unit: after, revisionId };
       });

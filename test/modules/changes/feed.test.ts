@@ -144,6 +144,14 @@ t.test('reviews, indicator values, sign-for, amendments and units are changes to
   });
   t.equal(amended.statusCode, 200, amended.body);
   await post('/api/v1/units/1/rename', admin, { name: '市营商环境建设监督局', reason: '机构改革' }, { 'if-match': '*' });
+  // An amendment that gives a measure to 北林区 too: the assignment it adds is a change like one added by hand.
+  const owners = await app.inject({
+    method: 'PATCH',
+    url: '/api/v1/measures/4',
+    headers: { ...admin.headers, 'if-match': '*' },
+    payload: { owners: ['市民政局', '北林区'], reason: '北林区协同' },
+  });
+  t.equal(owners.statusCode, 200, owners.body);
   await catchUp();
 
   const last = (type: string) => seenBy.reader.filter((c) => c.type === type).at(-1);
@@ -158,11 +166,12 @@ t.test('reviews, indicator values, sign-for, amendments and units are changes to
     unitId: beilin.unitId,
     state: { acknowledged: { contactName: '王明' } },
   });
-  t.match(last('plan.revised'), { resource: { type: 'measure', id: 3, href: '/api/v1/measures/3' }, state: { text: '改写后的措施' } });
+  t.match(seenBy.reader.filter((c) => c.type === 'plan.revised').at(-2), { resource: { type: 'measure', id: 3, href: '/api/v1/measures/3' }, state: { text: '改写后的措施' } });
   t.match(last('unit.changed'), { resource: { type: 'unit', id: 1 }, unitId: 1, state: { name: '市营商环境建设监督局' } });
+  t.match(last('assignment.added'), { unitId: beilin.unitId, state: { measure: { id: 4 }, unit: { name: '北林区' }, reason: /北林区协同/ } });
 
   const families = await follow(0, reader, '&types=assignment,indicator.value_approved', 500);
-  t.same([...new Set(families.seen.map((c) => c.type))].sort(), ['assignment.acknowledged', 'indicator.value_approved'], '`types` takes types and families');
+  t.same([...new Set(families.seen.map((c) => c.type))].sort(), ['assignment.acknowledged', 'assignment.added', 'indicator.value_approved'], '`types` takes types and families');
   const beilinOnly = await follow(0, coordinator, `&unit=${encodeURIComponent('北林区')}`, 500);
   t.ok(beilinOnly.seen.length >= 4 && beilinOnly.seen.every((c) => c.unitId === beilin.unitId), '`unit` narrows to one unit');
 });
