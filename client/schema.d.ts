@@ -1297,7 +1297,7 @@ export interface paths {
         put?: never;
         /**
          * Add a contact to a unit
-         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. A unit has at most 20 contacts (409 beyond). Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
+         * @description A person or office told of the unit’s reminders: by `email`, through a group `robot` (企业微信 `wecom` or 钉钉 `dingtalk`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; `phone` is for people to call. The address and robot URL are checked completely here (400 naming the field). A blank `name` is refused (400). Posting a contact the unit already has (same name, addresses and phone; an e-mail address compared regardless of case, a robot address as the URL standard writes it, which is how it is stored) answers it with 200 instead of adding a twin, so a retry is safe. A unit has at most 20 contacts (409 beyond). Not for a collective (its members owe the work) or a retired unit (422). Admin or coordinator, or a reporter of the unit itself; contacts are personal data, never in the change feed, and readers see none.
          */
         post: operations["addUnitContact"];
         delete?: never;
@@ -22127,7 +22127,7 @@ export interface operations {
                             subject: string;
                             /** @description The message (markdown, as the robots post it; e-mail sends it as text). */
                             text: string;
-                            /** @description One per contact and channel the unit had when the stage was reached; none when it had no contact. */
+                            /** @description One per recipient and channel among the contacts the unit had when the stage was reached (none when it had no contact): a robot or mailbox two contacts share (an e-mail address compared regardless of case) is told once, under the first of them. */
                             messages: {
                                 id: number;
                                 /** @enum {string} */

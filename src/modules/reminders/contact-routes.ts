@@ -40,7 +40,7 @@ export function registerContactRoutes(app: ApiInstance, contacts: ContactService
         tags,
         operationId: 'addUnitContact',
         summary: 'Add a contact to a unit',
-        description: `A person or office told of the unit’s reminders: by \`email\`, through a group \`robot\` (企业微信 \`wecom\` or 钉钉 \`dingtalk\`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; \`phone\` is for people to call. The address and robot URL are checked completely here (400 naming the field). Posting a contact the unit already has (same name, addresses and phone) answers it with 200 instead of adding a twin, so a retry is safe. A unit has at most 20 contacts (409 beyond). Not for a collective (its members owe the work) or a retired unit (422). ${WHO}`,
+        description: `A person or office told of the unit’s reminders: by \`email\`, through a group \`robot\` (企业微信 \`wecom\` or 钉钉 \`dingtalk\`, its webhook address on https://qyapi.weixin.qq.com or https://oapi.dingtalk.com), or both; \`phone\` is for people to call. The address and robot URL are checked completely here (400 naming the field). A blank \`name\` is refused (400). Posting a contact the unit already has (same name, addresses and phone; an e-mail address compared regardless of case, a robot address as the URL standard writes it, which is how it is stored) answers it with 200 instead of adding a twin, so a retry is safe. A unit has at most 20 contacts (409 beyond). Not for a collective (its members owe the work) or a retired unit (422). ${WHO}`,
         security,
         params: IdParams,
         body: NewContactBody,

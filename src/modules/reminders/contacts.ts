@@ -7,7 +7,8 @@ import type { Principal } from '../auth/principal.js';
 import type { UnitRef, UnitRepository } from '../units/repository.js';
 import { checkStanding } from '../units/standing.js';
 import type { ContactRepository, ContactRow } from './contact-repository.js';
-import { maskedRobotUrl, robotUrlProblem } from './robot-url.js';
+import { recipientKey } from './recipients.js';
+import { maskedRobotUrl, normalisedRobotUrl, robotUrlProblem } from './robot-url.js';
 
 export interface ContactInput {
   name: string;
@@ -69,6 +70,9 @@ export function createContactService(deps: ContactDeps) {
 
   function checkInput(input: ContactInput): void {
     const problems: FieldError[] = [];
+    if (input.name.trim() === '') {
+      problems.push({ field: '/body/name', message: said('姓名不能为空白：请填写联系人或办公室的名称', 'must not be blank: name the person or office') });
+    }
     if (input.email === undefined && input.robot === undefined) {
       problems.push({
         field: '/body',
@@ -103,16 +107,19 @@ export function createContactService(deps: ContactDeps) {
         );
       }
       checkStanding(units, unit, '/params/id');
+      const robot = input.robot && { kind: input.robot.kind, url: normalisedRobotUrl(input.robot.url) };
+      const email = (address: string | null | undefined) => (address == null ? null : recipientKey('email', address));
+      const robotUrl = (kind: RobotKind | null | undefined, url: string | null | undefined) => (kind == null || url == null ? null : recipientKey(kind, url));
       return transaction(() => {
-        // A retried POST (the answer was lost) finds the contact it made: no twin, so no reminder goes out twice.
+        // A retried POST (the answer was lost) finds the contact it made: no twin, so no reminder goes out twice. The
+        // address compared as mail servers and robots take it: Wang@MZJ.gov.cn is wang@mzj.gov.cn.
         const current = contacts.ofUnit(unitId);
         const same = current.find(
           (c) =>
             c.name === input.name &&
-            c.email === (input.email ?? null) &&
+            email(c.email) === email(input.email) &&
             c.phone === (input.phone ?? null) &&
-            c.robotKind === (input.robot?.kind ?? null) &&
-            c.robotUrl === (input.robot?.url ?? null),
+            robotUrl(c.robotKind, c.robotUrl) === robotUrl(robot?.kind, robot?.url),
         );
         if (same) return { created: false, contact: contactView(same) };
         if (current.length >= MAX_CONTACTS) {
@@ -124,7 +131,7 @@ export function createContactService(deps: ContactDeps) {
           );
         }
         const at = now();
-        const row = contacts.add({ unitId, name: input.name, email: input.email ?? null, phone: input.phone ?? null, robot: input.robot ?? null }, at);
+        const row = contacts.add({ unitId, name: input.name, email: input.email ?? null, phone: input.phone ?? null, robot: robot ?? null }, at);
         audit.record({ at, principal, action: 'unit_contact.add', entityType: 'unit_contact', entityId: row.id, before: null, after: audited(row), requestId });
         return { created: true, contact: contactView(row) };
       });

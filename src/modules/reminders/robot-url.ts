@@ -50,3 +50,10 @@ export function maskedRobotUrl(kind: RobotKind, raw: string): string {
   const token = url.searchParams.get(name) ?? '';
   return `${url.origin}${url.pathname}?${name}=****${token.slice(-4)}`;
 }
+
+/**
+ * A robot's address as it is stored and compared: as the URL standard writes it (host lower-cased, default port
+ * dropped, dot segments resolved), so one group's robot entered two ways is recognised as one. Only for an address
+ * `robotUrlProblem` passed.
+ */
+export const normalisedRobotUrl = (raw: string): string => new URL(raw).href;

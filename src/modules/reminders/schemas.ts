@@ -162,7 +162,10 @@ export const ReminderSchema = Type.Object(
         sentAt: Type.Union([instant('When it was delivered.'), Type.Null()]),
         lastError: Type.Union([Type.String(), Type.Null()], { description: 'Why the last attempt failed.' }),
       }),
-      { description: 'One per contact and channel the unit had when the stage was reached; none when it had no contact.' },
+      {
+        description:
+          'One per recipient and channel among the contacts the unit had when the stage was reached (none when it had no contact): a robot or mailbox two contacts share (an e-mail address compared regardless of case) is told once, under the first of them.',
+      },
     ),
   },
   { description: 'A reminder: an obligation reached a stage, and the unit’s contacts were told.', examples: [reminderExample] },

@@ -1,7 +1,9 @@
 import { endOfShanghaiDay } from '../../http/calendar.js';
 import type { JudgedObligation, AssignmentService, SignalLookup } from '../assignments/service.js';
 import type { ChangeRepository } from '../changes/repository.js';
+import type { Channel } from './channels.js';
 import type { ContactRepository } from './contact-repository.js';
+import { recipientKey } from './recipients.js';
 import type { ReminderRepository } from './repository.js';
 import { dueStage, returnedStage, type StageReached } from './stages.js';
 import { reminderText } from './text.js';
@@ -41,7 +43,7 @@ interface Found {
 export interface SweepResult {
   /** Reminders this sweep recorded (another process may have recorded some of what it found first). */
   reminders: number;
-  /** Messages queued for sending, one per contact and channel. */
+  /** Messages queued for sending, one per distinct recipient (address or robot) and channel. */
   messages: number;
   /** obligation.due_soon and obligation.overdue changes appended to the feed. */
   changes: number;
@@ -50,7 +52,7 @@ export interface SweepResult {
 /**
  * The supervision sweep (督查督办): for every open obligation, the stage it has reached at the app's clock — due
  * soon, overdue, a week more overdue, a report returned — recorded once per obligation and stage (the unique key),
- * with one message per contact and channel of the owing unit, and for due soon and overdue a change in the feed.
+ * with one message per distinct recipient and channel among the owing unit's contacts, and for due soon and overdue a change in the feed.
  *
  * Not flooding on a first sweep over years of history: a stage counts only if it began within `catchUpDays`
  * (default 7) — due soon since it turned yellow, a return since it was made. Weekly urging continues an obligation
@@ -113,10 +115,19 @@ export function createSweep(deps: SweepDeps) {
       });
       if (id === undefined) continue;
       result.reminders++;
+      // One message per recipient: two contacts sharing the office group's robot, or one mailbox entered twice in
+      // different case, are told once (through the first contact that names it).
+      const told = new Set<string>();
+      const queue = (contactId: number, channel: Channel, recipient: string) => {
+        const key = recipientKey(channel, recipient);
+        if (told.has(key)) return;
+        told.add(key);
+        reminders.addMessage(id, contactId, channel, recipient, at);
+        result.messages++;
+      };
       for (const contact of contacts.ofUnit(f.unitId)) {
-        if (contact.email !== null) reminders.addMessage(id, contact.id, 'email', contact.email, at);
-        if (contact.robotKind !== null && contact.robotUrl !== null) reminders.addMessage(id, contact.id, contact.robotKind, contact.robotUrl, at);
-        result.messages += (contact.email === null ? 0 : 1) + (contact.robotUrl === null ? 0 : 1);
+        if (contact.email !== null) queue(contact.id, 'email', contact.email);
+        if (contact.robotKind !== null && contact.robotUrl !== null) queue(contact.id, contact.robotKind, contact.robotUrl);
       }
       if (f.stage.stage !== 'due_soon' && f.stage.stage !== 'overdue') continue;
       const type = f.stage.stage === 'due_soon' ? 'obligation.due_soon' : 'obligation.overdue';
