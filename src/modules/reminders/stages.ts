@@ -20,11 +20,12 @@ export interface StageReached {
  * in at `asOf`, or none before its warning window. Only the latest stage counts: one that was first seen overdue is
  * overdue, never also due soon; one seen three weeks into being overdue is in its third week.
  *
- * - due_soon (临近提醒): from the instant it turns yellow, `daysUntilDue <= warningDays` (lights.ts), up to its due date;
+ * - due_soon (临近提醒): from the instant it turns yellow, `daysUntilDue <= warningDays` (lights.ts), or from when it
+ *   came to exist (`existsFrom`, its assignment's assignedAt) if that is later, up to its due date;
  * - overdue (到期催办): from the end of its due date (the next day, Asia/Shanghai);
  * - still_overdue:N (逾期第N周催办): from N whole weeks after it became overdue.
  */
-export function dueStage(dueDate: string, asOf: Date, warningDays: number): StageReached | undefined {
+export function dueStage(dueDate: string, asOf: Date, warningDays: number, existsFrom?: Date): StageReached | undefined {
   const overdueFrom = endOfShanghaiDay(dueDate);
   const now = asOf.getTime();
   if (now >= overdueFrom) {
@@ -34,7 +35,10 @@ export function dueStage(dueDate: string, asOf: Date, warningDays: number): Stag
   }
   // daysUntilDue = floor((overdueFrom − 1 − now) / day) ≤ w  ⇔  now ≥ overdueFrom − (w + 1) days.
   const yellowFrom = overdueFrom - (warningDays + 1) * DAY_MS;
-  return now >= yellowFrom ? { stage: 'due_soon', key: 'due_soon', week: null, began: new Date(yellowFrom) } : undefined;
+  if (now < yellowFrom) return undefined;
+  // One that came to exist already yellow (assigned ten days before its due date) is due soon from then on, not from
+  // before it existed: else the catch-up window would take it for old news and it would never be told.
+  return { stage: 'due_soon', key: 'due_soon', week: null, began: new Date(Math.max(yellowFrom, existsFrom?.getTime() ?? yellowFrom)) };
 }
 
 /** The stage of a report's `nth` return (a report returned, resubmitted and returned again is told twice). */

@@ -55,7 +55,7 @@ export interface SweepResult {
  * with one message per distinct recipient and channel among the owing unit's contacts, and for due soon and overdue a change in the feed.
  *
  * Not flooding on a first sweep over years of history: a stage counts only if it began within `catchUpDays`
- * (default 7) — due soon since it turned yellow, a return since it was made. Weekly urging continues an obligation
+ * (default 7) — due soon since it turned yellow (or came to exist already yellow), a return since it was made. Weekly urging continues an obligation
  * already told it is overdue, or one that became overdue within the window; obligations overdue from before
  * (the backlog) are left to the follow-up list (GET /api/v1/follow-ups) instead of a burst of messages.
  */
@@ -83,9 +83,11 @@ export function createSweep(deps: SweepDeps) {
         .map((o) => [o.id, o]),
     );
     const chased = reminders.chasedObligations();
+    const assignedAt = reminders.assignedAt(planId);
     const result: Found[] = [];
     for (const o of open.values()) {
-      const stage = dueStage(o.dueDate, asOf, warningDays);
+      const given = assignedAt.get(o.assignmentId);
+      const stage = dueStage(o.dueDate, asOf, warningDays, given === undefined ? undefined : new Date(given));
       if (!stage) continue;
       const live = stage.stage === 'due_soon' ? stage.began >= since : chased.has(o.id) || endOfShanghaiDay(o.dueDate) >= since.getTime();
       if (live && !reminders.exists(o.id, stage.key)) result.push(described(planId, o, stage, asOf));

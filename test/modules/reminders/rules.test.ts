@@ -26,6 +26,14 @@ t.test('the stage of an obligation due 2024-06-30 (warning 30 days), at the edge
   t.match(stage('2024-09-30T12:00:00+08:00'), { key: 'still_overdue:13', week: 13 }, 'only the latest week counts');
   t.match(dueStage('2024-06-30', new Date('2024-06-30T12:00:00+08:00'), 0), { stage: 'due_soon' }, 'warning 0: due soon on the day itself');
   t.equal(dueStage('2024-06-30', new Date('2024-06-29T23:59:59+08:00'), 0), undefined);
+  const assigned = new Date('2024-06-20T10:00:00+08:00');
+  t.same(dueStage('2024-06-30', new Date('2024-06-21T09:00:00+08:00'), 30, assigned)!.began, assigned, 'came to exist already yellow: due soon from then');
+  t.same(
+    dueStage('2024-06-30', new Date('2024-06-21T09:00:00+08:00'), 30, new Date('2023-10-08T00:00:00+08:00'))!.began,
+    new Date('2024-05-31T00:00:00+08:00'),
+    'assigned long before: from turning yellow',
+  );
+  t.equal(dueStage('2024-06-30', new Date('2024-05-30T09:00:00+08:00'), 30, assigned), undefined, 'still green: no stage');
   t.same(returnedStage(41, 2, '2024-07-09T07:00:00.000Z'), { stage: 'returned', key: 'returned:41:2', week: null, began: new Date('2024-07-09T07:00:00.000Z') });
 });
 

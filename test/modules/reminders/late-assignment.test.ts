@@ -1,0 +1,60 @@
+/**
+ * An obligation that comes to exist already inside its warning window — a unit added to a measure ten days before the
+ * due date (warning 30 days, catch-up 7) — is told 临近提醒 at the next sweep: its due-soon stage begins when it was
+ * assigned, not thirty days before, when it did not exist.
+ */
+import t from 'tap';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildTestAppWithDatabase } from '../../helpers/app.js';
+import { rows } from '../../helpers/db.js';
+import { issueKey } from '../../helpers/keys.js';
+import { startRobot } from '../../helpers/robot.js';
+
+const robot = await startRobot(t);
+let clock = new Date('2024-06-20T10:00:00+08:00');
+const { app, databasePath } = await buildTestAppWithDatabase(t, { now: () => clock, reminders: { robotOrigins: { wecom: [robot.origin], dingtalk: [robot.origin] } } });
+const admin = issueKey(databasePath, 'admin');
+const json = <T>(res: LightMyRequestResponse, status = 200): T => {
+  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
+  return res.json() as T;
+};
+// The half-yearly measure 市财政局 owes (2024-H1 due 2024-06-30), and a unit that does not owe it yet.
+const { measureId } = rows<{ measureId: number }>(
+  databasePath,
+  `SELECT a.measure_id AS measureId FROM obligations o JOIN assignments a ON a.id = o.assignment_id JOIN units u ON u.id = a.unit_id
+   WHERE u.name = '市财政局' AND o.due_date = '2024-06-30'`,
+)[0]!;
+const civil = rows<{ id: number }>(databasePath, "SELECT id FROM units WHERE name = '市民政局'")[0]!.id;
+t.same(rows(databasePath, 'SELECT id FROM assignments WHERE measure_id = ? AND unit_id = ?', measureId, civil), [], '市民政局 does not owe the measure yet');
+
+t.test('assigned ten days before the due date: told due soon at the next sweep, once', async (t) => {
+  json(
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/units/${civil}/contacts`,
+      headers: admin.headers,
+      payload: { name: '民政局工作群', robot: { kind: 'wecom', url: robot.wecom('wecom-civil-0001') } },
+    }),
+    201,
+  );
+  const added = json<{ assignment: { id: number } }>(
+    await app.inject({ method: 'POST', url: '/api/v1/assignments', headers: admin.headers, payload: { measureId, unit: civil, reason: '会议决定由市民政局共同负责' } }),
+    201,
+  );
+  clock = new Date('2024-06-21T09:00:00+08:00');
+  await app.reminders.sweep();
+  t.same(await app.reminders.deliver(), { sent: 1, retried: 0, failed: 0 });
+  const reminders = json<{ items: { stage: string; obligation: { assignmentId: number; dueDate: string } }[] }>(
+    await app.inject({ url: `/api/v1/reminders?unit=${civil}&limit=500`, headers: admin.headers }),
+  ).items;
+  t.same(
+    reminders.map((r) => [r.stage, r.obligation.assignmentId, r.obligation.dueDate]),
+    [['due_soon', added.assignment.id, '2024-06-30']],
+  );
+  t.match(robot.posts[0]!.body.markdown.content, /^### 【临近提醒】/);
+  t.match(robot.posts[0]!.body.markdown.content, /距截止日期还有 9 天（2024-06-30）/);
+  clock = new Date('2024-06-25T09:00:00+08:00');
+  await app.reminders.sweep();
+  await app.reminders.deliver();
+  t.equal(robot.posts.length, 1, 'not told twice');
+});
