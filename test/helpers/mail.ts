@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Test } from 'tap';
 
@@ -87,4 +87,40 @@ export async function startMailServer(t: Test, credentials = { user: 'reminders'
   const { port } = server.server.address() as AddressInfo;
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { received, state, url: `smtp://${credentials.user}:${credentials.pass}@127.0.0.1:${port}`, port };
+}
+
+/**
+ * An SMTP server that greets at once and then answers EHLO one continuation line ("250-…") every `everyMs`, never
+ * the last one: the connection is never silent, so an inactivity timeout (nodemailer's socketTimeout) never fires.
+ * `connections` counts who came; `open` how many are still connected.
+ */
+export async function startTricklingMailServer(t: Test, everyMs = 50) {
+  const state = { connections: 0, open: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    state.connections++;
+    state.open++;
+    sockets.add(socket);
+    let trickle: NodeJS.Timeout | undefined;
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearInterval(trickle);
+      sockets.delete(socket);
+      state.open--;
+    });
+    socket.write('220 slow.suihua.gov.cn ESMTP\r\n');
+    socket.once('data', () => {
+      trickle = setInterval(() => socket.write('250-slow.suihua.gov.cn still thinking\r\n'), everyMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { state, url: `smtp://127.0.0.1:${port}` };
 }

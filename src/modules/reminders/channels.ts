@@ -33,7 +33,29 @@ export function robotPayload(channel: 'wecom' | 'dingtalk', subject: string, tex
   return { msgtype: 'markdown', markdown: { title: subject, text } };
 }
 
-async function postToRobot(message: OutgoingMessage & { channel: 'wecom' | 'dingtalk' }, timeoutMs: number): Promise<SendOutcome> {
+/**
+ * One attempt bounded by a timer of our own, not AbortSignal.timeout: on Node 20 under load such signals were seen never
+ * to fire (webhooks/sender.ts), and one robot or mail server that never finishes would hold the reminder tick for good
+ * (deliver awaits every send) and outlast the claim. At `timeoutMs` the work is aborted and the attempt ends as `late`
+ * (retried), whether or not the work heeds the signal.
+ */
+export async function bounded(timeoutMs: number, work: (signal: AbortSignal) => Promise<SendOutcome>, late: SendOutcome): Promise<SendOutcome> {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<SendOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(late);
+      abort.abort();
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work(abort.signal), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function postToRobot(message: OutgoingMessage & { channel: 'wecom' | 'dingtalk' }, signal: AbortSignal): Promise<SendOutcome> {
   let response: Response;
   try {
     response = await fetch(message.recipient, {
@@ -42,12 +64,12 @@ async function postToRobot(message: OutgoingMessage & { channel: 'wecom' | 'ding
       body: JSON.stringify(robotPayload(message.channel, message.subject, message.text)),
       // A robot's address never redirects; following one would post the reminder somewhere no one checked.
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
   } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error).cause ?? error);
-    return failure(`robot unreachable: ${reason}`, false);
+    return failure(`robot unreachable: ${String((error as Error).cause ?? error)}`, false);
   }
+  // The answer's body too is read within the bound (the signal covers it).
   const body = await response.text().catch(() => '');
   if (response.status === 429 || response.status >= 500) return failure(`robot answered HTTP ${response.status}`, false);
   if (response.status !== 200) return failure(`robot answered HTTP ${response.status}`, true);
@@ -71,7 +93,8 @@ function mailFailure(error: unknown): SendOutcome {
 
 /**
  * Sends over the three channels: e-mail through the configured SMTP server (none configured: failed, saying so),
- * WeCom and DingTalk robots by HTTPS POST. Each attempt is bounded by `timeoutMs`.
+ * WeCom and DingTalk robots by HTTPS POST. Each attempt, from connecting to the last byte of the answer, is bounded by
+ * `timeoutMs` (a timer of its own).
  */
 export function createChannels(options: ChannelOptions) {
   const mailer =
@@ -84,10 +107,13 @@ export function createChannels(options: ChannelOptions) {
           socketTimeout: options.timeoutMs,
         });
 
-  async function sendMail(message: OutgoingMessage): Promise<SendOutcome> {
+  // nodemailer's socketTimeout only bounds silence: a server that trickles its answers keeps a send going past the claim
+  // (2 × timeout + 60 s), and another process would send the message again. So the whole send is bounded too; aborting
+  // makes nodemailer close the connection.
+  async function sendMail(message: OutgoingMessage, signal: AbortSignal): Promise<SendOutcome> {
     if (!mailer || options.smtpFrom === null) return failure('e-mail is not configured: set SMTP_URL and SMTP_FROM (未配置邮件服务器)', true);
     try {
-      await mailer.sendMail({ from: options.smtpFrom, to: message.recipient, subject: message.subject, text: plainText(message.text) });
+      await mailer.sendMail({ from: options.smtpFrom, to: message.recipient, subject: message.subject, text: plainText(message.text), signal });
       return { ok: true };
     } catch (error) {
       return mailFailure(error);
@@ -96,8 +122,10 @@ export function createChannels(options: ChannelOptions) {
 
   return {
     send(message: OutgoingMessage): Promise<SendOutcome> {
-      if (message.channel === 'email') return sendMail(message);
-      return postToRobot({ ...message, channel: message.channel }, options.timeoutMs);
+      const ms = options.timeoutMs;
+      if (message.channel === 'email') return bounded(ms, (signal) => sendMail(message, signal), failure(`SMTP timeout: not sent within ${ms} ms`, false));
+      const robot = { ...message, channel: message.channel };
+      return bounded(ms, (signal) => postToRobot(robot, signal), failure(`robot unreachable: no answer within ${ms} ms`, false));
     },
     close(): void {
       mailer?.close();
