@@ -56,7 +56,7 @@ t.test('the unit’s own reporter adds a contact; the robot’s token is never s
   t.equal(rows<{ robot_url: string }>(databasePath, 'SELECT robot_url FROM unit_contacts WHERE id = ?', contact.id)[0]!.robot_url, WECOM, 'stored whole, for sending');
   const audit = rows<{ after: string }>(databasePath, "SELECT after FROM audit_events WHERE action = 'unit_contact.add'")[0]!;
   t.notMatch(audit.after, /zhangwei@|693a91f6/, 'the audit trail keeps no address or token');
-  const feed = json<{ items: unknown[] }>(await app.inject('/api/v1/changes?limit=500'));
+  const feed = json<{ items: unknown[] }>(await app.inject({ url: '/api/v1/changes?limit=500', headers: keys.admin.headers }));
   t.notMatch(JSON.stringify(feed.items), /张伟|zhangwei/, 'contacts are not in the public feed');
 });
 

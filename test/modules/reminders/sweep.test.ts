@@ -215,7 +215,7 @@ t.test('a returned report: one 报告被退回 with the reviewer’s note', asyn
 
 t.test('the feed got obligation.due_soon and obligation.overdue once each, with the obligation as GET /obligations shows it', async (t) => {
   const feed = json<{ items: { type: string; resource: { id: number; href: string }; state: { assignmentId: number; dueDate: string } }[] }>(
-    await app.inject(`/api/v1/changes?types=obligation&unit=${finance}&limit=500`),
+    await app.inject({ url: `/api/v1/changes?types=obligation&unit=${finance}&limit=500`, headers: keys.admin.headers }),
   ).items.filter((c) => c.resource.id === obligationId);
   t.same(
     feed.map((c) => c.type),
