@@ -91,8 +91,11 @@ export function createReminderRepository(db: Db) {
   const chased = raw.prepare<[], number>(`SELECT DISTINCT obligation_id FROM reminders WHERE stage IN ('overdue', 'still_overdue')`).pluck();
   const closed = raw.prepare<[string], number>('SELECT id FROM assignments WHERE closed_at IS NOT NULL AND closed_at <= ?').pluck();
   const plans = raw.prepare<[], number>('SELECT id FROM plans ORDER BY id').pluck();
-  const assignedAt = raw.prepare<[number], { id: number; assignedAt: string }>(
-    `SELECT a.id, a.assigned_at AS assignedAt FROM assignments a JOIN measures m ON m.id = a.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = ?`,
+  // Given: assigned, or reinstated after a withdrawal (its obligations owed again from then); audit_events_entity seeks.
+  const givenAt = raw.prepare<{ planId: number; asOf: string }, { id: number; givenAt: string }>(
+    `SELECT a.id, max(a.assigned_at, coalesce((SELECT max(e.at) FROM audit_events e WHERE e.entity_type = 'assignment' AND e.entity_id = a.id
+         AND e.action = 'assignment.reinstate' AND e.at <= :asOf), '')) AS givenAt
+     FROM assignments a JOIN measures m ON m.id = a.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = :planId`,
   );
   // A return answers an obligation as a report does (obligation-repository.ts ANSWERS); nth counts the report's returns.
   const returns = raw.prepare<{ since: string; asOf: string }, ReturnSeen>(
@@ -144,8 +147,8 @@ export function createReminderRepository(db: Db) {
   return {
     plans: (): number[] => plans.all(),
     closedAssignments: (asOf: string): Set<number> => new Set(closed.all(asOf)),
-    /** When each of a plan's assignments was given (交办): its obligations exist from then on. */
-    assignedAt: (planId: number): Map<number, string> => new Map(assignedAt.all(planId).map((a) => [a.id, a.assignedAt])),
+    /** When each of a plan's assignments was last given (交办, or reinstated) by `asOf`: its obligations are owed from then. */
+    givenAt: (planId: number, asOf: string): Map<number, string> => new Map(givenAt.all({ planId, asOf }).map((a) => [a.id, a.givenAt])),
     /** Obligations already told they are overdue: their weekly urging goes on whenever it began. */
     chasedObligations: (): Set<number> => new Set(chased.all()),
     returnsSince: (since: string, asOf: string): ReturnSeen[] => returns.all({ since, asOf }),

@@ -21,7 +21,7 @@ export interface StageReached {
  * overdue, never also due soon; one seen three weeks into being overdue is in its third week.
  *
  * - due_soon (临近提醒): from the instant it turns yellow, `daysUntilDue <= warningDays` (lights.ts), or from when it
- *   came to exist (`existsFrom`, its assignment's assignedAt) if that is later, up to its due date;
+ *   came to exist (`existsFrom`: its assignment given or reinstated) if that is later, up to its due date;
  * - overdue (到期催办): from the end of its due date (the next day, Asia/Shanghai);
  * - still_overdue:N (逾期第N周催办): from N whole weeks after it became overdue.
  */

@@ -83,10 +83,10 @@ export function createSweep(deps: SweepDeps) {
         .map((o) => [o.id, o]),
     );
     const chased = reminders.chasedObligations();
-    const assignedAt = reminders.assignedAt(planId);
+    const givenAt = reminders.givenAt(planId, iso);
     const result: Found[] = [];
     for (const o of open.values()) {
-      const given = assignedAt.get(o.assignmentId);
+      const given = givenAt.get(o.assignmentId);
       const stage = dueStage(o.dueDate, asOf, warningDays, given === undefined ? undefined : new Date(given));
       if (!stage) continue;
       const live = stage.stage === 'due_soon' ? stage.began >= since : chased.has(o.id) || endOfShanghaiDay(o.dueDate) >= since.getTime();

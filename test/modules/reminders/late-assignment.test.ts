@@ -1,7 +1,7 @@
 /**
  * An obligation that comes to exist already inside its warning window — a unit added to a measure ten days before the
  * due date (warning 30 days, catch-up 7) — is told 临近提醒 at the next sweep: its due-soon stage begins when it was
- * assigned, not thirty days before, when it did not exist.
+ * assigned (or its assignment reinstated), not thirty days before, when it was not owed.
  */
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
@@ -11,7 +11,7 @@ import { issueKey } from '../../helpers/keys.js';
 import { startRobot } from '../../helpers/robot.js';
 
 const robot = await startRobot(t);
-let clock = new Date('2024-06-20T10:00:00+08:00');
+let clock = new Date('2024-05-01T10:00:00+08:00');
 const { app, databasePath } = await buildTestAppWithDatabase(t, { now: () => clock, reminders: { robotOrigins: { wecom: [robot.origin], dingtalk: [robot.origin] } } });
 const admin = issueKey(databasePath, 'admin');
 const json = <T>(res: LightMyRequestResponse, status = 200): T => {
@@ -27,7 +27,43 @@ const { measureId } = rows<{ measureId: number }>(
 const civil = rows<{ id: number }>(databasePath, "SELECT id FROM units WHERE name = '市民政局'")[0]!.id;
 t.same(rows(databasePath, 'SELECT id FROM assignments WHERE measure_id = ? AND unit_id = ?', measureId, civil), [], '市民政局 does not owe the measure yet');
 
+t.test('reinstated ten days before the due date, withdrawn since before its window: told due soon at the next sweep', async (t) => {
+  const market = rows<{ id: number }>(databasePath, "SELECT id FROM units WHERE name = '市市场监管局'")[0]!.id;
+  json(
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/units/${market}/contacts`,
+      headers: admin.headers,
+      payload: { name: '市场监管局群', robot: { kind: 'wecom', url: robot.wecom('wecom-market-0001') } },
+    }),
+    201,
+  );
+  const assign = () =>
+    app.inject({ method: 'POST', url: '/api/v1/assignments', headers: admin.headers, payload: { measureId, unit: market, reason: '会议决定由市市场监管局共同负责' } });
+  const { assignment } = json<{ assignment: { id: number } }>(await assign(), 201);
+  clock = new Date('2024-05-02T10:00:00+08:00');
+  json(await app.inject({ method: 'POST', url: `/api/v1/assignments/${assignment.id}/withdraw`, headers: admin.headers, payload: { reason: '经协调不再承担' } }));
+  clock = new Date('2024-06-20T10:00:00+08:00');
+  t.equal(json<{ outcome: string }>(await assign()).outcome, 'updated', 'reinstated');
+  clock = new Date('2024-06-21T09:00:00+08:00');
+  await app.reminders.sweep();
+  await app.reminders.deliver();
+  const reminders = json<{ items: { stage: string; obligation: { dueDate: string } }[] }>(
+    await app.inject({ url: `/api/v1/reminders?unit=${market}&limit=500`, headers: admin.headers }),
+  ).items;
+  t.same(
+    reminders.map((r) => [r.stage, r.obligation.dueDate]),
+    [['due_soon', '2024-06-30']],
+  );
+  t.same(
+    robot.posts.map((p) => p.token),
+    ['wecom-market-0001'],
+  );
+});
+
 t.test('assigned ten days before the due date: told due soon at the next sweep, once', async (t) => {
+  clock = new Date('2024-06-20T10:00:00+08:00');
+  robot.posts.length = 0;
   json(
     await app.inject({
       method: 'POST',
