@@ -91,11 +91,19 @@ export function createReminderRepository(db: Db) {
   const chased = raw.prepare<[], number>(`SELECT DISTINCT obligation_id FROM reminders WHERE stage IN ('overdue', 'still_overdue')`).pluck();
   const closed = raw.prepare<[string], number>('SELECT id FROM assignments WHERE closed_at IS NOT NULL AND closed_at <= ?').pluck();
   const plans = raw.prepare<[], number>('SELECT id FROM plans ORDER BY id').pluck();
-  // Given: assigned, or reinstated after a withdrawal (its obligations owed again from then); audit_events_entity seeks.
+  // Given: assigned, or reinstated after a withdrawal (its obligations owed again from then). An amendment's assignedAt
+  // is its effective day, which may lie before the act: the audit trail's add (audit_events_entity seeks) says when.
   const givenAt = raw.prepare<{ planId: number; asOf: string }, { id: number; givenAt: string }>(
     `SELECT a.id, max(a.assigned_at, coalesce((SELECT max(e.at) FROM audit_events e WHERE e.entity_type = 'assignment' AND e.entity_id = a.id
-         AND e.action = 'assignment.reinstate' AND e.at <= :asOf), '')) AS givenAt
+         AND e.action IN ('assignment.add', 'assignment.reinstate') AND e.at <= :asOf), '')) AS givenAt
      FROM assignments a JOIN measures m ON m.id = a.measure_id JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = :planId`,
+  );
+  // Re-dated: an amendment waived the period's old due date and added the new one; the new exists since the revision.
+  const redatedAt = raw.prepare<{ asOf: string }, { id: number; redatedAt: string }>(
+    `SELECT o.id, max(r.at) AS redatedAt
+     FROM obligations w JOIN plan_revisions r ON r.id = w.waived_by_revision_id
+       JOIN obligations o ON o.assignment_id = w.assignment_id AND o.period = w.period AND o.id <> w.id
+     WHERE w.waived_by_revision_id IS NOT NULL AND r.at <= :asOf GROUP BY o.id`,
   );
   // A return answers an obligation as a report does (obligation-repository.ts ANSWERS); nth counts the report's returns.
   const returns = raw.prepare<{ since: string; asOf: string }, ReturnSeen>(
@@ -149,6 +157,8 @@ export function createReminderRepository(db: Db) {
     closedAssignments: (asOf: string): Set<number> => new Set(closed.all(asOf)),
     /** When each of a plan's assignments was last given (交办, or reinstated) by `asOf`: its obligations are owed from then. */
     givenAt: (planId: number, asOf: string): Map<number, string> => new Map(givenAt.all({ planId, asOf }).map((a) => [a.id, a.givenAt])),
+    /** Obligations whose period an amendment re-dated by `asOf`, and when: they are owed from then. */
+    redatedAt: (asOf: string): Map<number, string> => new Map(redatedAt.all({ asOf }).map((o) => [o.id, o.redatedAt])),
     /** Obligations already told they are overdue: their weekly urging goes on whenever it began. */
     chasedObligations: (): Set<number> => new Set(chased.all()),
     returnsSince: (since: string, asOf: string): ReturnSeen[] => returns.all({ since, asOf }),

@@ -84,10 +84,12 @@ export function createSweep(deps: SweepDeps) {
     );
     const chased = reminders.chasedObligations();
     const givenAt = reminders.givenAt(planId, iso);
+    const redatedAt = reminders.redatedAt(iso);
     const result: Found[] = [];
     for (const o of open.values()) {
-      const given = givenAt.get(o.assignmentId);
-      const stage = dueStage(o.dueDate, asOf, warningDays, given === undefined ? undefined : new Date(given));
+      // When it came to be owed: its assignment given (or reinstated), or its due date moved by an amendment.
+      const owedFrom = [givenAt.get(o.assignmentId), redatedAt.get(o.id)].reduce<string | undefined>((a, b) => (b !== undefined && (a === undefined || b > a) ? b : a), undefined);
+      const stage = dueStage(o.dueDate, asOf, warningDays, owedFrom === undefined ? undefined : new Date(owedFrom));
       if (!stage) continue;
       const live = stage.stage === 'due_soon' ? stage.began >= since : chased.has(o.id) || endOfShanghaiDay(o.dueDate) >= since.getTime();
       if (live && !reminders.exists(o.id, stage.key)) result.push(described(planId, o, stage, asOf));

@@ -94,3 +94,52 @@ t.test('assigned ten days before the due date: told due soon at the next sweep, 
   await app.reminders.deliver();
   t.equal(robot.posts.length, 1, 'not told twice');
 });
+
+t.test('re-dated by an amendment to ten days ahead: told due soon at the next sweep', async (t) => {
+  // Measure 13 is owed once by 市住建局, by 2024-12-31; an amendment brings it forward to 2024-07-05.
+  const housing = rows<{ id: number }>(databasePath, "SELECT id FROM units WHERE name = '市住建局'")[0]!.id;
+  json(
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/units/${housing}/contacts`,
+      headers: admin.headers,
+      payload: { name: '住建局群', robot: { kind: 'wecom', url: robot.wecom('wecom-housing-001') } },
+    }),
+    201,
+  );
+  clock = new Date('2024-06-25T10:00:00+08:00');
+  json(
+    await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/measures/13',
+      headers: { ...admin.headers, 'if-match': '*' },
+      payload: { schedule: [{ kind: 'once', dueDate: '2024-07-05', fromYear: null, untilYear: null, text: '2024年7月5日前' }], reason: '市政府会议要求提前完成' },
+    }),
+  );
+  t.same(
+    rows(
+      databasePath,
+      'SELECT o.due_date AS dueDate, o.waived_at IS NOT NULL AS waived FROM obligations o JOIN assignments a ON a.id = o.assignment_id WHERE a.measure_id = 13 ORDER BY o.due_date',
+    ),
+    [
+      { dueDate: '2024-07-05', waived: 0 },
+      { dueDate: '2024-12-31', waived: 1 },
+    ],
+    'the period re-dated',
+  );
+  robot.posts.length = 0;
+  clock = new Date('2024-06-26T09:00:00+08:00');
+  await app.reminders.sweep();
+  await app.reminders.deliver();
+  const reminders = json<{ items: { stage: string; obligation: { dueDate: string } }[] }>(
+    await app.inject({ url: `/api/v1/reminders?unit=${housing}&limit=500`, headers: admin.headers }),
+  ).items;
+  t.same(
+    reminders.map((r) => [r.stage, r.obligation.dueDate]),
+    [['due_soon', '2024-07-05']],
+  );
+  t.same(
+    robot.posts.map((p) => p.token),
+    ['wecom-housing-001'],
+  );
+});
