@@ -143,3 +143,45 @@ t.test('re-dated by an amendment to ten days ahead: told due soon at the next sw
     ['wecom-housing-001'],
   );
 });
+
+t.test('added by an amendment dated back to before the window: told due soon at the next sweep, counted from the act', async (t) => {
+  const education = rows<{ id: number }>(databasePath, "SELECT id FROM units WHERE name = '市教育局'")[0]!.id;
+  json(
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/units/${education}/contacts`,
+      headers: admin.headers,
+      payload: { name: '教育局群', robot: { kind: 'wecom', url: robot.wecom('wecom-education-1') } },
+    }),
+    201,
+  );
+  clock = new Date('2024-06-26T10:00:00+08:00');
+  json(
+    await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/measures/13',
+      headers: { ...admin.headers, 'if-match': '*' },
+      payload: { owners: ['市住建局', '市教育局'], reason: '市政府会议决定市教育局共同负责', effectiveOn: '2024-06-01' },
+    }),
+  );
+  t.same(
+    rows(databasePath, 'SELECT a.assigned_at AS assignedAt FROM assignments a WHERE a.measure_id = 13 AND a.unit_id = ?', education),
+    [{ assignedAt: '2024-05-31T16:00:00.000Z' }],
+    'assigned as of the effective day, before the due date turned yellow',
+  );
+  robot.posts.length = 0;
+  clock = new Date('2024-06-27T09:00:00+08:00');
+  await app.reminders.sweep();
+  await app.reminders.deliver();
+  const reminders = json<{ items: { stage: string; obligation: { dueDate: string } }[] }>(
+    await app.inject({ url: `/api/v1/reminders?unit=${education}&limit=500`, headers: admin.headers }),
+  ).items;
+  t.same(
+    reminders.map((r) => [r.stage, r.obligation.dueDate]),
+    [['due_soon', '2024-07-05']],
+  );
+  t.same(
+    robot.posts.map((p) => p.token),
+    ['wecom-education-1'],
+  );
+});
