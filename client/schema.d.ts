@@ -22091,7 +22091,7 @@ export interface operations {
                             /** @description Larger for every later reminder: the cursor to resume after. */
                             id: number;
                             /**
-                             * @description due_soon: 临近提醒 (the obligation turned yellow); overdue: 到期催办 (the day after its due date); still_overdue: 逾期第N周催办 (weekly while overdue); returned: 报告被退回.
+                             * @description due_soon: 临近提醒 (the obligation turned yellow, or came to be owed already yellow: assigned, reinstated or re-dated inside its warning window); overdue: 到期催办 (the day after its due date); still_overdue: 逾期第N周催办 (weekly while overdue); returned: 报告被退回.
                              * @enum {string}
                              */
                             stage: "due_soon" | "overdue" | "still_overdue" | "returned";

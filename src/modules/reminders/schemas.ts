@@ -132,7 +132,7 @@ export const ReminderSchema = Type.Object(
     id: Type.Integer({ minimum: 1, description: 'Larger for every later reminder: the cursor to resume after.' }),
     stage: StringEnum(REMINDER_STAGES, {
       description:
-        'due_soon: 临近提醒 (the obligation turned yellow); overdue: 到期催办 (the day after its due date); still_overdue: 逾期第N周催办 (weekly while overdue); returned: 报告被退回.',
+        'due_soon: 临近提醒 (the obligation turned yellow, or came to be owed already yellow: assigned, reinstated or re-dated inside its warning window); overdue: 到期催办 (the day after its due date); still_overdue: 逾期第N周催办 (weekly while overdue); returned: 报告被退回.',
     }),
     stageKey: Type.String({ description: 'Unique per obligation: due_soon, overdue, still_overdue:<week>, returned:<reportId>:<nth return>.' }),
     week: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'For still_overdue: whole weeks since the obligation became overdue.' }),

@@ -1,7 +1,7 @@
 /**
  * An obligation that comes to exist already inside its warning window — a unit added to a measure ten days before the
  * due date (warning 30 days, catch-up 7) — is told 临近提醒 at the next sweep: its due-soon stage begins when it was
- * assigned (or its assignment reinstated), not thirty days before, when it was not owed.
+ * assigned (or reinstated, or its due date moved by an amendment), not thirty days before, when it was not owed.
  */
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
