@@ -13,7 +13,7 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import { openDatabase } from '../src/db/client.js';
 import { createApiKeyRepository } from '../src/modules/auth/repository.js';
-import { CHANGE_FAMILIES } from '../src/modules/webhooks/types.js';
+import { CHANGE_FAMILIES } from '../src/modules/changes/types.js';
 import { benchDir, buildProject, envInt, projectRoot, runBench, startProject } from './lib/harness.js';
 import { measure, type Measurement } from './lib/measure.js';
 import { assertRunning, HOST, startServer, type Server } from './lib/processes.js';

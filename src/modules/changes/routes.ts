@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CHANGE_TYPES } from '../../db/schema.js';
 import { invalidField } from '../../domain/errors.js';
-import { said } from '../../domain/said.js';
 import type { ApiInstance } from '../../http/app-types.js';
 import { StringEnum } from '../../http/enum.js';
 import { unitFilter } from '../../http/filters.js';
@@ -12,8 +11,7 @@ import { draftsVisibleTo } from '../reports/rules.js';
 import type { UnitResolver } from '../units/resolve-filter.js';
 import { SCAN_WINDOW, type ChangeRepository, type ChangeType } from './repository.js';
 import { shown } from './shown.js';
-
-const FAMILIES = [...new Set(CHANGE_TYPES.map((type) => type.split('.')[0]!))];
+import { noSuchChangeType } from './types.js';
 
 const changeExample = {
   id: 1041,
@@ -71,13 +69,7 @@ function typesNamed(list: string): ChangeType[] {
   for (const item of list.split(',')) {
     const matching = CHANGE_TYPES.filter((type) => type === item || type.startsWith(`${item}.`));
     if (matching.length === 0) {
-      throw invalidField(
-        '/querystring/types',
-        said(
-          `没有“${item}”这种变更类型；可用的类型有 ${CHANGE_TYPES.join('、')}，或类别 ${FAMILIES.join('、')}`,
-          `has no change type "${item}"; types are ${CHANGE_TYPES.join(', ')}, or families ${FAMILIES.join(', ')}`,
-        ),
-      );
+      throw invalidField('/querystring/types', noSuchChangeType(item));
     }
     matching.forEach((type) => types.add(type));
   }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Change } from '../changes/repository.js';
-import { familyOf } from './types.js';
+import { familyOf } from '../changes/types.js';
 
 /**
  * The outbox: for each change appended, one pending delivery per active subscription that wants it, inserted by one

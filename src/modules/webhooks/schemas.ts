@@ -7,7 +7,7 @@ import { idSchema } from '../../http/params.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/pagination.js';
 import { sayPattern } from '../../http/rule-words.js';
 import { freeText } from '../../http/text.js';
-import { CHANGE_FAMILIES } from './types.js';
+import { CHANGE_FAMILIES } from '../changes/types.js';
 
 const URL_CHARACTERS = sayPattern('^[^\\u0000-\\u0020\\u007F]+$', said('不含空格和控制字符的网址', 'a URL without spaces or control characters'));
 

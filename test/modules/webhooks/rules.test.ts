@@ -6,6 +6,7 @@ import { messageId, newSecret, signature, signedHeaders } from '../../../src/mod
 import { subscribedTypes } from '../../../src/modules/webhooks/types.js';
 import { destinationProblem, systemLookup, urlFormProblem } from '../../../src/modules/webhooks/url-guard.js';
 import { DomainError } from '../../../src/domain/errors.js';
+import { noSuchChangeType } from '../../../src/modules/changes/types.js';
 
 const closed = { allowPrivate: false, allowedHosts: [] };
 const resolvesTo = (addresses: string[]) => async () => addresses;
@@ -56,6 +57,7 @@ t.test('types: kept as given, repeats dropped; unknown ones refused by index', a
     error.fields?.map((f) => f.field),
     ['/body/types/1', '/body/types/2'],
   );
+  t.same(error.fields?.[0]?.message, noSuchChangeType('reports'), 'the words the change feed says for an unknown type');
 });
 
 t.test('retries: exponential backoff with full jitter, never past the give-up time, then failed', async (t) => {
