@@ -28,13 +28,21 @@ export function urlFormProblem(raw: string): Said | undefined {
   return undefined;
 }
 
-/** An address the public internet routes: ipaddr.js calls every other range by name (loopback, private, linkLocal …). */
+/** Global unicast, the only IPv6 addresses the public internet routes to a host (RFC 4291 §2.4). */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * An address the public internet routes: ipaddr.js calls every other range by name (loopback, private, linkLocal …).
+ * Not for IPv6, though: the rest of ::/96 (IPv4-compatible, ::127.0.0.1 is ::7f00:1) is "unicast" to it, and reaches
+ * the IPv4 address on some hosts. So IPv6 must also be global unicast, 2000::/3.
+ */
 function publicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let parsed = ipaddr.parse(address);
   // ::ffff:127.0.0.1 is 127.0.0.1.
   if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress()) parsed = parsed.toIPv4Address();
-  return parsed.range() === 'unicast';
+  if (parsed.range() !== 'unicast') return false;
+  return parsed instanceof ipaddr.IPv4 || parsed.match(GLOBAL_UNICAST);
 }
 
 const internal = (host: string, address: string) =>

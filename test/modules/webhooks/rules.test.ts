@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterFailure } from '../../../src/modules/webhooks/backoff.js';
 import { messageId, newSecret, signature, signedHeaders } from '../../../src/modules/webhooks/signing.js';
 import { subscribedTypes } from '../../../src/modules/webhooks/types.js';
-import { destinationProblem, systemLookup, urlFormProblem } from '../../../src/modules/webhooks/url-guard.js';
+import { connectLookup, destinationProblem, systemLookup, urlFormProblem } from '../../../src/modules/webhooks/url-guard.js';
 import { DomainError } from '../../../src/domain/errors.js';
 import { noSuchChangeType } from '../../../src/modules/changes/types.js';
 
@@ -29,6 +29,21 @@ t.test('a host name is judged by every address it resolves to', async (t) => {
   );
   const local = await systemLookup('localhost');
   t.ok(local.includes('127.0.0.1') || local.includes('::1'), 'the system resolver answers');
+});
+
+t.test('IPv6: only global unicast (2000::/3) is public; IPv4-compatible ::/96 is not', async (t) => {
+  const judged = async (address: string) => (await destinationProblem('https://hooks.example.gov.cn/x', closed, resolvesTo([address]))) === undefined;
+  t.ok(await judged('2606:4700::1'), 'a global unicast address');
+  t.ok(await judged('93.184.216.34'));
+  for (const address of ['::7f00:1', '::a9fe:a9fe', '::127.0.0.1', '::a00:1', '::1:2:3:4', '100::1', '2001:db8::1', '2002:7f00:1::1', '3fff::1', 'ff02::1']) {
+    t.notOk(await judged(address), address);
+  }
+  t.match(await destinationProblem('http://[::127.0.0.1]/x', closed), { zh: /内部地址 ::7f00:1/ }, 'the literal, as the URL normalises it');
+  t.match(await destinationProblem('http://[::a9fe:a9fe]/latest/meta-data', closed), { en: /internal address ::a9fe:a9fe/ });
+
+  const lookup = connectLookup(closed, resolvesTo(['::7f00:1']));
+  const error = await new Promise<Error | null>((resolve) => lookup('hooks.example.gov.cn', { all: true }, (err) => resolve(err)));
+  t.match(error?.message, /^refused: .* internal address ::7f00:1/, 'the connection lookup refuses it too');
 });
 
 t.test('the server may allow internal receivers: all of them, or named hosts', async (t) => {

@@ -86,6 +86,8 @@ t.test('URLs: http(s) only, no credentials or fragment, no internal addresses', 
     ['http://[fd00::1]/x', 422, /内部地址/],
     ['http://[fe80::1]/x', 422, /内部地址/],
     ['http://[::ffff:127.0.0.1]/x', 422, /内部地址 ::ffff:7f00:1/],
+    ['http://[::127.0.0.1]/x', 422, /内部地址 ::7f00:1/],
+    ['http://[::a9fe:a9fe]/latest/meta-data', 422, /内部地址 ::a9fe:a9fe/],
     ['http://2130706433/x', 422, /内部地址 127\.0\.0\.1/],
     ['https://no-such-host.invalid/x', 422, /无法解析/],
   ];
