@@ -9,7 +9,7 @@ import type { SubscriptionRepository } from './repository.js';
 import { DELIVERY, disabledSubscription, WEBHOOK } from './said.js';
 import { newSecret } from './signing.js';
 import { subscribedTypes } from './types.js';
-import { destinationProblem, urlFormProblem, type AddressPolicy, type Lookup } from './url-guard.js';
+import { destinationProblem, normalUrl, urlFormProblem, type AddressPolicy, type Lookup } from './url-guard.js';
 
 export interface WebhookServiceDeps {
   transaction: <T>(work: () => T) => T;
@@ -52,14 +52,13 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       const form = urlFormProblem(input.url);
       if (form) throw invalidField('/body/url', form);
       const unit = input.unit === undefined ? undefined : resolveStanding(deps.units, input.unit, '/body/unit');
-      const destination = await destinationProblem(input.url, deps.policy, deps.lookup);
+      // Stored as it is called: a receiver's owner reading the subscription sees the address the messages go to.
+      const url = normalUrl(input.url);
+      const destination = await destinationProblem(url, deps.policy, deps.lookup);
       if (destination) throw unprocessable('/body/url', destination);
       const secret = newSecret();
       const webhook = transaction(() => {
-        const created = subscriptions.create(
-          { url: input.url, types, unitId: unit?.id ?? null, description: input.description ?? null, secret, createdByKeyId: principal.keyId },
-          now(),
-        );
+        const created = subscriptions.create({ url, types, unitId: unit?.id ?? null, description: input.description ?? null, secret, createdByKeyId: principal.keyId }, now());
         // The audit trail records the subscription as every later answer shows it: without the secret.
         audit.record({ at: now(), principal, action: 'webhook.create', entityType: 'webhook', entityId: created.id, before: null, after: created, requestId });
         return created;

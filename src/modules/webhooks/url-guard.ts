@@ -16,17 +16,33 @@ export const systemLookup: Lookup = async (hostname) => (await dns.lookup(hostna
 
 /**
  * Why a URL cannot take webhooks, whatever it resolves to; undefined when its form is fine. http(s) only; no
- * credentials (they would be stored and shown like any URL); no fragment (never sent, so it means a mistake).
+ * credentials (they would be stored and shown like any URL); no fragment (never sent, so it means a mistake); written
+ * the standard way, `scheme://host[:port]/…`: the URL parser forgives `https:host`, `https:///host`, `https://@host`
+ * and `\` for `/`, but a receiver's owner reading such a text may take it for another address than the one we call.
  */
 export function urlFormProblem(raw: string): Said | undefined {
-  if (!URL.canParse(raw)) return said('不是有效的网址（应形如 https://example.gov.cn/hooks）', 'is not a valid URL (like https://example.gov.cn/hooks)');
+  if (!URL.canParse(raw) || /[^!-~\u0080-\uFFFF]/.test(raw))
+    return said('不是有效的网址（应形如 https://example.gov.cn/hooks）', 'is not a valid URL (like https://example.gov.cn/hooks)');
   const url = new URL(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return said(`只接受 http 或 https 网址，不接受 ${url.protocol.slice(0, -1)}`, `must be http or https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username !== '' || url.password !== '') return said('网址中不能含用户名或密码', 'must not carry a user name or password');
+  if (raw.includes('\\')) return said('网址中不能含反斜杠（\\），路径请用 /', 'must not contain a backslash (\\); separate the path with /');
+  const authority = /^https?:\/\/([^/?#]+)/i.exec(raw)?.[1];
+  if (authority === undefined)
+    return said(
+      `网址应以“${url.protocol}//”加主机名开头（应形如 ${url.protocol}//example.gov.cn/hooks）`,
+      `must start with ${url.protocol}// and the host (like ${url.protocol}//example.gov.cn/hooks)`,
+    );
+  if (authority.includes('@') || url.username !== '' || url.password !== '')
+    return said('网址中不能含用户名或密码（“@”及其之前的部分）', 'must not carry a user name or password (an "@" and what precedes it)');
+  if (url.port === '0' || authority.endsWith(':'))
+    return said('端口应为 1–65535 的数字，或省略（http 为 80，https 为 443）', 'must have a port from 1 to 65535, or none (80 for http, 443 for https)');
   if (raw.includes('#')) return said('网址中不能含片段（# 之后的部分）', 'must not have a fragment (#…)');
   return undefined;
 }
+
+/** The URL as it is called and stored: its normal form (host in lower case, default port dropped, `..` resolved). Only after `urlFormProblem`. */
+export const normalUrl = (raw: string) => new URL(raw).href;
 
 /** Global unicast, the only IPv6 addresses the public internet routes to a host (RFC 4291 §2.4). */
 const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');

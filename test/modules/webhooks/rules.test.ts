@@ -62,6 +62,17 @@ t.test('the form of a URL', async (t) => {
   t.match(urlFormProblem('https://hooks.example.gov.cn/#'), { en: /fragment/ }, 'an empty fragment too');
   t.match(urlFormProblem('https://:pw@hooks.example.gov.cn/'), { en: /user name or password/ });
   t.match(urlFormProblem('//hooks.example.gov.cn/'), { en: /not a valid URL/ });
+  t.match(urlFormProblem('https://hooks.example.gov.cn:0/x'), { zh: /端口/ }, 'port 0 reaches nothing');
+  t.match(urlFormProblem('https://hooks.example.gov.cn:/x'), { en: /port/ }, 'an empty port');
+  t.match(urlFormProblem('https:hooks.example.gov.cn/x'), { zh: /应以“https:\/\/”加主机名开头/ }, 'no slashes');
+  t.match(urlFormProblem('https:///hooks.example.gov.cn/x'), { en: /must start with https:\/\/ and the host/ }, 'three slashes');
+  t.match(urlFormProblem('http:/hooks.example.gov.cn/x'), { en: /must start with http:\/\// }, 'one slash');
+  t.match(urlFormProblem('https://@hooks.example.gov.cn/x'), { zh: /用户名或密码/ }, 'an empty user name');
+  t.match(urlFormProblem('https://:@hooks.example.gov.cn/x'), { zh: /用户名或密码/ });
+  t.match(urlFormProblem('https://hooks.example.gov.cn\\x'), { zh: /反斜杠/ }, 'a backslash for a slash');
+  t.match(urlFormProblem('https://hooks.example.gov.cn/a\tb'), { en: /not a valid URL/ }, 'a tab the parser would drop');
+  t.equal(urlFormProblem('HTTPS://Hooks.Example.gov.cn:443/a'), undefined, 'upper case and the default port are only another spelling');
+  t.equal(urlFormProblem('http://[2606:4700::1]:8080/a'), undefined);
 });
 
 t.test('types: kept as given, repeats dropped; unknown ones refused by index', async (t) => {

@@ -102,6 +102,29 @@ t.test('URLs: http(s) only, no credentials or fragment, no internal addresses', 
   t.equal(rows(databasePath, 'SELECT id FROM webhook_subscriptions').length, before, 'nothing stored');
 });
 
+t.test('URLs written other than scheme://host[:port]/… are refused; accepted ones are stored in their normal form', async (t) => {
+  const before = rows(databasePath, 'SELECT id FROM webhook_subscriptions').length;
+  const cases: [string, RegExp][] = [
+    ['https://hooks.example.gov.cn:0/x', /端口应为 1–65535/],
+    ['https:hooks.example.gov.cn/x', /应以“https:\/\/”加主机名开头/],
+    ['https://@hooks.example.gov.cn/x', /用户名或密码/],
+    ['https://hooks.example.gov.cn\\x', /反斜杠/],
+  ];
+  for (const [url, said] of cases) {
+    const refused = await subscribe({ url, types: ['report'] });
+    t.equal(refused.statusCode, 400, url);
+    t.match(refused.json().detail, said, url);
+    t.equal(refused.json().errors?.[0]?.field, '/body/url', url);
+  }
+  t.equal(rows(databasePath, 'SELECT id FROM webhook_subscriptions').length, before, 'nothing stored');
+
+  const created = await subscribe({ url: 'HTTPS://Hooks.Example.GOV.cn:443/a/../normal?x=1', types: ['unit'] });
+  t.equal(created.statusCode, 201);
+  t.equal(created.json().webhook.url, 'https://hooks.example.gov.cn/normal?x=1', 'shown as it is called');
+  const stored = rows<{ url: string }>(databasePath, `SELECT url FROM webhook_subscriptions WHERE id = ${created.json().webhook.id}`);
+  t.same(stored, [{ url: 'https://hooks.example.gov.cn/normal?x=1' }], 'and stored so');
+});
+
 t.test('an unknown unit is a 422 on the field', async (t) => {
   const refused = await subscribe({ url: 'https://hooks.example.gov.cn/x', types: ['report'], unit: '无此单位' });
   t.equal(refused.statusCode, 422);
