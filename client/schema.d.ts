@@ -19803,7 +19803,7 @@ export interface operations {
                     /** @description An http or https URL written `scheme://host[:port]/…` (no `https:host`, `https:///host`, `@`, `\`, port 0), without user name, password or fragment, stored in its normal form (`new URL(url).href`: host in lower case, default port dropped), that does not lead to an internal address (loopback, private, link-local, unique-local, CGNAT …) unless the server allows it (`WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_ALLOWED_HOSTS`). */
                     url: string;
                     types: ("report.created" | "report.updated" | "report.submitted" | "report.approved" | "report.returned" | "report.superseded" | "indicator.value_approved" | "assignment.added" | "assignment.acknowledged" | "assignment.closed" | "assignment.reopened" | "assignment.withdrawn" | "assignment.reinstated" | "obligation.due_soon" | "obligation.overdue" | "plan.revised" | "plan.imported" | "unit.changed" | "report" | "indicator" | "assignment" | "obligation" | "plan" | "unit")[];
-                    /** @description A unit id, canonical name or alias (市营商局 finds 市营商环境局). Only changes concerning this unit (or a collective it belongs to). Drafts are sent only to the drafting unit’s subscriptions. */
+                    /** @description A unit id, canonical name or alias (市营商局 finds 市营商环境局). Only changes concerning this unit (or a collective it belongs to). Drafts are sent only to the drafting unit’s subscriptions. Not a collective (422): changes are recorded under its member units. */
                     unit?: string;
                     /**
                      * Format: text

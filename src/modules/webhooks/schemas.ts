@@ -52,7 +52,11 @@ export const NewWebhookSchema = Type.Object(
         'An http or https URL written `scheme://host[:port]/…` (no `https:host`, `https:///host`, `@`, `\\`, port 0), without user name, password or fragment, stored in its normal form (`new URL(url).href`: host in lower case, default port dropped), that does not lead to an internal address (loopback, private, link-local, unique-local, CGNAT …) unless the server allows it (`WEBHOOK_ALLOW_PRIVATE`, `WEBHOOK_ALLOWED_HOSTS`).',
     }),
     types: Type.Array(changeType, { minItems: 1, maxItems: 50 }),
-    unit: Type.Optional(unitFilter('Only changes concerning this unit (or a collective it belongs to). Drafts are sent only to the drafting unit’s subscriptions.')),
+    unit: Type.Optional(
+      unitFilter(
+        'Only changes concerning this unit (or a collective it belongs to). Drafts are sent only to the drafting unit’s subscriptions. Not a collective (422): changes are recorded under its member units.',
+      ),
+    ),
     description: Type.Optional(freeText({ minLength: 1, maxLength: 500, description: 'Who receives the messages and why.' })),
   },
   {

@@ -6,7 +6,7 @@ import { resolveStanding } from '../units/standing.js';
 import type { DeliveryRepository, DeliveryState } from './deliveries.js';
 import type { DeliveryLog } from './delivery-log.js';
 import type { SubscriptionRepository } from './repository.js';
-import { DELIVERY, disabledSubscription, WEBHOOK } from './said.js';
+import { collectiveSubscription, DELIVERY, disabledSubscription, WEBHOOK } from './said.js';
 import { newSecret } from './signing.js';
 import { subscribedTypes } from './types.js';
 import { destinationProblem, normalUrl, urlFormProblem, type AddressPolicy, type Lookup } from './url-guard.js';
@@ -52,6 +52,7 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       const form = urlFormProblem(input.url);
       if (form) throw invalidField('/body/url', form);
       const unit = input.unit === undefined ? undefined : resolveStanding(deps.units, input.unit, '/body/unit');
+      if (unit?.kind === 'collective') throw unprocessable('/body/unit', collectiveSubscription(unit.name));
       // Stored as it is called: a receiver's owner reading the subscription sees the address the messages go to.
       const url = normalUrl(input.url);
       const destination = await destinationProblem(url, deps.policy, deps.lookup);

@@ -131,6 +131,19 @@ t.test('an unknown unit is a 422 on the field', async (t) => {
   t.equal(refused.json().errors[0].field, '/body/unit');
 });
 
+t.test('a collective is refused: changes carry its member units, so it would receive nothing', async (t) => {
+  const before = rows(databasePath, 'SELECT id FROM webhook_subscriptions').length;
+  for (const unit of ['各县(市、区)人民政府', '中省市直各有关单位']) {
+    const refused = await subscribe({ url: 'https://hooks.example.gov.cn/collective', types: ['report'], unit });
+    t.equal(refused.statusCode, 422, unit);
+    t.equal(refused.json().errors[0].field, '/body/unit');
+    t.match(refused.json().detail, /是统称.*成员单位/, unit);
+  }
+  const english = await subscribe({ url: 'https://hooks.example.gov.cn/collective', types: ['report'], unit: '各县(市、区)人民政府' }, { 'accept-language': 'en' });
+  t.match(english.json().detail, /names a collective/);
+  t.equal(rows(databasePath, 'SELECT id FROM webhook_subscriptions').length, before, 'nothing stored');
+});
+
 t.test('deliveries of an unknown subscription, and of an unknown delivery', async (t) => {
   t.equal((await app.inject({ url: '/api/v1/webhooks/99999/deliveries', headers: admin.headers })).statusCode, 404);
   const created = (await subscribe({ url: 'https://hooks.example.gov.cn/y', types: ['report'] })).json() as { webhook: { id: number } };
