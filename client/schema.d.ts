@@ -1164,6 +1164,10 @@ export interface paths {
         /**
          * Subscribe a URL to changes
          * @description Admin only. From now on, every change of the types named (or of a family: `report` is every `report.*`) — of one unit if `unit` is given — is sent to `url`, in order per resource, retried with exponential backoff until the server's give-up time. The URL must not lead to an internal address (checked now and before every send). Returns the secret once. Each message is a POST of `{ type, timestamp, data }` (`data`: the change as `GET /api/v1/changes` shows it) signed per Standard Webhooks 1.0: `webhook-id` (`msg_<delivery id>`, the same on every retry), `webhook-timestamp` (unix seconds of the attempt), `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded part of the secret after `whsec_`.
+         *
+         *     Send `Idempotency-Key` to make retries safe: the same key with the same body returns the first response again, the same subscription and secret (`Idempotent-Replayed: true`); the same key with another body is refused with 422.
+         *
+         *     Without a key, a retry cannot make a twin either: while a subscription sends the same types of the same unit to the same URL, subscribing again is refused with 409 naming it (a twin would deliver every message twice, under different `webhook-id`s). To get a new secret, disable it (`DELETE /api/v1/webhooks/{id}`) and subscribe again.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -19782,7 +19786,10 @@ export interface operations {
     createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–200 visible ASCII characters, unique per subscription you mean. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -19902,6 +19909,24 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "填报密钥只能为本单位（市发展改革委）填报。",
                      *       "instance": "/api/v1/reports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state of the resource. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "与当前状态冲突",
+                     *       "status": 409,
+                     *       "detail": "报告 12 的状态是“已通过”，只有“草稿”或“已退回”的报告才能修改。",
+                     *       "instance": "/api/v1/reports/12"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

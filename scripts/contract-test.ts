@@ -57,8 +57,11 @@ async function postExampleReport(baseUrl: string, token: string): Promise<void> 
 
 /**
  * POST /webhooks's example, subscribed before the report writes as an integrator would: the deliveries the examples
- * name are then the messages those writes owe (the collection runs the integration operations last).
+ * name are then the messages those writes owe (the collection runs the integration operations last). Its URL carries
+ * a query here, so the example itself, posted later by the collection, is not a twin of this one (that would be a 409).
  */
+const subscribedFirst = (example: { url: string }) => ({ ...example, url: `${example.url}?subscribed=before-the-collection` });
+
 async function subscribeExampleWebhook(baseUrl: string, token: string): Promise<void> {
   const contract = JSON.parse(fs.readFileSync(contractPath, 'utf8')) as {
     paths: { '/api/v1/webhooks': { post: { requestBody: { content: { 'application/json': { example: unknown } } } } } };
@@ -66,7 +69,7 @@ async function subscribeExampleWebhook(baseUrl: string, token: string): Promise<
   const res = await fetch(`${baseUrl}/api/v1/webhooks`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(contract.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].example),
+    body: JSON.stringify(subscribedFirst(contract.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].example as { url: string })),
   });
   if (res.status !== 201) throw new Error(`subscribing the example webhook answered ${res.status}: ${await res.text()}`);
 }

@@ -362,6 +362,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     log: createDeliveryLog(db),
     units,
     audit,
+    idempotency: createIdempotencyStore(db),
     now,
     policy: webhookSettings,
     lookup: config.webhookLookup,

@@ -45,7 +45,7 @@ export const SEED_EXAMPLES = {
   createdUnit: 61,
   /** POST /units/{id}/contacts's example, the first contact of a fresh database (on 市民政局): then removed by DELETE. */
   contact: 1,
-  /** POST /webhooks's example, subscribed before the report writes (scripts/contract-test.ts does). */
+  /** POST /webhooks's example (its URL with a query, not to be a twin of it), subscribed before the report writes (scripts/contract-test.ts does). */
   webhook: 1,
   /** Its first message: owed by the first report write after it that is not a draft. */
   webhookDelivery: 1,

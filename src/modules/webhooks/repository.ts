@@ -1,4 +1,4 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { units, webhookSubscriptions } from '../../db/schema.js';
 import { param } from '../../db/sql.js';
@@ -50,6 +50,15 @@ export function createSubscriptionRepository(db: Db) {
     })
     .returning({ id: webhookSubscriptions.id })
     .prepare();
+  const activeAt = selectShown()
+    .where(and(eq(webhookSubscriptions.url, param('url')), isNull(webhookSubscriptions.disabledAt)))
+    .orderBy(asc(webhookSubscriptions.id))
+    .prepare();
+  const secret = db
+    .select({ secret: webhookSubscriptions.secret })
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.id, param('id')))
+    .prepare();
   const disable = db
     .update(webhookSubscriptions)
     .set({ disabledAt: sql`${param('at')}`, version: sql`${webhookSubscriptions.version} + 1` })
@@ -69,6 +78,20 @@ export function createSubscriptionRepository(db: Db) {
 
     list(options: { limit: number; offset: number }) {
       return { items: page.all(options).map(subscriptionOf), total: total.get()!.n };
+    },
+
+    /** The active subscription sending the same types (in any order) of the same unit to `url`, if there is one. */
+    activeTwin(url: string, types: string[], unitId: number | null): Subscription | undefined {
+      const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+      return activeAt
+        .all({ url })
+        .map(subscriptionOf)
+        .find((s) => s.unitId === unitId && same(s.types, types));
+    },
+
+    /** The signing secret, for an Idempotency-Key replay of the answer that first showed it. */
+    secretOf(id: number): string | undefined {
+      return secret.get({ id })?.secret;
     },
 
     /** Stops the subscription (its pending messages are no longer sent); true if it was active. */

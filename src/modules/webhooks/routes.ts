@@ -3,6 +3,7 @@ import type { ApiInstance } from '../../http/app-types.js';
 import { IdParams } from '../../http/params.js';
 import { problemResponses } from '../../http/problem.js';
 import { allow, callerOf } from '../../plugins/auth.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/store.js';
 import {
   CreatedWebhookSchema,
   DeliveryListQuery,
@@ -32,15 +33,23 @@ export function registerWebhookRoutes(app: ApiInstance, service: WebhookService)
         tags,
         operationId: 'createWebhook',
         summary: 'Subscribe a URL to changes',
-        description: `Admin only. From now on, every change of the types named (or of a family: \`report\` is every \`report.*\`) — of one unit if \`unit\` is given — is sent to \`url\`, in order per resource, retried with exponential backoff until the server's give-up time. The URL must not lead to an internal address (checked now and before every send). Returns the secret once. ${SIGNING}`,
+        description: [
+          `Admin only. From now on, every change of the types named (or of a family: \`report\` is every \`report.*\`) — of one unit if \`unit\` is given — is sent to \`url\`, in order per resource, retried with exponential backoff until the server's give-up time. The URL must not lead to an internal address (checked now and before every send). Returns the secret once. ${SIGNING}`,
+          'Send `Idempotency-Key` to make retries safe: the same key with the same body returns the first response again, the same subscription and secret (`Idempotent-Replayed: true`); the same key with another body is refused with 422.',
+          'Without a key, a retry cannot make a twin either: while a subscription sends the same types of the same unit to the same URL, subscribing again is refused with 409 naming it (a twin would deliver every message twice, under different `webhook-id`s). To get a new secret, disable it (`DELETE /api/v1/webhooks/{id}`) and subscribe again.',
+        ].join('\n\n'),
         security,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: '1–200 visible ASCII characters, unique per subscription you mean.' })),
+        }),
         body: NewWebhookSchema,
-        response: { 201: CreatedWebhookSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+        response: { 201: CreatedWebhookSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
-      const created = await service.subscribe(request.body, { principal: callerOf(request), requestId: request.id });
-      return reply.code(201).header('location', `/api/v1/webhooks/${created.webhook.id}`).send(created);
+      const { webhook, secret, replayed } = await service.subscribe(request.body, { principal: callerOf(request), requestId: request.id }, request.headers['idempotency-key']);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).header('location', `/api/v1/webhooks/${webhook.id}`).send({ webhook, secret });
     },
   );
 
