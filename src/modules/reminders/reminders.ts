@@ -4,32 +4,19 @@ import type { Reminders as ReminderConfig } from '../../config.js';
 import { forbidden } from '../../domain/errors.js';
 import { maskedEmail } from '../../domain/email.js';
 import { said } from '../../domain/said.js';
-import type { AssignmentService } from '../assignments/service.js';
 import type { Principal } from '../auth/principal.js';
-import type { ChangeRepository } from '../changes/repository.js';
 import type { UnitRepository } from '../units/repository.js';
 import { createChannels, type Channel, type Channels } from './channels.js';
-import type { ContactRepository } from './contact-repository.js';
 import { createDelivery, type DeliveryOutcome, type DeliveryResult } from './delivery.js';
-import type { ReminderListFilters, ReminderRepository } from './repository.js';
+import type { ReminderListFilters } from './repository.js';
 import { maskedRobotUrl } from './robot-url.js';
 import { startScheduler } from './scheduler.js';
 import type { Stage } from './stages.js';
-import { createSweep, type SweepResult } from './sweep.js';
+import { createSweep, type SweepDeps, type SweepResult } from './sweep.js';
 
-export interface ReminderDeps {
-  transaction: <T>(work: () => T) => T;
-  settled: () => Promise<void>;
-  /** Resolves when no bulk import holds the database (its own connection): the sweep and the sender wait for it. */
-  idle: () => Promise<void>;
-  reminders: ReminderRepository;
-  contacts: ContactRepository;
-  changes: ChangeRepository;
-  assignments: AssignmentService;
+/** What the sweep needs (its catch-up window comes from `config`), and what sending and listing need besides. */
+export interface ReminderDeps extends Omit<SweepDeps, 'catchUpDays'> {
   units: UnitRepository;
-  now: () => Date;
-  warningDays: number;
-  publicBaseUrl: string | null;
   config: ReminderConfig;
   /** Tests may send through channels of their own; by default SMTP and the robots as configured. */
   channels?: Channels;
