@@ -41,16 +41,9 @@ export interface ReminderListFilters {
   since?: string | undefined;
 }
 
-export interface ReminderRow {
+/** A reminder as recorded, with the obligation and measure it is about. */
+export interface ReminderRow extends NewReminder {
   id: number;
-  obligationId: number;
-  stage: Stage;
-  stageKey: string;
-  reportId: number | null;
-  unitId: number;
-  createdAt: string;
-  subject: string;
-  body: string;
   assignmentId: number;
   period: string;
   dueDate: string;
